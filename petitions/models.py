@@ -1,0 +1,276 @@
+"""Petitions and everything that answers them, the calendar of rest days, and the timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from common.models import NoDeleteModel, private_upload_to
+from sessions.models import DialogueSession, Unit
+
+
+class CalendarDayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Ngày nghỉ (thêm)")
+    WORKING_DAY = "working_day", _("Ngày làm việc (làm bù)")
+
+
+class CalendarDay(models.Model):
+    """An override of the public-holiday calendar: an extra day off, or a Saturday/Sunday
+    worked to compensate for a bridged holiday. Wins over the ``holidays`` package."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=CalendarDayKind.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ / ngày làm bù")
+        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} – {self.get_kind_display()}"
+
+
+class Field(models.Model):
+    """Field or category of a petition (đất đai, môi trường, ...). Data, not an enum."""
+
+    name = models.CharField(_("lĩnh vực"), max_length=200, unique=True)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PetitionerKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    COLLECTIVE = "collective", _("Tập thể")
+
+
+class PetitionStatus(models.TextChoices):
+    RECORDED = "recorded", _("Đã ghi nhận")
+    CLARIFIED = "clarified", _("Đã làm rõ tại hội nghị")
+    ASSIGNED = "assigned", _("Đã giao giải quyết")
+    REPLIED = "replied", _("Đã trả lời bằng văn bản")
+    FORWARDED = "forwarded", _("Đã chuyển cấp có thẩm quyền")
+    COMPLEX = "complex", _("Đã thông báo vụ việc phức tạp")
+    CLOSED = "closed", _("Đã kết thúc")
+    WITHDRAWN = "withdrawn", _("Đã thu hồi")
+
+
+class Petition(NoDeleteModel):
+    """A petition (kiến nghị) raised at a dialogue session.
+
+    The legal dates are stored as plain ``DateField``s so that the deadline states can be
+    derived and filtered in the database (see ``petitions.selectors``):
+    ``reply_due_on`` (R3) is set when the conclusion notice assigns the petition;
+    ``responded_on`` is the first act that meets R3–R5 (reply, forwarding or complex-case notice);
+    ``complex_target_on`` / ``final_replied_on`` track the agency's own target after an R5 notice.
+    """
+
+    session = models.ForeignKey(
+        DialogueSession, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("hội nghị")
+    )
+    petitioner_kind = models.CharField(
+        _("người nêu kiến nghị là"), max_length=20, choices=PetitionerKind.choices, default=PetitionerKind.PERSON
+    )
+    petitioner_name = models.CharField(_("họ tên / tên tập thể"), max_length=255)
+    petitioner_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    petitioner_phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
+    petitioner_email = models.EmailField(_("thư điện tử"), blank=True)
+    content = models.TextField(_("nội dung kiến nghị"))
+    field = models.ForeignKey(
+        Field, null=True, blank=True, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("lĩnh vực")
+    )
+    clarified_at_conference = models.BooleanField(_("đã làm rõ tại hội nghị"), default=False)
+    conference_answer = models.TextField(_("nội dung đã trả lời tại hội nghị"), blank=True)
+    assigned_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_petitions",
+        verbose_name=_("đơn vị chịu trách nhiệm"),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.RECORDED, db_index=True
+    )
+    assigned_on = models.DateField(_("ngày giao (ngày thông báo)"), null=True, blank=True)
+    reply_due_on = models.DateField(_("hạn trả lời"), null=True, blank=True, db_index=True)
+    responded_on = models.DateField(_("ngày xử lý (trả lời / chuyển / thông báo)"), null=True, blank=True, db_index=True)
+    complex_target_on = models.DateField(_("hạn giải quyết vụ việc phức tạp"), null=True, blank=True, db_index=True)
+    final_replied_on = models.DateField(_("ngày trả lời cuối cùng"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tạo")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+
+    class Meta:
+        verbose_name = _("kiến nghị")
+        verbose_name_plural = _("kiến nghị")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["assigned_unit", "reply_due_on"], name="petition_unit_due_idx"),
+            models.Index(fields=["status", "reply_due_on"], name="petition_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.content[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("petitions:detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in {
+            PetitionStatus.CLARIFIED,
+            PetitionStatus.REPLIED,
+            PetitionStatus.CLOSED,
+            PetitionStatus.WITHDRAWN,
+        }
+
+
+class WrittenReply(NoDeleteModel):
+    """A written reply (trả lời bằng văn bản) to the petitioner, R3."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="replies", verbose_name=_("kiến nghị"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị trả lời"))
+    replied_on = models.DateField(_("ngày trả lời"))
+    number = models.CharField(_("số, ký hiệu văn bản"), max_length=100)
+    summary = models.TextField(_("tóm tắt nội dung trả lời"))
+    letter = models.FileField(_("văn bản trả lời"), upload_to=private_upload_to, blank=True)
+    letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản trả lời")
+        verbose_name_plural = _("văn bản trả lời")
+        ordering = ["replied_on", "id"]
+
+    def __str__(self):
+        return f"{self.number} ({self.replied_on:%d/%m/%Y})"
+
+
+class Forwarding(NoDeleteModel):
+    """A matter outside the unit's competence, proposed to the competent level (R4)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="forwardings", verbose_name=_("kiến nghị"))
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị chuyển"))
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp có thẩm quyền"))
+    forwarded_on = models.DateField(_("ngày chuyển"))
+    reason = models.TextField(_("lý do"))
+    letter = models.FileField(_("văn bản chuyển"), upload_to=private_upload_to, blank=True)
+    letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chuyển cấp có thẩm quyền")
+        verbose_name_plural = _("chuyển cấp có thẩm quyền")
+        ordering = ["forwarded_on", "id"]
+
+    def __str__(self):
+        return f"→ {self.to_unit} ({self.forwarded_on:%d/%m/%Y})"
+
+
+class ComplexCaseNotice(NoDeleteModel):
+    """A written notice that a complex matter needs more time (R5), with the agency's own target."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="complex_notices", verbose_name=_("kiến nghị")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị thông báo"))
+    notified_on = models.DateField(_("ngày thông báo"))
+    new_target_on = models.DateField(_("thời hạn giải quyết mới"))
+    reason = models.TextField(_("lý do cần thêm thời gian"))
+    letter = models.FileField(_("văn bản thông báo"), upload_to=private_upload_to, blank=True)
+    letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thông báo vụ việc phức tạp")
+        verbose_name_plural = _("thông báo vụ việc phức tạp")
+        ordering = ["notified_on", "id"]
+
+    def __str__(self):
+        return f"{self.notified_on:%d/%m/%Y} → {self.new_target_on:%d/%m/%Y}"
+
+
+class SupervisionNote(NoDeleteModel):
+    """A Front monitor's supervision note on a petition."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="supervision_notes", verbose_name=_("kiến nghị")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi"))
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát"))
+    text = models.TextField(_("nội dung giám sát"))
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ghi chú giám sát")
+        verbose_name_plural = _("ghi chú giám sát")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class EventKind(models.TextChoices):
+    RECORDED = "recorded", _("Ghi nhận kiến nghị")
+    UPDATED = "updated", _("Cập nhật kiến nghị")
+    CLARIFIED = "clarified", _("Làm rõ tại hội nghị")
+    ASSIGNED = "assigned", _("Giao đơn vị giải quyết")
+    NOTICE_ISSUED = "notice_issued", _("Ban hành thông báo kết luận")
+    REPLIED = "replied", _("Trả lời bằng văn bản")
+    FORWARDED = "forwarded", _("Chuyển cấp có thẩm quyền")
+    COMPLEX_NOTICE = "complex_notice", _("Thông báo vụ việc phức tạp")
+    SUPERVISION_NOTE = "supervision_note", _("Ghi chú giám sát")
+    ASSESSED = "assessed", _("Đánh giá văn bản trả lời")
+    REMINDED = "reminded", _("Nhắc hạn")
+    ESCALATED = "escalated", _("Báo cáo quá hạn")
+    WITHDRAWN = "withdrawn", _("Thu hồi")
+    CLOSED = "closed", _("Kết thúc")
+
+
+class PetitionEvent(models.Model):
+    """Append-only timeline of a petition: who did what, when. Never updated, never deleted."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events", verbose_name=_("kiến nghị"))
+    kind = models.CharField(_("sự kiện"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người thực hiện")
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    message = models.TextField(_("nội dung"), blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("dòng thời gian")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise models.ProtectedError(_("Dòng thời gian chỉ được ghi thêm, không được sửa."), {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(_("Dòng thời gian chỉ được ghi thêm, không được xóa."), {self})

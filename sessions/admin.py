@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import NoDeleteAdmin
+
+from .models import (
+    ConclusionNotice,
+    DialogueSession,
+    Leader,
+    Membership,
+    NoticeRecipient,
+    SessionParticipant,
+    Unit,
+    UnitKind,
+)
+
+admin.site.site_header = _("Cổng theo dõi tiếp xúc, đối thoại – Quản trị")
+admin.site.site_title = _("Quản trị cổng đối thoại")
+admin.site.index_title = _("Quản trị hệ thống")
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(NoDeleteAdmin):
+    list_display = ["name", "code", "document_format", "is_party_committee", "is_front", "receives_mass_mobilisation_reports"]
+    search_fields = ["name", "code"]
+
+
+class LeaderInline(admin.TabularInline):
+    model = Leader
+    extra = 0
+    fields = ["full_name", "position", "user", "term_start", "term_end"]
+    raw_id_fields = ["user"]
+    can_delete = False
+
+
+@admin.register(Unit)
+class UnitAdmin(NoDeleteAdmin):
+    list_display = ["indented_name", "kind", "level", "symbol", "active_from", "active_to"]
+    list_filter = ["level", "kind"]
+    search_fields = ["name", "short_name"]
+    raw_id_fields = ["parent"]
+    inlines = [LeaderInline]
+    list_select_related = ["kind"]
+
+    @admin.display(description=_("tên đơn vị"), ordering="path")
+    def indented_name(self, obj):
+        return "— " * obj.depth + obj.name
+
+
+@admin.register(Leader)
+class LeaderAdmin(NoDeleteAdmin):
+    list_display = ["full_name", "position", "unit", "term_start", "term_end"]
+    search_fields = ["full_name", "position", "unit__name"]
+    raw_id_fields = ["unit", "user"]
+    list_select_related = ["unit"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit", "organisation", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    raw_id_fields = ["user", "unit", "organisation"]
+    list_select_related = ["user", "unit", "organisation"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoking access is done by unticking "còn hiệu lực", so the history stays.
+        return False
+
+
+class ParticipantInline(admin.TabularInline):
+    model = SessionParticipant
+    extra = 0
+    raw_id_fields = ["unit"]
+    can_delete = False
+
+
+@admin.register(DialogueSession)
+class DialogueSessionAdmin(NoDeleteAdmin):
+    list_display = ["topic", "organising_unit", "kind", "held_on", "notice_due_on", "notice_issued_on"]
+    list_filter = ["kind", "organising_unit__level"]
+    search_fields = ["topic", "place", "organising_unit__name"]
+    date_hierarchy = "held_on"
+    raw_id_fields = ["organising_unit", "chair", "created_by"]
+    readonly_fields = ["notice_due_on", "notice_issued_on", "created_at", "updated_at"]
+    inlines = [ParticipantInline]
+    list_select_related = ["organising_unit"]
+
+
+class RecipientInline(admin.TabularInline):
+    model = NoticeRecipient
+    extra = 0
+    raw_id_fields = ["unit"]
+    can_delete = False
+
+
+@admin.register(ConclusionNotice)
+class ConclusionNoticeAdmin(NoDeleteAdmin):
+    list_display = ["__str__", "session", "issued_on", "numbering_period"]
+    search_fields = ["symbol", "subject", "session__topic"]
+    raw_id_fields = ["session", "created_by"]
+    readonly_fields = ["created_at"]
+    inlines = [RecipientInline]
+    list_select_related = ["session", "session__organising_unit__kind"]
