@@ -110,6 +110,8 @@ class Petition(NoDeleteModel):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    # The latest Front assessment of the reply, kept here so dashboards count it without a join.
+    assessment = models.CharField(_("đánh giá của MTTQ"), max_length=20, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("kiến nghị")
@@ -274,3 +276,87 @@ class PetitionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise models.ProtectedError(_("Dòng thời gian chỉ được ghi thêm, không được xóa."), {self})
+
+
+class Assessment(models.TextChoices):
+    SATISFIED = "satisfied", _("Hài lòng")
+    UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+
+class ReplyAssessment(NoDeleteModel):
+    """A Front monitor's assessment of a written reply (satisfied / not, with the reason)."""
+
+    reply = models.ForeignKey(WrittenReply, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("văn bản trả lời"))
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("kiến nghị"))
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đánh giá"))
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát"))
+    result = models.CharField(_("kết quả"), max_length=20, choices=Assessment.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    assessed_on = models.DateField(_("ngày đánh giá"))
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá văn bản trả lời")
+        verbose_name_plural = _("đánh giá văn bản trả lời")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_result_display()} – {self.reply}"
+
+
+class ObligationKind(models.TextChoices):
+    NOTICE = "notice", _("Thông báo kết luận")
+    REPLY = "reply", _("Trả lời kiến nghị")
+    COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
+    ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
+
+
+class EmailStatus(models.TextChoices):
+    NONE = "none", _("Không gửi thư")
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+
+
+class Notification(models.Model):
+    """An in-app notice to one user, recorded under a unique key (obligation, object, stage,
+    recipient) *before* anything is sent: a re-run or a second worker inserts nothing new."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    obligation = models.CharField(_("nghĩa vụ"), max_length=20, choices=ObligationKind.choices)
+    object_id = models.BigIntegerField(_("mã đối tượng"))
+    stage = models.CharField(_("mốc"), max_length=30, help_text=_("Ví dụ: remind_3, remind_1, overdue."))
+    session = models.ForeignKey(
+        DialogueSession, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("hội nghị")
+    )
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("kiến nghị")
+    )
+    due_on = models.DateField(_("hạn"), null=True, blank=True)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    email_status = models.CharField(
+        _("thư điện tử"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
+    email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
+    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "object_id", "stage", "recipient"], name="unique_notification_key"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.title
