@@ -209,6 +209,10 @@ class DialogueSession(NoDeleteModel):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    # Lowercase ASCII of topic, place, chair and unit, so a search ignores Vietnamese diacritics.
+    search_text = models.CharField(
+        _("nội dung tìm kiếm"), max_length=1000, blank=True, default="", editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("hội nghị đối thoại")
@@ -219,8 +223,21 @@ class DialogueSession(NoDeleteModel):
     def __str__(self):
         return f"{self.topic} ({self.held_on:%d/%m/%Y})"
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        from common.text import normalise_search
+
+        unit = self.organising_unit.name if self.organising_unit_id else ""
+        return normalise_search(self.topic, self.place, self.chair_name, unit)[:1000]
 
     @property
     def chair_display(self) -> str:
