@@ -180,6 +180,7 @@ def petition_record(
     assigned_unit: Unit | None = None,
 ) -> Petition:
     """Record a petition raised at the session, optionally already clarified there."""
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     _check_petition_open_for_edit(session)
     errors = {}
     if not (petitioner_name or "").strip():
