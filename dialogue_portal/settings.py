@@ -148,7 +148,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # A message a dead worker never acknowledged is delivered again after this many seconds.
+    else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 )
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TIMEZONE = TIME_ZONE
@@ -162,6 +163,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Deadline jobs (installed in the beat tables on migrate; the admin may change them later).
+DEADLINE_JOBS_CRONTAB = env("DEADLINE_JOBS_CRONTAB", default="0 7 * * *")
+NOTIFICATION_EMAIL_SWEEP_MINUTES = env.int("NOTIFICATION_EMAIL_SWEEP_MINUTES", default=15)
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
 
 # --- The legal clock (Regulation 07-QC/TU; other provinces differ, hence settings) -------------
 # day_type is "calendar" (Civil Code counting with roll-over past rest days) or "working".
