@@ -30,8 +30,9 @@ static/vendor/.copied: package.json package-lock.json scripts/copy_assets.sh
 
 assets: static/vendor/.copied
 
+# The compiled catalogues are committed; recompile when gettext is there.
 messages: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 migrate: $(VENV)/.installed
 	mkdir -p var
