@@ -11,4 +11,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("hoi-nghi/", include("sessions.urls")),
+    path("kien-nghi/", include("petitions.urls")),
+    path("", include("reports.urls")),
 ]

@@ -1,0 +1,449 @@
+"""Statistics for dashboards and periodic reports, computed in the database.
+
+Every figure is a *key* in ``FIGURES``: a model (session, petition or unit) and a condition.
+``figure_queryset`` builds the rows behind a figure (the drill-down list); the dashboard counts
+are ``Count(filter=condition)`` aggregates over the very same base querysets, so a figure and
+its list cannot drift apart. Base querysets always start from the scoping selectors
+(``sessions_visible_to`` / ``petitions_visible_to`` / ``units_visible_to``), then restrict to
+the chosen subtree and period. Deadline states come from ``petitions.selectors`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Assessment, Forwarding, Petition, PetitionStatus
+from petitions.selectors import (
+    DeadlineState,
+    complex_state_conditions,
+    notice_state_conditions,
+    petitions_visible_to,
+    reply_state_conditions,
+)
+from sessions.models import DialogueSession, Role, SessionKind, Unit, UnitLevel
+from sessions.selectors import scope_paths, sessions_visible_to, units_visible_to
+
+from .periods import Period
+
+SESSION = "session"
+PETITION = "petition"
+UNIT = "unit"
+
+# Roles that may open dashboards, drill-down lists and periodic reports for units in their scope.
+DASHBOARD_ROLES = frozenset({Role.BOARD, Role.LEADER, Role.FRONT, Role.STAFF})
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    model: str
+    label: str
+    # (today, period) -> Q over the model's base queryset
+    condition: Callable[[dt.date, Period], Q]
+    group: str = ""
+
+
+def _r1_required_q() -> Q:
+    """Units that must hold a dialogue each year (R1): party committees and People's Committees."""
+    codes = getattr(settings, "R1_UNIT_KIND_CODES", ("peoples_committee",))
+    return Q(kind__is_party_committee=True) | Q(kind__code__in=codes)
+
+
+def _r1_active_q(period: Period) -> Q:
+    year_start, year_end = dt.date(period.r1_year, 1, 1), dt.date(period.r1_year, 12, 31)
+    return (Q(active_from__isnull=True) | Q(active_from__lte=year_end)) & (
+        Q(active_to__isnull=True) | Q(active_to__gte=year_start)
+    )
+
+
+def _r1_held_exists(today: dt.date, period: Period) -> Exists:
+    """A dialogue held this calendar year, up to the end of the period (and not after today)."""
+    until = min(period.end, today)
+    return Exists(
+        DialogueSession.objects.filter(
+            organising_unit=OuterRef("pk"),
+            withdrawn_at__isnull=True,
+            held_on__gte=dt.date(period.r1_year, 1, 1),
+            held_on__lte=until,
+        )
+    )
+
+
+def _forwarded_exists() -> Exists:
+    return Exists(Forwarding.objects.filter(petition=OuterRef("pk")))
+
+
+def _reply(state):
+    return lambda today, period: reply_state_conditions(today)[state]
+
+
+def _notice(state):
+    return lambda today, period: notice_state_conditions(today)[state]
+
+
+_ALL = lambda today, period: Q()  # noqa: E731
+
+
+def _build_figures() -> dict[str, Figure]:
+    figures = [
+        Figure("sessions_held", SESSION, _("Hội nghị đã tổ chức"), _ALL, "sessions"),
+        Figure("sessions_periodic", SESSION, _("Định kỳ"), lambda t, p: Q(kind=SessionKind.PERIODIC), "sessions"),
+        Figure("sessions_ad_hoc", SESSION, _("Đột xuất"), lambda t, p: Q(kind=SessionKind.AD_HOC), "sessions"),
+    ]
+    for level, label in UnitLevel.choices:
+        figures.append(
+            Figure(f"sessions_level_{level}", SESSION, label, lambda t, p, lv=level: Q(organising_unit__level=lv), "levels")
+        )
+    figures += [
+        Figure("notices_on_time", SESSION, _("Thông báo kết luận đúng hạn"), _notice(DeadlineState.MET), "notices"),
+        Figure("notices_late", SESSION, _("Thông báo kết luận trễ hạn"), _notice(DeadlineState.MET_LATE), "notices"),
+        Figure("notices_overdue", SESSION, _("Chưa ban hành, quá hạn"), _notice(DeadlineState.OVERDUE), "notices"),
+        Figure(
+            "notices_pending",
+            SESSION,
+            _("Chưa ban hành, còn hạn"),
+            lambda t, p: notice_state_conditions(t)[DeadlineState.OPEN] | notice_state_conditions(t)[DeadlineState.DUE_SOON],
+            "notices",
+        ),
+        Figure("petitions_received", PETITION, _("Kiến nghị tiếp nhận"), _ALL, "petitions"),
+        Figure("petitions_clarified", PETITION, _("Đã làm rõ tại hội nghị"), lambda t, p: Q(status=PetitionStatus.CLARIFIED), "petitions"),
+        Figure("petitions_assigned", PETITION, _("Đã giao giải quyết"), lambda t, p: Q(assigned_on__isnull=False), "petitions"),
+        Figure("petitions_on_time", PETITION, _("Đã xử lý đúng hạn"), _reply(DeadlineState.MET), "replies"),
+        Figure("petitions_late", PETITION, _("Đã xử lý trễ hạn"), _reply(DeadlineState.MET_LATE), "replies"),
+        Figure("petitions_overdue", PETITION, _("Chưa xử lý, quá hạn"), _reply(DeadlineState.OVERDUE), "replies"),
+        Figure(
+            "petitions_pending",
+            PETITION,
+            _("Chưa xử lý, còn hạn"),
+            lambda t, p: reply_state_conditions(t)[DeadlineState.OPEN] | reply_state_conditions(t)[DeadlineState.DUE_SOON],
+            "replies",
+        ),
+        Figure("petitions_replied", PETITION, _("Đã trả lời bằng văn bản"), lambda t, p: Q(final_replied_on__isnull=False), "replies"),
+        Figure("petitions_forwarded", PETITION, _("Chuyển cấp có thẩm quyền"), lambda t, p: Q(_forwarded_exists()), "replies"),
+        Figure("petitions_complex", PETITION, _("Có thông báo vụ việc phức tạp"), lambda t, p: Q(complex_target_on__isnull=False), "replies"),
+        Figure(
+            "petitions_complex_overdue",
+            PETITION,
+            _("Vụ việc phức tạp quá hạn giải quyết"),
+            lambda t, p: complex_state_conditions(t)[DeadlineState.OVERDUE],
+            "replies",
+        ),
+        Figure("petitions_satisfied", PETITION, _("Trả lời được đánh giá hài lòng"), lambda t, p: Q(assessment=Assessment.SATISFIED), "assessments"),
+        Figure(
+            "petitions_unsatisfied",
+            PETITION,
+            _("Trả lời bị đánh giá không hài lòng"),
+            lambda t, p: Q(assessment=Assessment.UNSATISFIED),
+            "assessments",
+        ),
+        Figure("r1_required", UNIT, _("Đơn vị phải tổ chức đối thoại trong năm"), _ALL, "r1"),
+        Figure("r1_held", UNIT, _("Đã tổ chức đối thoại trong năm"), lambda t, p: Q(_r1_held_exists(t, p)), "r1"),
+        Figure("r1_missing", UNIT, _("Chưa tổ chức đối thoại trong năm (R1)"), lambda t, p: ~Q(_r1_held_exists(t, p)), "r1"),
+    ]
+    return {f.key: f for f in figures}
+
+
+FIGURES = _build_figures()
+SESSION_KEYS = [k for k, f in FIGURES.items() if f.model == SESSION]
+PETITION_KEYS = [k for k, f in FIGURES.items() if f.model == PETITION]
+UNIT_KEYS = [k for k, f in FIGURES.items() if f.model == UNIT]
+# Columns of the per-unit table (by responsible unit) and the breakdown by field.
+UNIT_TABLE_KEYS = [
+    "petitions_assigned",
+    "petitions_on_time",
+    "petitions_late",
+    "petitions_overdue",
+    "petitions_pending",
+    "petitions_forwarded",
+    "petitions_complex",
+    "petitions_unsatisfied",
+]
+FIELD_TABLE_KEYS = ["petitions_received", "petitions_clarified", *UNIT_TABLE_KEYS]
+TREND_SESSION_KEYS = ["sessions_held"]
+TREND_PETITION_KEYS = ["petitions_received", "petitions_on_time", "petitions_late", "petitions_overdue", "petitions_unsatisfied"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope: which units a user may open a dashboard for
+# ---------------------------------------------------------------------------------------------
+
+
+def dashboard_units(user) -> QuerySet[Unit]:
+    return units_visible_to(user, DASHBOARD_ROLES)
+
+
+def dashboard_unit_or_404(user, unit_id) -> Unit:
+    """The unit whose subtree the dashboard shows: inside the user's dashboard scope or 404.
+    Without ``unit_id``, the top of the user's scope."""
+    units = dashboard_units(user)
+    if unit_id in (None, ""):
+        unit = units.order_by("depth", "path").first()
+    else:
+        try:
+            unit = units.filter(pk=int(unit_id)).first()
+        except (TypeError, ValueError):
+            unit = None
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def can_see_dashboards(user) -> bool:
+    return scope_paths(user, DASHBOARD_ROLES) != []
+
+
+# ---------------------------------------------------------------------------------------------
+# Base querysets (scope ∩ subtree ∩ period) and the one function behind every figure
+# ---------------------------------------------------------------------------------------------
+
+
+def _held_until(period: Period, today: dt.date) -> dt.date:
+    return min(period.end, today)
+
+
+def sessions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[DialogueSession]:
+    """Sessions held in the period (not in the future, not withdrawn) by units of the subtree."""
+    return sessions_visible_to(user).filter(
+        organising_unit__path__startswith=unit.path,
+        withdrawn_at__isnull=True,
+        held_on__gte=period.start,
+        held_on__lte=_held_until(period, today),
+    )
+
+
+def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
+    """Petitions raised at sessions held in the period, organised in the subtree or assigned to
+    a unit of it; withdrawn petitions and sessions are left out."""
+    return petitions_visible_to(user).filter(
+        Q(session__organising_unit__path__startswith=unit.path) | Q(assigned_unit__path__startswith=unit.path),
+        session__withdrawn_at__isnull=True,
+        session__held_on__gte=period.start,
+        session__held_on__lte=_held_until(period, today),
+    ).exclude(status=PetitionStatus.WITHDRAWN)
+
+
+def units_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Unit]:
+    """Units of the subtree that must hold a dialogue (R1) and were active in the year."""
+    return (
+        dashboard_units(user)
+        .filter(path__startswith=unit.path)
+        .filter(_r1_required_q(), _r1_active_q(period))
+    )
+
+
+_BASES = {SESSION: sessions_base, PETITION: petitions_base, UNIT: units_base}
+
+
+def figure_queryset(
+    user,
+    key: str,
+    unit: Unit,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    by_unit: int | None = None,
+    field: int | str | None = None,
+) -> QuerySet:
+    """The rows behind figure ``key``: the drill-down list. ``by_unit`` narrows to one row of
+    the per-unit table (responsible unit for petitions, organising unit for sessions);
+    ``field`` to one row of the field breakdown (``"none"`` for petitions without a field).
+    Raises ``KeyError`` for an unknown key."""
+    figure = FIGURES[key]
+    today = today or timezone.localdate()
+    qs = _BASES[figure.model](user, unit, period, today).filter(figure.condition(today, period))
+    if by_unit is not None:
+        qs = qs.filter(**{_GROUP_FIELD[figure.model]: by_unit})
+    if field is not None and figure.model == PETITION:
+        qs = qs.filter(field__isnull=True) if field == "none" else qs.filter(field_id=field)
+    return qs
+
+
+_GROUP_FIELD = {SESSION: "organising_unit_id", PETITION: "assigned_unit_id", UNIT: "pk"}
+
+
+def _counts(figure_keys, today, period) -> dict:
+    return {key: Count("pk", filter=FIGURES[key].condition(today, period)) for key in figure_keys}
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard aggregates: a fixed handful of queries whatever the data size
+# ---------------------------------------------------------------------------------------------
+
+
+def key_figures(user, unit: Unit, period: Period, today: dt.date | None = None) -> dict[str, int]:
+    """All key figures: one aggregate query per model (sessions, petitions, units)."""
+    today = today or timezone.localdate()
+    result = {}
+    for model, keys in ((SESSION, SESSION_KEYS), (PETITION, PETITION_KEYS), (UNIT, UNIT_KEYS)):
+        base = _BASES[model](user, unit, period, today).order_by()
+        result.update(base.aggregate(**_counts(keys, today, period)))
+    return result
+
+
+def on_time_rate(row: dict) -> float | None:
+    """Share of answered-or-due petitions handled on time: met / (met + late + overdue)."""
+    judged = row.get("petitions_on_time", 0) + row.get("petitions_late", 0) + row.get("petitions_overdue", 0)
+    return round(100 * row.get("petitions_on_time", 0) / judged, 1) if judged else None
+
+
+def unit_table(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
+    """One row per unit: sessions it organised and notices (by organising unit), petitions it
+    must answer (by responsible unit), with the on-time rate. Three queries."""
+    today = today or timezone.localdate()
+    session_keys = ["sessions_held", "notices_on_time", "notices_late", "notices_overdue"]
+    sessions = (
+        sessions_base(user, unit, period, today)
+        .order_by()
+        .values("organising_unit_id")
+        .annotate(**_counts(session_keys, today, period))
+    )
+    petitions = (
+        petitions_base(user, unit, period, today)
+        .filter(assigned_unit__isnull=False)
+        .order_by()
+        .values("assigned_unit_id")
+        .annotate(**_counts(UNIT_TABLE_KEYS, today, period))
+    )
+    rows: dict[int, dict] = {}
+    for item in sessions:
+        rows.setdefault(item.pop("organising_unit_id"), {}).update(item)
+    for item in petitions:
+        rows.setdefault(item.pop("assigned_unit_id"), {}).update(item)
+    units = Unit.objects.filter(pk__in=list(rows)).select_related("kind").only("name", "path", "level", "kind__name")
+    table = []
+    for u in units:
+        row = {key: 0 for key in session_keys + UNIT_TABLE_KEYS}
+        row.update(rows[u.pk])
+        row.update(unit=u, on_time_rate=on_time_rate(row))
+        table.append(row)
+    table.sort(key=lambda r: r["unit"].path)
+    return table
+
+
+def field_table(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
+    """Petitions by field, one query."""
+    today = today or timezone.localdate()
+    rows = (
+        petitions_base(user, unit, period, today)
+        .order_by()
+        .values("field_id", "field__name")
+        .annotate(**_counts(FIELD_TABLE_KEYS, today, period))
+        .order_by("field__name")
+    )
+    result = []
+    for row in rows:
+        row["field_param"] = row["field_id"] if row["field_id"] is not None else "none"
+        row["on_time_rate"] = on_time_rate(row)
+        result.append(row)
+    return result
+
+
+def _month_bucket(field: str, months: list[Period]) -> Case:
+    return Case(
+        *[When(**{f"{field}__gte": m.start, f"{field}__lte": m.end}, then=Value(i)) for i, m in enumerate(months)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def monthly_trend(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
+    """Per report month of the period: sessions held, petitions received and their outcome.
+    Two queries (a CASE bucket over the period's months, grouped)."""
+    today = today or timezone.localdate()
+    months = period.months()
+    rows = [{"period": m, **{k: 0 for k in TREND_SESSION_KEYS + TREND_PETITION_KEYS}} for m in months]
+    sessions = (
+        sessions_base(user, unit, period, today)
+        .order_by()
+        .annotate(bucket=_month_bucket("held_on", months))
+        .values("bucket")
+        .annotate(**_counts(TREND_SESSION_KEYS, today, period))
+    )
+    petitions = (
+        petitions_base(user, unit, period, today)
+        .order_by()
+        .annotate(bucket=_month_bucket("session__held_on", months))
+        .values("bucket")
+        .annotate(**_counts(TREND_PETITION_KEYS, today, period))
+    )
+    for item in list(sessions) + list(petitions):
+        bucket = item.pop("bucket")
+        if 0 <= bucket < len(rows):
+            rows[bucket].update(item)
+    return rows
+
+
+def overdue_by_unit(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[tuple[Unit | None, list[Petition]]]:
+    """Overdue petitions (reply or complex-case target) grouped by responsible unit, for the
+    periodic report. One query."""
+    today = today or timezone.localdate()
+    qs = (
+        petitions_base(user, unit, period, today)
+        .filter(reply_state_conditions(today)[DeadlineState.OVERDUE] | complex_state_conditions(today)[DeadlineState.OVERDUE])
+        .order_by("assigned_unit__path", "reply_due_on", "id")
+    )
+    groups: list[tuple[Unit | None, list[Petition]]] = []
+    for petition in qs:
+        if not groups or groups[-1][0] != petition.assigned_unit:
+            groups.append((petition.assigned_unit, []))
+        groups[-1][1].append(petition)
+    return groups
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Front monitors: read-only lists of their area
+# ---------------------------------------------------------------------------------------------
+
+
+def monitor_paths(user) -> list[str] | None:
+    """Subtrees a Front monitor watches (``None`` for an administrator, ``[]`` for nobody)."""
+    return scope_paths(user, {Role.FRONT})
+
+
+def _area_q(paths, *fields: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        for f in fields:
+            q |= Q(**{f"{f}__startswith": path})
+    return q
+
+
+def monitor_sessions(user) -> QuerySet[DialogueSession]:
+    paths = monitor_paths(user)
+    qs = sessions_visible_to(user).filter(withdrawn_at__isnull=True)
+    return qs if paths is None else qs.filter(_area_q(paths, "organising_unit__path"))
+
+
+def monitor_petitions(user) -> QuerySet[Petition]:
+    paths = monitor_paths(user)
+    qs = petitions_visible_to(user).exclude(status=PetitionStatus.WITHDRAWN)
+    return qs if paths is None else qs.filter(_area_q(paths, "session__organising_unit__path", "assigned_unit__path"))
+
+
+def monitor_replies(user):
+    from petitions.models import WrittenReply
+
+    return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit").filter(
+        petition__in=monitor_petitions(user).values("pk")
+    )
+
+
+def monitor_unit_for(user, petition: Petition) -> Unit | None:
+    """The Front organisation the monitor acts for on this petition (its membership's
+    ``organisation``, else the membership unit)."""
+    from sessions.selectors import memberships_of
+
+    own = [petition.session.organising_unit.path] + ([petition.assigned_unit.path] if petition.assigned_unit_id else [])
+    for m in memberships_of(user):
+        if m.role == Role.FRONT and any(p.startswith(m.unit.path) for p in own):
+            return m.organisation or m.unit
+    return None

@@ -1,0 +1,332 @@
+"""Dashboards, drill-down lists, periodic reports and the Front monitor's pages. Thin: the
+figures come from ``reports.selectors``, writes from ``petitions.services``."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from petitions.models import Assessment, PetitionStatus
+from petitions.selectors import with_notice_state, with_reply_states
+from petitions.services import reply_assess, supervision_note_add
+
+from . import exports, selectors
+from .forms import AssessmentForm, SupervisionNoteForm
+from .periods import Cutoff, PeriodKind, current_period, period_from_params
+
+PAGE_SIZE = 50
+SORTABLE = {"unit", "sessions_held", "on_time_rate", *selectors.UNIT_TABLE_KEYS, "notices_overdue"}
+
+FIGURE_GROUPS = [
+    ("sessions", gettext_lazy("Hội nghị tiếp xúc, đối thoại")),
+    ("levels", gettext_lazy("Hội nghị theo cấp")),
+    ("notices", gettext_lazy("Thông báo kết luận (R2)")),
+    ("petitions", gettext_lazy("Kiến nghị")),
+    ("replies", gettext_lazy("Giải quyết kiến nghị (R3–R5)")),
+    ("assessments", gettext_lazy("Giám sát của MTTQ")),
+    ("r1", gettext_lazy("Đối thoại ít nhất một lần trong năm (R1)")),
+]
+
+
+def _context_or_404(request):
+    """The dashboard unit (inside the user's scope, else 404) and the period from the query."""
+    user = request.user
+    if not selectors.can_see_dashboards(user):
+        raise Http404
+    unit = selectors.dashboard_unit_or_404(user, request.GET.get("unit"))
+    try:
+        period = period_from_params(request.GET)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        period = current_period()
+    return unit, period
+
+
+def _base_params(unit, period) -> dict[str, str]:
+    return {"unit": str(unit.pk), **period.as_params()}
+
+
+def _wants_xlsx(request) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+@login_required
+def dashboard(request):
+    unit, period = _context_or_404(request)
+    user, today = request.user, timezone.localdate()
+    figures = selectors.key_figures(user, unit, period, today)
+    units = selectors.unit_table(user, unit, period, today)
+    fields = selectors.field_table(user, unit, period, today)
+    trend = selectors.monthly_trend(user, unit, period, today)
+    if _wants_xlsx(request):
+        wb = exports.dashboard_workbook(unit=unit, period=period, figures=figures, units=units, fields=fields, trend=trend)
+        return exports.workbook_response(wb, f"bang-dieu-khien-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
+
+    sort = request.GET.get("sort", "unit")
+    descending = sort.startswith("-")
+    sort_key = sort.lstrip("-")
+    if sort_key in SORTABLE:
+        if sort_key == "unit":
+            units.sort(key=lambda r: r["unit"].path, reverse=descending)
+        else:
+            units.sort(key=lambda r: (r[sort_key] is None, r[sort_key] or 0), reverse=descending)
+    params = _base_params(unit, period)
+    query = urlencode(params)
+    unit_keys = ["sessions_held", "notices_overdue", *selectors.UNIT_TABLE_KEYS]
+    trend_keys = selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
+    for row in units:
+        q = f"{query}&by_unit={row['unit'].pk}"
+        row["cells"] = [(k, row[k], q) for k in unit_keys]
+    for row in fields:
+        q = f"{query}&field={row['field_param']}"
+        row["cells"] = [(k, row[k], q) for k in selectors.FIELD_TABLE_KEYS]
+    for row in trend:
+        q = urlencode({"unit": unit.pk, **row["period"].as_params()})
+        row["cells"] = [(k, row[k], q) for k in trend_keys]
+    groups = [
+        (title, [(key, selectors.FIGURES[key].label, figures[key]) for key in selectors.FIGURES if selectors.FIGURES[key].group == group])
+        for group, title in FIGURE_GROUPS
+    ]
+    chart = {
+        "labels": [row["period"].short_label for row in trend],
+        "series": [
+            {"label": str(selectors.FIGURES[k].label), "data": [row[k] for row in trend]}
+            for k in selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
+        ],
+    }
+    r1_missing = list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")[:20])
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "unit": unit,
+            "period": period,
+            "figures": figures,
+            "groups": groups,
+            "units": units,
+            "fields": fields,
+            "trend": trend,
+            "chart": chart,
+            "r1_missing": r1_missing,
+            "query": query,
+            "sort": sort,
+            "unit_choices": selectors.dashboard_units(user).only("name", "depth", "path"),
+            "kind_choices": PeriodKind.CHOICES,
+            "months": range(1, 13),
+            "unit_headers": _headers(unit_keys),
+            "field_headers": _headers(selectors.FIELD_TABLE_KEYS),
+            "trend_headers": _headers(trend_keys),
+            "default_cutoff": Cutoff.default(),
+        },
+    )
+
+
+def _headers(keys):
+    return [(k, selectors.FIGURES[k].label) for k in keys]
+
+
+def _int_or_404(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def figure_list(request, key: str):
+    """The drill-down list behind a dashboard figure; its count equals the figure."""
+    if key not in selectors.FIGURES:
+        raise Http404
+    unit, period = _context_or_404(request)
+    user, today = request.user, timezone.localdate()
+    figure = selectors.FIGURES[key]
+    by_unit = _int_or_404(request.GET.get("by_unit"))
+    field = request.GET.get("field") or None
+    if field not in (None, "none"):
+        field = _int_or_404(field)
+    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field)
+    if figure.model == selectors.PETITION:
+        qs = with_reply_states(qs, today).order_by("-session__held_on", "-id")
+    elif figure.model == selectors.SESSION:
+        qs = with_notice_state(qs, today).order_by("-held_on", "-id")
+    else:
+        qs = qs.order_by("path")
+    caption = f"{figure.label} – {unit.name} – {period.label}"
+    if _wants_xlsx(request):
+        header, rows = exports.ROWS_FOR_MODEL[figure.model](qs)
+        return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
+    return render(
+        request,
+        "reports/figure_list.html",
+        {
+            "figure": figure,
+            "unit": unit,
+            "period": period,
+            "page": page,
+            "query": urlencode(params),
+            "dashboard_query": urlencode(_base_params(unit, period)),
+            "caption": caption,
+        },
+    )
+
+
+@login_required
+def periodic_report(request, fmt: str):
+    """The periodic report "Báo cáo kết quả tiếp xúc, đối thoại" as DOCX or XLSX."""
+    unit, period = _context_or_404(request)
+    data = exports.periodic_report_data(request.user, unit, period)
+    name = f"bao-cao-tiep-xuc-doi-thoai-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "docx":
+        return exports.docx_response(exports.periodic_report_docx(data), f"{name}.docx")
+    return exports.workbook_response(exports.periodic_report_xlsx(data), f"{name}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Front monitor
+# ---------------------------------------------------------------------------------------------
+
+
+def _require_monitor(user):
+    if selectors.monitor_paths(user) == []:
+        raise Http404
+
+
+@login_required
+def monitor_sessions(request):
+    _require_monitor(request.user)
+    qs = with_notice_state(selectors.monitor_sessions(request.user), timezone.localdate()).order_by("-held_on", "-id")
+    if _wants_xlsx(request):
+        header, rows = exports.session_rows(qs)
+        return exports.workbook_response(exports.list_workbook(_("Hội nghị"), header, rows), "giam-sat-hoi-nghi.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/monitor_sessions.html", {"page": page, "query": ""})
+
+
+@login_required
+def monitor_petitions(request):
+    _require_monitor(request.user)
+    qs = selectors.monitor_petitions(request.user)
+    status = request.GET.get("status") or ""
+    if status in PetitionStatus.values:
+        qs = qs.filter(status=status)
+    assessment = request.GET.get("assessment") or ""
+    if assessment == "none":
+        qs = qs.filter(status=PetitionStatus.REPLIED, assessment="")
+    elif assessment in Assessment.values:
+        qs = qs.filter(assessment=assessment)
+    qs = with_reply_states(qs, timezone.localdate()).order_by("-session__held_on", "-id")
+    if _wants_xlsx(request):
+        header, rows = exports.petition_rows(qs)
+        return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/monitor_petitions.html",
+        {
+            "page": page,
+            "status": status,
+            "assessment": assessment,
+            "status_choices": PetitionStatus.choices,
+            "assessment_choices": Assessment.choices,
+            "query": urlencode({"status": status, "assessment": assessment}),
+        },
+    )
+
+
+@login_required
+def monitor_replies(request):
+    _require_monitor(request.user)
+    qs = selectors.monitor_replies(request.user).order_by("-replied_on", "-id")
+    if _wants_xlsx(request):
+        header, rows = exports.reply_rows(qs)
+        return exports.workbook_response(exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/monitor_replies.html", {"page": page, "query": ""})
+
+
+def _monitor_petition_or_404(user, pk):
+    _require_monitor(user)
+    return get_object_or_404(with_reply_states(selectors.monitor_petitions(user), timezone.localdate()), pk=pk)
+
+
+@login_required
+def monitor_petition(request, pk: int):
+    """Read-only view of a petition for the Front monitor, with its replies, assessments,
+    supervision notes and timeline."""
+    petition = _monitor_petition_or_404(request.user, pk)
+    return render(
+        request,
+        "reports/monitor_petition.html",
+        {
+            "petition": petition,
+            "replies": petition.replies.select_related("unit").prefetch_related("assessments"),
+            "notes": petition.supervision_notes.select_related("author", "unit"),
+            "events": petition.events.select_related("actor"),
+            "note_form": SupervisionNoteForm(),
+            "can_assess": petition.status in (PetitionStatus.REPLIED, PetitionStatus.CLOSED),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitor_note_add(request, pk: int):
+    petition = _monitor_petition_or_404(request.user, pk)
+    form = SupervisionNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision_note_add(
+                petition=petition,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                unit=selectors.monitor_unit_for(request.user, petition),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi ý kiến giám sát."))
+            return redirect("reports:monitor_petition", pk=petition.pk)
+    return render(request, "reports/monitor_note_form.html", {"petition": petition, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitor_assess(request, reply_pk: int):
+    _require_monitor(request.user)
+    reply = get_object_or_404(selectors.monitor_replies(request.user), pk=reply_pk)
+    petition = reply.petition
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply_assess(
+                reply=reply,
+                assessor=request.user,
+                result=form.cleaned_data["result"],
+                reason=form.cleaned_data["reason"],
+                assessed_on=form.cleaned_data["assessed_on"],
+                unit=selectors.monitor_unit_for(request.user, petition),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi kết quả đánh giá văn bản trả lời."))
+            return redirect("reports:monitor_petition", pk=petition.pk)
+    return render(request, "reports/monitor_assess_form.html", {"petition": petition, "reply": reply, "form": form})
