@@ -120,7 +120,7 @@ def dashboard(request):
             "r1_missing": r1_missing,
             "query": query,
             "sort": sort,
-            "unit_choices": selectors.dashboard_units(user).only("name", "depth", "path"),
+            "unit_choices": selectors.dashboard_units(user).select_related(None).only("name", "depth", "path"),
             "kind_choices": PeriodKind.CHOICES,
             "months": range(1, 13),
             "unit_headers": _headers(unit_keys),
