@@ -234,3 +234,111 @@ def petition_withdraw(*, petition: Petition, reason: str, actor) -> Petition:
     petition.save(update_fields=["withdrawal_reason", "status", "updated_at"])
     petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=petition.withdrawal_reason)
     return petition
+
+
+# ---------------------------------------------------------------------------------------------
+# Front monitor: assessment of a written reply (issue 5)
+# ---------------------------------------------------------------------------------------------
+
+
+def _front_scope_contains(assessor, petition: Petition) -> bool:
+    """The assessor holds an active Front role whose subtree contains the petition (its
+    session's organising unit or its responsible unit). Administrators are not Front monitors."""
+    from sessions.models import Membership, Role
+
+    paths = list(
+        Membership.objects.filter(user=assessor, role=Role.FRONT, is_active=True).values_list("unit__path", flat=True)
+    )
+    own = [petition.session.organising_unit.path]
+    if petition.assigned_unit_id:
+        own.append(petition.assigned_unit.path)
+    return any(p.startswith(root) for root in paths for p in own)
+
+
+@transaction.atomic
+def reply_assess(*, reply: WrittenReply, assessor, result: str, reason: str, assessed_on: dt.date, unit: Unit | None = None):
+    """A Front monitor's assessment of a written reply (satisfied / not satisfied, with the
+    reason). Sets the petition's current assessment and adds a timeline event; "not
+    satisfied" notifies, in the app, the agency officers and the head of the responsible unit."""
+    from django.urls import NoReverseMatch
+
+    from sessions.models import Leader, Membership, Role
+
+    from .models import Assessment, Notification, ObligationKind, ReplyAssessment
+
+    if result not in Assessment.values:
+        raise ValidationError({"result": _("Vui lòng chọn kết quả đánh giá: hài lòng hoặc không hài lòng.")})
+    reason = (reason or "").strip()
+    if result == Assessment.UNSATISFIED and not reason:
+        raise ValidationError({"reason": _("Đánh giá “không hài lòng” cần ghi rõ lý do.")})
+    petition = Petition.objects.select_for_update().select_related("session__organising_unit", "assigned_unit").get(
+        pk=reply.petition_id
+    )
+    if petition.status not in (PetitionStatus.REPLIED, PetitionStatus.CLOSED):
+        raise ValidationError(_("Chỉ đánh giá được kiến nghị đã có văn bản trả lời."))
+    if not _front_scope_contains(assessor, petition):
+        raise ValidationError(_("Chỉ cán bộ giám sát của MTTQ, tổ chức CT-XH phụ trách địa bàn này mới được đánh giá."))
+    if not isinstance(assessed_on, dt.date):
+        raise ValidationError({"assessed_on": _("Ngày đánh giá không hợp lệ.")})
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("Ngày đánh giá không được sau ngày hôm nay.")})
+    if assessed_on < reply.replied_on:
+        raise ValidationError(
+            {"assessed_on": _("Ngày đánh giá không được trước ngày trả lời (%(day)s).") % {"day": _d(reply.replied_on)}}
+        )
+    assessment = ReplyAssessment.objects.create(
+        reply=reply, petition=petition, assessor=assessor, unit=unit, result=result, reason=reason, assessed_on=assessed_on
+    )
+    petition.assessment = result
+    petition.save(update_fields=["assessment", "updated_at"])
+    label = Assessment(result).label
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.ASSESSED,
+        actor=assessor,
+        message=_("Đánh giá văn bản trả lời số %(number)s: %(result)s.") % {"number": reply.number, "result": label}
+        + (f" {reason}" if reason else ""),
+        data={"assessment_id": assessment.pk, "reply_id": reply.pk, "result": result},
+    )
+    if result == Assessment.UNSATISFIED:
+        responsible = reply.unit
+        recipients = set(
+            Membership.objects.filter(unit=responsible, role__in=[Role.AGENCY, Role.LEADER], is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        recipients |= set(
+            Leader.objects.filter(unit=responsible, user__isnull=False, term_start__lte=assessed_on)
+            .filter(_leader_term_open_q(assessed_on))
+            .values_list("user_id", flat=True)
+        )
+        try:
+            url = petition.get_absolute_url()
+        except NoReverseMatch:
+            url = ""
+        title = _("Văn bản trả lời kiến nghị #%(id)s bị đánh giá không hài lòng") % {"id": petition.pk}
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=user_id,
+                    obligation=ObligationKind.ASSESSMENT,
+                    object_id=assessment.pk,
+                    stage="unsatisfied",
+                    session_id=petition.session_id,
+                    petition=petition,
+                    title=title,
+                    body=_("%(org)s đánh giá không hài lòng văn bản số %(number)s của %(unit)s. Lý do: %(reason)s")
+                    % {"org": unit or assessor, "number": reply.number, "unit": responsible, "reason": reason},
+                    url=url,
+                )
+                for user_id in sorted(recipients)
+            ],
+            ignore_conflicts=True,
+        )
+    return assessment
+
+
+def _leader_term_open_q(day: dt.date):
+    from django.db.models import Q
+
+    return Q(term_end__isnull=True) | Q(term_end__gte=day)
