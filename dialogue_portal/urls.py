@@ -13,5 +13,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("hoi-nghi/", include("sessions.urls")),
     path("kien-nghi/", include("petitions.urls")),
+    path("thong-bao/", include("petitions.notification_urls")),
     path("", include("reports.urls")),
 ]
