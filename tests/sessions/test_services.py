@@ -265,3 +265,46 @@ def test_models_refuse_hard_delete(province, staff_user):
         event.delete()
     with pytest.raises(ProtectedError):
         event.save()
+
+
+# --- recipients, signed file, participants ----------------------------------------------------
+
+
+def test_recipient_received_day_is_recorded_and_checked(province, staff_user):
+    from sessions.services import notice_recipient_mark_received
+
+    notice = _issue(_record(province, staff_user), staff_user, province)
+    recipient = notice.recipients.get()
+    with pytest.raises(ValidationError):
+        notice_recipient_mark_received(recipient=recipient, received_on=D(2026, 3, 17), actor=staff_user)
+    with pytest.raises(ValidationError):
+        notice_recipient_mark_received(recipient=recipient, received_on=D(2026, 3, 21), actor=staff_user)
+    recipient.refresh_from_db()
+    assert recipient.received_on is None
+    notice_recipient_mark_received(recipient=recipient, received_on=D(2026, 3, 19), actor=staff_user)
+    recipient.refresh_from_db()
+    assert recipient.received_on == D(2026, 3, 19)
+
+
+def test_signed_scan_is_validated_and_stored_under_a_random_name(province, staff_user, pdf_upload):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sessions.services import notice_attach_signed
+
+    notice = _issue(_record(province, staff_user), staff_user, province)
+    with pytest.raises(ValidationError):
+        notice_attach_signed(notice=notice, signed_file=SimpleUploadedFile("x.pdf", b"<html>"), actor=staff_user)
+    notice.refresh_from_db()
+    assert not notice.signed_file
+    notice_attach_signed(notice=notice, signed_file=pdf_upload("thong-bao-ky.pdf"), actor=staff_user)
+    notice.refresh_from_db()
+    assert notice.signed_file_name == "thong-bao-ky.pdf" and "thong-bao" not in notice.signed_file.name
+
+
+def test_participant_needs_a_name(province, staff_user):
+    from sessions.services import participant_add
+
+    session = _record(province, staff_user, participants=[])
+    with pytest.raises(ValidationError):
+        participant_add(session=session, name=" ")
+    assert not session.participants.exists()
