@@ -38,7 +38,7 @@ def petition_event_add(
 
 
 def _lock(petition: Petition) -> Petition:
-    return Petition.objects.select_for_update().select_related("assigned_unit").get(pk=petition.pk)
+    return Petition.objects.select_for_update(of=("self",)).select_related("assigned_unit").get(pk=petition.pk)
 
 
 def _require_text(value: str, label: str) -> str:
