@@ -2,9 +2,7 @@
 Mass Mobilisation Board's dashboard counts it."""
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -14,32 +12,14 @@ from petitions.deadlines import reply_due_date
 from petitions.models import PetitionStatus, WrittenReply
 from reports.periods import Cutoff, Period
 from tests import factories as f
-from tests.conftest import require_service
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "demo-pass-123"
 
 
-@pytest.fixture
-def browser():
-    require_service("Chromium", os.path.exists(CHROMIUM))
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-def _login(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def _login(new_page, live_server, username):
+    page = new_page(1400, 1000)
     page.goto(f"{live_server.url}/dang-nhap/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -80,9 +60,10 @@ def replied_petition(transactional_db):
     return {"province": province, "petition": petition, "reply": reply, "period": period, "officer": officer}
 
 
-def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(browser, live_server, replied_petition):
+def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(new_page, screenshot, live_server, replied_petition):
+    # browser, new_page and screenshot come from tests/e2e/conftest.py (Debian Chromium, never downloaded)
     data = replied_petition
-    front = _login(browser, live_server, "mttq")
+    front = _login(new_page, live_server, "mttq")
     front.goto(f"{live_server.url}/giam-sat/tra-loi/")
     front.click(f"[data-testid=assess-{data['reply'].pk}]")
     front.check("input[name=result][value=unsatisfied]")
@@ -95,15 +76,14 @@ def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(browse
     assert f"/giam-sat/kien-nghi/{data['petition'].pk}/" in front.url
     assert front.locator(".badge", has_text="Không hài lòng").count() >= 1
 
-    board = _login(browser, live_server, "bandanvan")
+    board = _login(new_page, live_server, "bandanvan")
     query = urlencode({"unit": data["province"].pk, **data["period"].as_params()})
     board.goto(f"{live_server.url}/bao-cao/?{query}")
     board.wait_for_load_state("networkidle")
     figure = board.locator("[data-figure=petitions_unsatisfied]")
     assert figure.inner_text().strip() == "1"
     assert board.evaluate("typeof Chart") == "function"  # Chart.js served locally
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    board.screenshot(path=str(SCREENSHOTS / "board-dashboard.png"), full_page=True)
+    screenshot(board, "board-dashboard")
 
     figure.click()
     board.wait_for_load_state("networkidle")
