@@ -271,7 +271,7 @@ def reply_assess(*, reply: WrittenReply, assessor, result: str, reason: str, ass
     reason = (reason or "").strip()
     if result == Assessment.UNSATISFIED and not reason:
         raise ValidationError({"reason": _("Đánh giá “không hài lòng” cần ghi rõ lý do.")})
-    petition = Petition.objects.select_for_update().select_related("session__organising_unit", "assigned_unit").get(
+    petition = Petition.objects.select_for_update(of=("self",)).select_related("session__organising_unit", "assigned_unit").get(
         pk=reply.petition_id
     )
     if petition.status not in (PetitionStatus.REPLIED, PetitionStatus.CLOSED):
