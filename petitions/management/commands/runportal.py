@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def _start_worker(self):
         var = Path(settings.VAR_DIR)
-        for folder in ("broker/out", "broker/processed", "log"):
+        for folder in ("broker/out", "broker/processed", "broker/control", "log"):
             (var / folder).mkdir(parents=True, exist_ok=True)
         log = open(var / "log" / "worker.log", "ab")
         cmd = [
