@@ -46,7 +46,7 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     page.goto(f"{base}/dang-nhap/")
     screenshot(page, "01-login")
     log_in(page, base, staff_user.username)
-    page.get_by_role("link", name="Ghi nhận hội nghị").first.click()
+    page.locator("#mainnav").get_by_role("link", name="Ghi nhận hội nghị").click()
     page.select_option("#id_organising_unit", str(province.ubnd.pk))
     page.fill("#id_held_on", held_on.strftime("%d/%m/%Y"))
     page.fill("#id_chair_name", "Bùi Văn Khánh")
@@ -107,13 +107,21 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     petition = Petition.objects.get(status=PetitionStatus.ASSIGNED)
     due = reply_due_date(today)
     log_in(page, base, agency_user.username)
-    page.get_by_role("link", name="Kiến nghị cần xử lý").click()
+    page.locator("#mainnav").get_by_role("link", name="Kiến nghị cần xử lý").click()
     inbox = page.locator("table tbody")
     expect(inbox).to_contain_text("Đề nghị bồi thường đất nông nghiệp")
     expect(inbox).to_contain_text(due.strftime("%d/%m/%Y"))
     expect(inbox.locator(".badge").first).to_have_text(re.compile("Trong hạn|Sắp đến hạn"))
     expect(inbox).not_to_contain_text("lắp đèn")  # clarified at the conference: not the agency's
     screenshot(page, "07-agency-inbox")
+    # Narrow screen: the inbox still works on a phone-sized window.
+    phone = new_page(width=390, height=800)
+    log_in(phone, base, agency_user.username)
+    phone.goto(f"{base}/kien-nghi/can-xu-ly/")
+    expect(phone.locator(".navbar-toggler")).to_be_visible()
+    expect(phone.locator("table tbody")).to_contain_text("Đề nghị bồi thường đất nông nghiệp")
+    screenshot(phone, "10-inbox-narrow")
+
     page.get_by_role("link", name="Đề nghị bồi thường đất nông nghiệp").click()
     expect(page.locator("#due-explanation")).to_contain_text("cộng 30 ngày")
     screenshot(page, "08-petition-before-reply")
@@ -134,13 +142,6 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     with page.expect_download() as info:
         page.get_by_role("link", name="tra-loi.pdf").click(modifiers=["Alt"])
     assert info.value.suggested_filename == "tra-loi.pdf"
-
-    # Narrow screen: the inbox still works on a phone-sized window.
-    phone = new_page(width=390, height=800)
-    log_in(phone, base, agency_user.username)
-    phone.goto(f"{base}/kien-nghi/can-xu-ly/")
-    expect(phone.locator(".navbar-toggler")).to_be_visible()
-    screenshot(phone, "10-inbox-narrow")
 
     # --- the stored states agree with what the pages showed ------------------------------------
     petition = with_reply_states(Petition.objects.filter(pk=petition.pk)).get()

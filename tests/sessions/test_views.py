@@ -434,3 +434,12 @@ def test_today_is_frozen_for_these_tests():
     from django.utils import timezone
 
     assert timezone.localdate() == TODAY
+
+
+def test_home_offers_the_actions_of_the_users_roles(client, staff_user, agency_user):
+    client.force_login(staff_user)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("sessions:create") in page and reverse("petitions:inbox") not in page
+    client.force_login(agency_user)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("petitions:inbox") in page and reverse("sessions:create") not in page
