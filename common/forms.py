@@ -62,6 +62,11 @@ class UnitPicker(forms.Select):
         super().__init__(attrs={"class": "form-select unit-picker", **(attrs or {})})
         self.labels: dict[str, str] = {}
 
+    def use_required_attribute(self, initial):
+        # Select's check peeks at the first choice, i.e. runs the unit query once per picker;
+        # the server validates the choice anyway.
+        return False
+
     def optgroups(self, name, value, attrs=None):
         chosen = [str(v) for v in value if v not in (None, "")]
         missing = [v for v in chosen if v not in self.labels and v.isdigit()]

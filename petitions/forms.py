@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,12 @@ class ForwardForm(_ActionForm):
     forwarded_on = VnDateField(label=_("Ngày chuyển"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Lý do chuyển"), widget=forms.Textarea(attrs={"rows": 3}))
     letter = DocumentField(label=_("Văn bản chuyển (nếu có)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field("to_unit", template="includes/unit_field.html"), "forwarded_on", "reason", "letter"
+        )
 
 
 class ComplexNoticeForm(_ActionForm):

@@ -26,7 +26,11 @@ class SessionFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Chủ đề, địa điểm, người chủ trì… (gõ có dấu hoặc không dấu)")}),
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Đơn vị (gồm cấp dưới)"), queryset=None, method="filter_unit", empty_label=_("Tất cả đơn vị")
+        label=_("Đơn vị (gồm cấp dưới)"),
+        queryset=None,
+        method="filter_unit",
+        empty_label=_("Tất cả đơn vị"),
+        widget=forms.Select(attrs={"class": "unit-picker"}),
     )
     year = django_filters.ChoiceFilter(label=_("Năm"), method="filter_year", empty_label=_("Mọi năm"))
     held_from = VnDateFilter(label=_("Từ ngày"), field_name="held_on", lookup_expr="gte")

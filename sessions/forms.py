@@ -50,8 +50,9 @@ class SessionForm(forms.Form):
         leaders = Leader.objects.select_related("unit").order_by("unit__path", "-term_start")
         if roots is not None:
             leaders = leaders.filter(Q(unit__in=units.values("pk")) | Q(unit_id__in=ancestor_ids))
-        self.fields["chair"].queryset = leaders.filter(term_end__isnull=True) | leaders.filter(
-            term_end__gte=timezone.localdate().replace(month=1, day=1)
+        # Current heads, and those whose term ended this year (a session may be recorded late).
+        self.fields["chair"].queryset = leaders.filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=timezone.localdate().replace(month=1, day=1))
         )
         self.fields["chair"].label_from_instance = lambda leader: f"{leader.full_name} – {leader.position} ({leader.unit})"
         self.helper = _helper()

@@ -443,3 +443,24 @@ def test_home_offers_the_actions_of_the_users_roles(client, staff_user, agency_u
     client.force_login(agency_user)
     page = client.get(reverse("home")).content.decode()
     assert reverse("petitions:inbox") in page and reverse("sessions:create") not in page
+
+
+def test_notice_assign_page_cost_does_not_grow_with_petitions(staff, province, django_assert_max_num_queries):
+    session, petitions = make_session(province.ubnd, petitions=20)
+    Petition.objects.filter(pk__in=[p.pk for p in petitions[:10]]).update(assigned_unit=province.agency)
+    with django_assert_max_num_queries(12):
+        response = staff.get(reverse("sessions:notice_assign", args=[session.pk]))
+    page = response.content.decode()
+    assert page.count('class="form-select unit-picker') == 20
+    # Each picker carries only its chosen unit; the page's one JSON list feeds the search.
+    assert page.count("<option") == 10 * 2 + 10 * 1
+
+
+def test_chair_can_be_chosen_among_heads_of_the_unit_or_above(staff, province):
+    chair = f.LeaderFactory(unit=province.ubnd, full_name="Bùi Văn Khánh", position="Chủ tịch UBND tỉnh")
+    f.LeaderFactory(unit=province.other_ubnd, full_name="Người tỉnh khác")
+    form = staff.get(reverse("sessions:create")).context["form"]
+    assert list(form.fields["chair"].queryset) == [chair]
+    response = staff.post(reverse("sessions:create"), session_post(province, chair=chair.pk, chair_name=""))
+    assert response.status_code == 302
+    assert DialogueSession.objects.get().chair == chair
