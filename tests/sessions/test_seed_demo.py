@@ -23,6 +23,7 @@ def test_seed_demo_builds_every_state_and_the_demo_accounts(settings):
     assert set(DeadlineState.values) <= reply_states
     notice_states = set(with_notice_state(DialogueSession.objects.all()).values_list("notice_state", flat=True))
     assert {DeadlineState.OPEN, DeadlineState.DUE_SOON, DeadlineState.OVERDUE, DeadlineState.MET} <= notice_states
+    assert Petition.objects.filter(assessment="unsatisfied").exists()
     statuses = set(Petition.objects.values_list("status", flat=True))
     assert {PetitionStatus.RECORDED, PetitionStatus.CLARIFIED, PetitionStatus.ASSIGNED, PetitionStatus.REPLIED} <= statuses
 

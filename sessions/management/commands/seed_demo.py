@@ -13,8 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from petitions.deadlines import notice_due_date, reply_due_date
-from petitions.models import Field, PetitionStatus
-from petitions.services import complex_notice_send, petition_forward, petition_withdraw, reply_record, supervision_note_add
+from petitions.models import Assessment, Field, PetitionStatus
+from petitions.services import (
+    complex_notice_send,
+    petition_forward,
+    petition_withdraw,
+    reply_assess,
+    reply_record,
+    supervision_note_add,
+)
 from sessions.models import DocumentFormat, Leader, Membership, Role, SessionKind, Unit, UnitKind, UnitLevel
 from sessions.services import default_notice_symbol, notice_issue, notice_next_number, session_record
 
@@ -340,8 +347,20 @@ class Command(BaseCommand):
         if act_on > today or roll < 0.12:
             return  # still waiting: open, due soon or overdue depending on the date
         if roll < 0.70:
-            reply_record(petition=petition, replied_on=act_on, number=f"{rng.randint(10, 999)}/{petition.assigned_unit.symbol or 'CV'}",
-                         summary="Đơn vị đã kiểm tra, giải quyết và trả lời bằng văn bản cho người kiến nghị.", actor=agency_user)  # fmt: skip
+            reply = reply_record(
+                petition=petition, replied_on=act_on, number=f"{rng.randint(10, 999)}/{petition.assigned_unit.symbol or 'CV'}",
+                summary="Đơn vị đã kiểm tra, giải quyết và trả lời bằng văn bản cho người kiến nghị.", actor=agency_user,
+            )  # fmt: skip
+            # The Front assesses some replies; a few are judged unsatisfactory.
+            assessed_on = act_on + dt.timedelta(days=rng.randint(1, 10))
+            if assessed_on <= today and rng.random() < 0.4:
+                unsatisfied = rng.random() < 0.3
+                reply_assess(
+                    reply=reply, assessor=users["front"], assessed_on=assessed_on,
+                    result=Assessment.UNSATISFIED if unsatisfied else Assessment.SATISFIED,
+                    reason="Trả lời chưa đúng trọng tâm, chưa nêu thời hạn khắc phục." if unsatisfied else "",
+                    unit=u["front"],
+                )  # fmt: skip
         elif roll < 0.80:
             petition_forward(petition=petition, to_unit=u["ubnd"] if petition.assigned_unit != u["ubnd"] else u["party"],
                              reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.", forwarded_on=act_on, actor=agency_user)  # fmt: skip
