@@ -101,6 +101,11 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     document = Document(io.BytesIO(docx_path.read_bytes()))
     text = "\n".join(p.text for cell in document.tables[0]._cells for p in cell.paragraphs)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Số: 1/TB-UBND" in text
+    # The list finds the session typed without diacritics, with its notice state.
+    page.goto(f"{base}/hoi-nghi/?q=doi+thoai+giai+phong")
+    expect(page.locator("table tbody")).to_contain_text("Đối thoại với Nhân dân về giải phóng mặt bằng")
+    expect(page.locator("table tbody .badge")).to_have_text("Đúng hạn")
+    screenshot(page, "06b-session-list-search")
     log_out(page)
 
     # --- the agency officer replies with an uploaded PDF ---------------------------------------
