@@ -16,7 +16,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import DialogueSession, Role
+from sessions.models import DialogueSession, Role, Unit
 from sessions.selectors import AREA_ROLES, scope_paths, subtree_q
 
 from .deadlines import explain_due_date, NOTICE, REPLY
@@ -166,10 +166,15 @@ def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
     if paths is None:
         q = Q(status__in=waiting + [PetitionStatus.FORWARDED])
     else:
-        forwarded = Forwarding.objects.filter(subtree_q(paths, "to_unit__path"), petition=OuterRef("pk"))
-        q = (subtree_q(paths, "assigned_unit__path") & Q(status__in=waiting)) | (
-            Q(status=PetitionStatus.FORWARDED) & Q(Exists(forwarded))
+        # The subtree's units and the petitions forwarded into it are resolved first (two small
+        # indexed queries): literal id lists let PostgreSQL combine two index scans, where the
+        # path join ORed with EXISTS scanned every open petition in the country (see
+        # docs/PERFORMANCE.md).
+        units = list(Unit.objects.filter(subtree_q(paths, "path")).values_list("pk", flat=True))
+        forwarded = list(
+            Forwarding.objects.filter(to_unit_id__in=units).values_list("petition_id", flat=True).distinct()
         )
+        q = Q(assigned_unit_id__in=units, status__in=waiting) | Q(status=PetitionStatus.FORWARDED, pk__in=forwarded)
     qs = Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field").filter(q)
     return (
         with_reply_states(qs, today)

@@ -105,11 +105,8 @@ class Gunicorn:
             "CSRF_COOKIE_SECURE": "false",
             "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "reports.benchmark.gunicorn_settings",
         }
-        # DEBUG off serves static files through the manifest: build it once if missing.
-        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-            self.log("  collectstatic (manifest for DEBUG=false) …")
-            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=settings.BASE_DIR)
         self.errlog = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "dialogue_portal.wsgi:application", "--workers", str(self.workers),
