@@ -186,17 +186,17 @@ def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
 
 _INBOX_WHERE = """
 FROM petitions_petition p
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
-WHERE (au.path LIKE %(prefix)s AND p.status IN ('assigned', 'complex'))
-   OR (p.status = 'forwarded' AND EXISTS (
-        SELECT 1 FROM petitions_forwarding fw JOIN dialogue_sessions_unit tu ON tu.id = fw.to_unit_id
-        WHERE fw.petition_id = p.id AND tu.path LIKE %(prefix)s))
+WHERE (p.assigned_unit_id = ANY(ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s))
+       AND p.status IN ('assigned', 'complex'))
+   OR (p.status = 'forwarded' AND p.id = ANY(ARRAY(
+        SELECT fw.petition_id FROM petitions_forwarding fw JOIN dialogue_sessions_unit tu ON tu.id = fw.to_unit_id
+        WHERE tu.path LIKE %(prefix)s)))
 """
 _INBOX_COUNT = "SELECT count(*) " + _INBOX_WHERE
 _INBOX_PAGE = """
 SELECT p.id, p.content, p.petitioner_name, p.status, p.assigned_on, p.reply_due_on, p.complex_target_on,
        s.held_on, s.topic, ou.name, au.name, f.name
-FROM (SELECT p.id, p.assigned_unit_id """ + _INBOX_WHERE + """
+FROM (SELECT p.id """ + _INBOX_WHERE + """
       ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id LIMIT %(limit)s) page
 JOIN petitions_petition p ON p.id = page.id
 JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
