@@ -11,4 +11,7 @@ cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff node_modules/boo
 cp node_modules/chart.js/dist/chart.umd.min.js "$dest"/chartjs/ 2>/dev/null || cp node_modules/chart.js/dist/chart.umd.js "$dest"/chartjs/chart.umd.min.js
 cp node_modules/htmx.org/dist/htmx.min.js "$dest"/htmx/
 cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/js/tom-select.complete.min.js "$dest"/tom-select/
+# Source maps are not shipped: drop their references so collectstatic's manifest stays complete.
+find "$dest" -name '*.map' -delete
+find "$dest" \( -name '*.js' -o -name '*.css' \) -exec sed -i -e '/sourceMappingURL=/d' {} +
 echo "assets copied to $dest"
