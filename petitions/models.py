@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel, private_upload_to
 from sessions.models import DialogueSession, Unit
@@ -113,6 +114,8 @@ class Petition(NoDeleteModel):
     # The latest Front assessment of the reply, kept here so dashboards count it without a join.
     assessment = models.CharField(_("đánh giá của MTTQ"), max_length=20, blank=True, db_index=True)
 
+    history = HistoricalRecords(verbose_name=_("lịch sử kiến nghị"), excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("kiến nghị")
         verbose_name_plural = _("kiến nghị")
@@ -153,6 +156,8 @@ class WrittenReply(NoDeleteModel):
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
 
+    history = HistoricalRecords(verbose_name=_("lịch sử văn bản trả lời"))
+
     class Meta:
         verbose_name = _("văn bản trả lời")
         verbose_name_plural = _("văn bản trả lời")
@@ -176,6 +181,8 @@ class Forwarding(NoDeleteModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử chuyển cấp có thẩm quyền"))
 
     class Meta:
         verbose_name = _("chuyển cấp có thẩm quyền")
@@ -202,6 +209,8 @@ class ComplexCaseNotice(NoDeleteModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử thông báo vụ việc phức tạp"))
 
     class Meta:
         verbose_name = _("thông báo vụ việc phức tạp")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel, private_upload_to
 
@@ -68,6 +69,8 @@ class Unit(NoDeleteModel):
     active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     active_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử đơn vị"))
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -169,6 +172,8 @@ class Membership(models.Model):
     )
     is_active = models.BooleanField(_("còn hiệu lực"), default=True)
 
+    history = HistoricalRecords(verbose_name=_("lịch sử phân quyền"))
+
     class Meta:
         verbose_name = _("phân quyền theo đơn vị")
         verbose_name_plural = _("phân quyền theo đơn vị")
@@ -213,6 +218,8 @@ class DialogueSession(NoDeleteModel):
     search_text = models.CharField(
         _("nội dung tìm kiếm"), max_length=1000, blank=True, default="", editable=False, db_index=True
     )
+
+    history = HistoricalRecords(verbose_name=_("lịch sử hội nghị"), excluded_fields=["search_text", "updated_at"])
 
     class Meta:
         verbose_name = _("hội nghị đối thoại")
@@ -297,6 +304,8 @@ class ConclusionNotice(NoDeleteModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tạo")
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử thông báo kết luận"))
 
     class Meta:
         verbose_name = _("thông báo kết luận")
