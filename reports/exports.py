@@ -195,14 +195,15 @@ def list_workbook(title: str, header, rows, caption: str = "") -> Workbook:
 
 def periodic_report_data(user, unit, period: Period, today=None) -> dict:
     today = today or timezone.localdate()
+    dashboard = selectors.dashboard_data(user, unit, period, today)
     return {
         "unit": unit,
         "period": period,
         "today": today,
-        "figures": selectors.key_figures(user, unit, period, today),
-        "units": selectors.unit_table(user, unit, period, today),
-        "fields": selectors.field_table(user, unit, period, today),
-        "trend": selectors.monthly_trend(user, unit, period, today),
+        "figures": dashboard.figures,
+        "units": dashboard.units,
+        "fields": dashboard.fields,
+        "trend": dashboard.trend,
         "r1_missing": list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")),
         "overdue": selectors.overdue_by_unit(user, unit, period, today),
     }

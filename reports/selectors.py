@@ -219,14 +219,33 @@ def sessions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[
     )
 
 
+def subtree_unit_ids(unit: Unit) -> list[int]:
+    """Ids of the units of ``unit``'s subtree (one small indexed query on the path)."""
+    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
 def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
     """Petitions raised at sessions held in the period, organised in the subtree or assigned to
-    a unit of it; withdrawn petitions and sessions are left out."""
+    a unit of it; withdrawn petitions and sessions are left out.
+
+    The subtree's units and its sessions of the period are resolved first (two small indexed
+    queries) and the petitions filtered on those literal id lists: both sides of the OR are then
+    petition columns with an index, which PostgreSQL combines (``BitmapOr``). Filtering on the
+    two joined units' paths instead made it read every session of the period in the country
+    and all their petitions, whatever the size of the subtree (~200 ms at 1,000,000 petitions).
+    """
+    until = _held_until(period, today)
+    unit_ids = subtree_unit_ids(unit)
+    session_ids = list(
+        DialogueSession.objects.filter(
+            organising_unit_id__in=unit_ids, withdrawn_at__isnull=True, held_on__gte=period.start, held_on__lte=until
+        ).values_list("pk", flat=True)
+    )
     return petitions_visible_to(user).filter(
-        Q(session__organising_unit__path__startswith=unit.path) | Q(assigned_unit__path__startswith=unit.path),
+        Q(session_id__in=session_ids) | Q(assigned_unit_id__in=unit_ids),
         session__withdrawn_at__isnull=True,
         session__held_on__gte=period.start,
-        session__held_on__lte=_held_until(period, today),
+        session__held_on__lte=until,
     ).exclude(status=PetitionStatus.WITHDRAWN)
 
 
@@ -278,14 +297,85 @@ def _counts(figure_keys, today, period) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def key_figures(user, unit: Unit, period: Period, today: dt.date | None = None) -> dict[str, int]:
-    """All key figures: one aggregate query per model (sessions, petitions, units)."""
+@dataclass
+class Dashboard:
+    """Everything the dashboard page and the periodic report show, from one pass."""
+
+    figures: dict[str, int]
+    units: list[dict]
+    fields: list[dict]
+    trend: list[dict]
+
+
+UNIT_TABLE_SESSION_KEYS = ["sessions_held", "notices_on_time", "notices_late", "notices_overdue"]
+
+
+def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = None) -> Dashboard:
+    """Key figures, per-unit table, field table and monthly trend in a fixed handful of queries.
+
+    Sessions and petitions are each counted by *one* grouped query (by organising unit and
+    month for sessions; by responsible unit, field and month for petitions) with every figure's
+    ``Count(filter=condition)``; the totals, tables and trend are sums of those groups. The
+    conditions and base querysets are the drill-down lists' own (``figure_queryset``), so a
+    figure always equals the count of its list.
+    """
     today = today or timezone.localdate()
-    result = {}
-    for model, keys in ((SESSION, SESSION_KEYS), (PETITION, PETITION_KEYS), (UNIT, UNIT_KEYS)):
-        base = _BASES[model](user, unit, period, today).order_by()
-        result.update(base.aggregate(**_counts(keys, today, period)))
-    return result
+    months = period.months()
+    session_groups = list(
+        sessions_base(user, unit, period, today)
+        .order_by()
+        .annotate(bucket=_month_bucket("held_on", months))
+        .values("organising_unit_id", "bucket")
+        .annotate(**_counts(SESSION_KEYS, today, period))
+    )
+    petition_groups = list(
+        petitions_base(user, unit, period, today)
+        .annotate(bucket=_month_bucket("session__held_on", months))
+        .values("assigned_unit_id", "field_id", "field__name", "bucket")
+        .annotate(**_counts(PETITION_KEYS, today, period))
+        .order_by("field__name", "field_id")
+    )
+    units_row = units_base(user, unit, period, today).order_by().aggregate(**_counts(UNIT_KEYS, today, period))
+
+    figures = {key: 0 for key in FIGURES}
+    figures.update(units_row)
+    trend = [{"period": m, **{k: 0 for k in TREND_SESSION_KEYS + TREND_PETITION_KEYS}} for m in months]
+    by_unit: dict[int, dict] = {}
+    by_field: dict[int | None, dict] = {}
+    for group in session_groups:
+        _add(figures, group, SESSION_KEYS)
+        _add(by_unit.setdefault(group["organising_unit_id"], {}), group, UNIT_TABLE_SESSION_KEYS)
+        if 0 <= group["bucket"] < len(trend):
+            _add(trend[group["bucket"]], group, TREND_SESSION_KEYS)
+    for group in petition_groups:
+        _add(figures, group, PETITION_KEYS)
+        if group["assigned_unit_id"] is not None:
+            _add(by_unit.setdefault(group["assigned_unit_id"], {}), group, UNIT_TABLE_KEYS)
+        field_row = by_field.setdefault(group["field_id"], {"field_id": group["field_id"], "field__name": group["field__name"]})
+        _add(field_row, group, FIELD_TABLE_KEYS)
+        if 0 <= group["bucket"] < len(trend):
+            _add(trend[group["bucket"]], group, TREND_PETITION_KEYS)
+
+    units = Unit.objects.filter(pk__in=list(by_unit)).select_related("kind").only("name", "path", "level", "kind__name")
+    unit_rows = []
+    for u in units:
+        row = {key: 0 for key in UNIT_TABLE_SESSION_KEYS + UNIT_TABLE_KEYS}
+        row.update(by_unit[u.pk])
+        row.update(unit=u, on_time_rate=on_time_rate(row))
+        unit_rows.append(row)
+    unit_rows.sort(key=lambda r: r["unit"].path)
+    field_rows = []
+    for row in by_field.values():
+        row = {**{key: 0 for key in FIELD_TABLE_KEYS}, **row}
+        row["field_param"] = row["field_id"] if row["field_id"] is not None else "none"
+        row["on_time_rate"] = on_time_rate(row)
+        field_rows.append(row)
+    return Dashboard(figures=figures, units=unit_rows, fields=field_rows, trend=trend)
+
+
+def _add(target: dict, group: dict, keys) -> None:
+    for key in keys:
+        target[key] = target.get(key, 0) + group[key]
 
 
 def on_time_rate(row: dict) -> float | None:
@@ -294,56 +384,20 @@ def on_time_rate(row: dict) -> float | None:
     return round(100 * row.get("petitions_on_time", 0) / judged, 1) if judged else None
 
 
+def key_figures(user, unit: Unit, period: Period, today: dt.date | None = None) -> dict[str, int]:
+    """All key figures (see ``dashboard_data``)."""
+    return dashboard_data(user, unit, period, today).figures
+
+
 def unit_table(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
     """One row per unit: sessions it organised and notices (by organising unit), petitions it
-    must answer (by responsible unit), with the on-time rate. Three queries."""
-    today = today or timezone.localdate()
-    session_keys = ["sessions_held", "notices_on_time", "notices_late", "notices_overdue"]
-    sessions = (
-        sessions_base(user, unit, period, today)
-        .order_by()
-        .values("organising_unit_id")
-        .annotate(**_counts(session_keys, today, period))
-    )
-    petitions = (
-        petitions_base(user, unit, period, today)
-        .filter(assigned_unit__isnull=False)
-        .order_by()
-        .values("assigned_unit_id")
-        .annotate(**_counts(UNIT_TABLE_KEYS, today, period))
-    )
-    rows: dict[int, dict] = {}
-    for item in sessions:
-        rows.setdefault(item.pop("organising_unit_id"), {}).update(item)
-    for item in petitions:
-        rows.setdefault(item.pop("assigned_unit_id"), {}).update(item)
-    units = Unit.objects.filter(pk__in=list(rows)).select_related("kind").only("name", "path", "level", "kind__name")
-    table = []
-    for u in units:
-        row = {key: 0 for key in session_keys + UNIT_TABLE_KEYS}
-        row.update(rows[u.pk])
-        row.update(unit=u, on_time_rate=on_time_rate(row))
-        table.append(row)
-    table.sort(key=lambda r: r["unit"].path)
-    return table
+    must answer (by responsible unit), with the on-time rate (see ``dashboard_data``)."""
+    return dashboard_data(user, unit, period, today).units
 
 
 def field_table(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
-    """Petitions by field, one query."""
-    today = today or timezone.localdate()
-    rows = (
-        petitions_base(user, unit, period, today)
-        .order_by()
-        .values("field_id", "field__name")
-        .annotate(**_counts(FIELD_TABLE_KEYS, today, period))
-        .order_by("field__name")
-    )
-    result = []
-    for row in rows:
-        row["field_param"] = row["field_id"] if row["field_id"] is not None else "none"
-        row["on_time_rate"] = on_time_rate(row)
-        result.append(row)
-    return result
+    """Petitions by field (see ``dashboard_data``)."""
+    return dashboard_data(user, unit, period, today).fields
 
 
 def _month_bucket(field: str, months: list[Period]) -> Case:
@@ -355,30 +409,9 @@ def _month_bucket(field: str, months: list[Period]) -> Case:
 
 
 def monthly_trend(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
-    """Per report month of the period: sessions held, petitions received and their outcome.
-    Two queries (a CASE bucket over the period's months, grouped)."""
-    today = today or timezone.localdate()
-    months = period.months()
-    rows = [{"period": m, **{k: 0 for k in TREND_SESSION_KEYS + TREND_PETITION_KEYS}} for m in months]
-    sessions = (
-        sessions_base(user, unit, period, today)
-        .order_by()
-        .annotate(bucket=_month_bucket("held_on", months))
-        .values("bucket")
-        .annotate(**_counts(TREND_SESSION_KEYS, today, period))
-    )
-    petitions = (
-        petitions_base(user, unit, period, today)
-        .order_by()
-        .annotate(bucket=_month_bucket("session__held_on", months))
-        .values("bucket")
-        .annotate(**_counts(TREND_PETITION_KEYS, today, period))
-    )
-    for item in list(sessions) + list(petitions):
-        bucket = item.pop("bucket")
-        if 0 <= bucket < len(rows):
-            rows[bucket].update(item)
-    return rows
+    """Per report month of the period: sessions held, petitions received and their outcome
+    (see ``dashboard_data``)."""
+    return dashboard_data(user, unit, period, today).trend
 
 
 def overdue_by_unit(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[tuple[Unit | None, list[Petition]]]:

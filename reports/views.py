@@ -64,10 +64,8 @@ def _wants_xlsx(request) -> bool:
 def dashboard(request):
     unit, period = _context_or_404(request)
     user, today = request.user, timezone.localdate()
-    figures = selectors.key_figures(user, unit, period, today)
-    units = selectors.unit_table(user, unit, period, today)
-    fields = selectors.field_table(user, unit, period, today)
-    trend = selectors.monthly_trend(user, unit, period, today)
+    data = selectors.dashboard_data(user, unit, period, today)
+    figures, units, fields, trend = data.figures, data.units, data.fields, data.trend
     if _wants_xlsx(request):
         wb = exports.dashboard_workbook(unit=unit, period=period, figures=figures, units=units, fields=fields, trend=trend)
         return exports.workbook_response(wb, f"bang-dieu-khien-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
