@@ -57,3 +57,20 @@ class ComplexNoticeForm(_ActionForm):
         if data.get("notified_on") and data.get("new_target_on") and data["new_target_on"] <= data["notified_on"]:
             self.add_error("new_target_on", _("Thời hạn giải quyết mới phải sau ngày thông báo."))
         return data
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawal of a record entered by mistake: nothing is deleted, the reason is kept."""
+
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng nhập lý do thu hồi.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Vui lòng nhập lý do thu hồi."))
+        return reason

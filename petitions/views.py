@@ -12,18 +12,19 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.documents import DOCX_CONTENT_TYPE, reply_draft_docx
 from common.files import serve_private_file
 from common.forms import active_units
 from sessions.models import Role
-from sessions.selectors import user_roles
+from sessions.selectors import sessions_editable_by, user_roles
 from sessions.views import PAGE_SIZE, add_service_errors
 
 from . import services
-from .forms import ComplexNoticeForm, ForwardForm, ReplyForm
-from .models import ComplexCaseNotice, Forwarding, PetitionStatus, WrittenReply
+from .forms import ComplexNoticeForm, ForwardForm, ReplyForm, WithdrawForm
+from .history import petition_history
+from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
 from .selectors import (
     DeadlineState,
     agency_inbox,
@@ -37,6 +38,8 @@ from .selectors import (
 REPLY_STATUSES = {PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX, PetitionStatus.FORWARDED}
 FORWARD_STATUSES = {PetitionStatus.ASSIGNED}
 COMPLEX_STATUSES = {PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX}
+# The service refuses these; the page does not offer the button for them.
+WITHDRAW_REFUSED = {PetitionStatus.WITHDRAWN, PetitionStatus.REPLIED, PetitionStatus.CLOSED}
 
 
 @login_required
@@ -98,10 +101,15 @@ def petition_detail(request, pk):
         with_reply_states(petitions_visible_to(request.user), today).select_related("session__organising_unit__kind"), pk=pk
     )
     actionable = petitions_actionable_by(request.user).filter(pk=pk).exists()
+    # Staff of the organising subtree (and administrators) read the audit history and may withdraw.
+    editable = sessions_editable_by(request.user).filter(pk=petition.session_id).exists()
     return render(
         request,
         "petitions/petition_detail.html",
         {
+            "history": petition_history(petition) if editable else None,
+            "can_withdraw": editable and petition.status not in WITHDRAW_REFUSED,
+            "withdraw_form": WithdrawForm(),
             "petition": petition,
             "events": petition.events.select_related("actor").order_by("at", "id"),
             "replies": petition.replies.select_related("unit"),
@@ -196,6 +204,25 @@ def complex_create(request, pk):
             messages.success(request, _("Đã ghi nhận thông báo vụ việc phức tạp."))
             return redirect(petition)
     return _action_page(request, petition, form, _("Thông báo vụ việc phức tạp"))
+
+
+@login_required
+@require_POST
+def petition_withdraw(request, pk):
+    """Withdraw a petition entered by mistake (staff of the organising subtree): a reason is
+    required, nothing is deleted, the timeline and the history record it."""
+    petition = get_object_or_404(Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk")), pk=pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập lý do thu hồi."))
+        return redirect(petition)
+    try:
+        services.petition_withdraw(petition=petition, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thu hồi kiến nghị #%(id)s; lý do được lưu trong dòng thời gian.") % {"id": petition.pk})
+    return redirect(petition)
 
 
 # Files attached to a petition's answers: served only to users who may see the petition.

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from common.uploads import validate_document
 from petitions.deadlines import notice_due_date, reply_due_date
@@ -395,7 +396,10 @@ def notice_issue(
         petition.assigned_on = issued_on
         petition.reply_due_on = due
         petition.updated_at = now
-    Petition.objects.bulk_update(pending, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"])
+    # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
+    bulk_update_with_history(
+        pending, Petition, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"], default_user=actor
+    )
     PetitionEvent.objects.bulk_create(
         PetitionEvent(
             petition=petition,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("moi/", views.session_create, name="create"),
     path("<int:pk>/", views.session_detail, name="detail"),
     path("<int:pk>/sua/", views.session_edit, name="edit"),
+    path("<int:pk>/thu-hoi/", views.session_withdraw, name="withdraw"),
     path("<int:pk>/bien-ban/", views.minutes_file, name="minutes_file"),
     path("<int:pk>/kien-nghi/", views.petitions_entry, name="petitions"),
     path("<int:pk>/kien-nghi/mau-nhap.xlsx", views.import_template, name="import_template"),

@@ -23,6 +23,7 @@ from common.files import serve_private_file
 from common.forms import active_units
 from common.text import normalise_search
 from common.xlsx import XLSX_CONTENT_TYPE, XlsxImportError, parse_petitions_xlsx, petitions_template
+from petitions.forms import WithdrawForm
 from petitions.models import Field, Petition, PetitionStatus
 from petitions.selectors import explain_notice_due, with_notice_state, with_reply_states
 
@@ -185,11 +186,32 @@ def session_detail(request, pk):
             "recipients": recipients,
             "editable": editable,
             "can_enter_petitions": editable and not session.notice_issued_on and not session.withdrawn_at,
+            # Withdrawal is for a session entered by mistake, before its notice (the service refuses after).
+            "can_withdraw": editable and not session.notice_issued_on and not session.withdrawn_at,
+            "withdraw_form": WithdrawForm(),
             "explanation": explain_notice_due(session),
             "signed_form": SignedScanForm(),
             "today": today,
         },
     )
+
+
+@login_required
+@require_POST
+def session_withdraw(request, pk):
+    """Withdraw a session entered by mistake, with its petitions: a reason is required and kept."""
+    session = get_object_or_404(sessions_editable_by(request.user), pk=pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập lý do thu hồi."))
+        return redirect(session)
+    try:
+        services.session_withdraw(session=session, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thu hồi hội nghị và các kiến nghị của hội nghị; lý do được lưu lại."))
+    return redirect(session)
 
 
 @login_required
