@@ -19,6 +19,7 @@ import datetime as dt
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -28,16 +29,21 @@ from docx.shared import Cm, Pt
 from sessions.models import DocumentFormat, Unit
 
 FONT = "Times New Roman"
-PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"
-STATE_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-STATE_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PARTY_HEADER = gettext_noop("ĐẢNG CỘNG SẢN VIỆT NAM")
+STATE_TITLE = gettext_noop("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+STATE_MOTTO = gettext_noop("Độc lập - Tự do - Hạnh phúc")
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def vietnamese_date_line(place: str, day: dt.date) -> str:
     """"Hòa Bình, ngày 05 tháng 02 năm 2026": days below 10 and months 1–2 take a leading zero."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": month,
+        "year": day.year,
+    }
 
 
 def place_of(unit: Unit) -> str:
@@ -100,14 +106,14 @@ def _header(document, *, unit: Unit, document_format: str, reference: str, place
     center = WD_ALIGN_PARAGRAPH.CENTER
     left, right = _header_table(document)
     superior = unit.parent
-    date_line = vietnamese_date_line(place, day) if day else f"{place}, ngày ... tháng ... năm ..."
+    date_line = vietnamese_date_line(place, day) if day else _("%(place)s, ngày ... tháng ... năm ...") % {"place": place}
     if document_format == DocumentFormat.PARTY:
         if superior is not None:
             _para(left, superior.name.upper(), size=14, align=center)
         _para(left, unit.name.upper(), bold=True, size=14, align=center)
         _para(left, "*", align=center)
         _para(left, reference, size=14, align=center)
-        _para(right, PARTY_HEADER, bold=True, underline=True, size=15, align=center)
+        _para(right, _(PARTY_HEADER), bold=True, underline=True, size=15, align=center)
         _para(right, "")
         _para(right, date_line, italic=True, size=14, align=center)
     else:
@@ -116,8 +122,8 @@ def _header(document, *, unit: Unit, document_format: str, reference: str, place
         _para(left, unit.name.upper(), bold=True, size=13, align=center)
         _para(left, "───────", align=center, size=10)
         _para(left, reference, size=13, align=center)
-        _para(right, STATE_TITLE, bold=True, size=13, align=center)
-        _para(right, STATE_MOTTO, bold=True, size=14, align=center)
+        _para(right, _(STATE_TITLE), bold=True, size=13, align=center)
+        _para(right, _(STATE_MOTTO), bold=True, size=14, align=center)
         _para(right, "───────────────", align=center, size=10)
         _para(right, date_line, italic=True, size=14, align=center)
     _para(document, "")
@@ -237,7 +243,7 @@ def reply_draft_docx(petition, *, unit: Unit | None = None) -> bytes:
     session = petition.session
     document_format = unit.document_format
     document = _new_document()
-    reference = "Số ...-CV/..." if document_format == DocumentFormat.PARTY else "Số: .../..."
+    reference = _("Số ...-CV/...") if document_format == DocumentFormat.PARTY else _("Số: .../...")
     _header(document, unit=unit, document_format=document_format, reference=reference, place=place_of(unit), day=None)
     _para(
         document,

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -209,7 +210,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
     }
 
 
-REPORT_TITLE = "Báo cáo kết quả tiếp xúc, đối thoại"
+REPORT_TITLE = gettext_noop("Báo cáo kết quả tiếp xúc, đối thoại")
 
 
 def periodic_report_xlsx(data: dict) -> Workbook:

@@ -324,8 +324,8 @@ class ConclusionNotice(NoDeleteModel):
     def reference(self) -> str:
         """"Số 12-TB/TU" for Party documents, "Số: 12/TB-UBND" for State documents."""
         if self.issuing_unit.document_format == DocumentFormat.PARTY:
-            return f"Số {self.number}-{self.symbol}"
-        return f"Số: {self.number}/{self.symbol}"
+            return _("Số %(number)s-%(symbol)s") % {"number": self.number, "symbol": self.symbol}
+        return _("Số: %(number)s/%(symbol)s") % {"number": self.number, "symbol": self.symbol}
 
 
 class NoticeRecipient(models.Model):
