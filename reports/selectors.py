@@ -321,41 +321,58 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
     """
     today = today or timezone.localdate()
     months = period.months()
-    session_groups = list(
+    # Tuples (group columns..., counts in key order) rather than dicts: a province has a few
+    # thousand groups, summed below.
+    session_groups = (
         sessions_base(user, unit, period, today)
         .order_by()
         .annotate(bucket=_month_bucket("held_on", months))
         .values("organising_unit_id", "bucket")
         .annotate(**_counts(SESSION_KEYS, today, period))
+        .values_list("organising_unit_id", "bucket", *SESSION_KEYS)
     )
-    petition_groups = list(
+    petition_groups = (
         petitions_base(user, unit, period, today)
         .annotate(bucket=_month_bucket("session__held_on", months))
         .values("assigned_unit_id", "field_id", "field__name", "bucket")
         .annotate(**_counts(PETITION_KEYS, today, period))
         .order_by("field__name", "field_id")
+        .values_list("assigned_unit_id", "field_id", "field__name", "bucket", *PETITION_KEYS)
     )
     units_row = units_base(user, unit, period, today).order_by().aggregate(**_counts(UNIT_KEYS, today, period))
 
-    figures = {key: 0 for key in FIGURES}
-    figures.update(units_row)
-    trend = [{"period": m, **{k: 0 for k in TREND_SESSION_KEYS + TREND_PETITION_KEYS}} for m in months]
-    by_unit: dict[int, dict] = {}
-    by_field: dict[int | None, dict] = {}
-    for group in session_groups:
-        _add(figures, group, SESSION_KEYS)
-        _add(by_unit.setdefault(group["organising_unit_id"], {}), group, UNIT_TABLE_SESSION_KEYS)
-        if 0 <= group["bucket"] < len(trend):
-            _add(trend[group["bucket"]], group, TREND_SESSION_KEYS)
-    for group in petition_groups:
-        _add(figures, group, PETITION_KEYS)
-        if group["assigned_unit_id"] is not None:
-            _add(by_unit.setdefault(group["assigned_unit_id"], {}), group, UNIT_TABLE_KEYS)
-        field_row = by_field.setdefault(group["field_id"], {"field_id": group["field_id"], "field__name": group["field__name"]})
-        _add(field_row, group, FIELD_TABLE_KEYS)
-        if 0 <= group["bucket"] < len(trend):
-            _add(trend[group["bucket"]], group, TREND_PETITION_KEYS)
+    n_months = len(months)
+    session_total = [0] * len(SESSION_KEYS)
+    session_by_unit: dict[int, list[int]] = {}
+    session_trend = [[0] * len(SESSION_KEYS) for _ in months]
+    for unit_id, bucket, *counts in session_groups:
+        _add(session_total, counts)
+        _add(session_by_unit.setdefault(unit_id, [0] * len(SESSION_KEYS)), counts)
+        if 0 <= bucket < n_months:
+            _add(session_trend[bucket], counts)
+    petition_total = [0] * len(PETITION_KEYS)
+    petition_by_unit: dict[int, list[int]] = {}
+    petition_by_field: dict[int | None, list] = {}
+    petition_trend = [[0] * len(PETITION_KEYS) for _ in months]
+    for unit_id, field_id, field_name, bucket, *counts in petition_groups:
+        _add(petition_total, counts)
+        if unit_id is not None:
+            _add(petition_by_unit.setdefault(unit_id, [0] * len(PETITION_KEYS)), counts)
+        _add(petition_by_field.setdefault(field_id, [field_name, [0] * len(PETITION_KEYS)])[1], counts)
+        if 0 <= bucket < n_months:
+            _add(petition_trend[bucket], counts)
 
+    figures = {**dict(zip(SESSION_KEYS, session_total)), **dict(zip(PETITION_KEYS, petition_total)), **units_row}
+    figures = {key: figures.get(key, 0) for key in FIGURES}
+    trend = [
+        {"period": m, **_pick(SESSION_KEYS, s, TREND_SESSION_KEYS), **_pick(PETITION_KEYS, p, TREND_PETITION_KEYS)}
+        for m, s, p in zip(months, session_trend, petition_trend)
+    ]
+    by_unit: dict[int, dict] = {}
+    for unit_id, counts in session_by_unit.items():
+        by_unit[unit_id] = _pick(SESSION_KEYS, counts, UNIT_TABLE_SESSION_KEYS)
+    for unit_id, counts in petition_by_unit.items():
+        by_unit.setdefault(unit_id, {}).update(_pick(PETITION_KEYS, counts, UNIT_TABLE_KEYS))
     units = Unit.objects.filter(pk__in=list(by_unit)).select_related("kind").only("name", "path", "level", "kind__name")
     unit_rows = []
     for u in units:
@@ -365,17 +382,21 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
         unit_rows.append(row)
     unit_rows.sort(key=lambda r: r["unit"].path)
     field_rows = []
-    for row in by_field.values():
-        row = {**{key: 0 for key in FIELD_TABLE_KEYS}, **row}
-        row["field_param"] = row["field_id"] if row["field_id"] is not None else "none"
+    for field_id, (field_name, counts) in petition_by_field.items():
+        row = {"field_id": field_id, "field__name": field_name, **_pick(PETITION_KEYS, counts, FIELD_TABLE_KEYS)}
+        row["field_param"] = field_id if field_id is not None else "none"
         row["on_time_rate"] = on_time_rate(row)
         field_rows.append(row)
     return Dashboard(figures=figures, units=unit_rows, fields=field_rows, trend=trend)
 
 
-def _add(target: dict, group: dict, keys) -> None:
-    for key in keys:
-        target[key] = target.get(key, 0) + group[key]
+def _add(total: list[int], counts) -> None:
+    for i, n in enumerate(counts):
+        total[i] += n
+
+
+def _pick(keys: list[str], counts: list[int], wanted: list[str]) -> dict[str, int]:
+    return {key: n for key, n in zip(keys, counts) if key in wanted}
 
 
 def on_time_rate(row: dict) -> float | None:
