@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,15 +83,17 @@ def dashboard(request):
     query = urlencode(params)
     unit_keys = ["sessions_held", "notices_overdue", *selectors.UNIT_TABLE_KEYS]
     trend_keys = selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
+    # Each cell links to its drill-down list; the figure URLs are reversed once, not per cell.
+    figure_url = {k: reverse("reports:figure", args=[k]) for k in {*unit_keys, *selectors.FIELD_TABLE_KEYS, *trend_keys}}
     for row in units:
         q = f"{query}&by_unit={row['unit'].pk}"
-        row["cells"] = [(k, row[k], q) for k in unit_keys]
+        row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in unit_keys]
     for row in fields:
         q = f"{query}&field={row['field_param']}"
-        row["cells"] = [(k, row[k], q) for k in selectors.FIELD_TABLE_KEYS]
+        row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in selectors.FIELD_TABLE_KEYS]
     for row in trend:
         q = urlencode({"unit": unit.pk, **row["period"].as_params()})
-        row["cells"] = [(k, row[k], q) for k in trend_keys]
+        row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in trend_keys]
     groups = [
         (title, [(key, selectors.FIGURES[key].label, figures[key]) for key in selectors.FIGURES if selectors.FIGURES[key].group == group])
         for group, title in FIGURE_GROUPS

@@ -75,7 +75,8 @@ def session_list(request):
     base = sessions_visible_to(request.user).filter(withdrawn_at__isnull=True)
     filterset = SessionFilter(request.GET or None, queryset=base, user=request.user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    qs = with_notice_state(qs, today).select_related("notice").order_by("-held_on", "-id")
+    # The notice's reference reads its issuing unit's kind (Party or State numbering).
+    qs = with_notice_state(qs, today).select_related("notice__issuing_unit__kind").order_by("-held_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

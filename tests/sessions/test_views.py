@@ -92,12 +92,34 @@ def test_list_filters_by_notice_state_kind_and_unit(staff, province):
     assert list(staff.get(url, {"year": "2025"}).context["page"]) == []
 
 
-def test_list_query_count_does_not_grow_with_rows(staff, province, django_assert_max_num_queries):
-    for i in range(30):
-        make_session(province.ubnd, topic=f"Hội nghị {i}", petitions=0)
-    with django_assert_max_num_queries(10):
+def _list_queries(staff) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
         response = staff.get(reverse("sessions:list"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_list_query_count_does_not_grow_with_rows_or_issued_notices(staff, province, staff_user, django_assert_max_num_queries):
+    # Each row shows its notice's reference, which depends on the issuing unit's kind: with
+    # notices issued by two units of different kinds, 2 rows and 25 rows cost the same queries.
+    units = [province.ubnd, province.party]
+    for i in range(2):
+        session, _ = make_session(units[i % 2], topic=f"Hội nghị {i}", petitions=0)
+        issue_notice(session, unit=province.agency, actor=staff_user, number=i + 1)
+    few, response = _list_queries(staff)
+    assert len(response.context["page"]) == 2
+    assert "TB" in response.content.decode()
+    for i in range(2, 30):
+        session, _ = make_session(units[i % 2], topic=f"Hội nghị {i}", petitions=0)
+        issue_notice(session, unit=province.agency, actor=staff_user, number=i + 1)
+    many, response = _list_queries(staff)
     assert len(response.context["page"]) == 25
+    assert many == few
+    with django_assert_max_num_queries(10):
+        staff.get(reverse("sessions:list"))
 
 
 # --- create and edit ---------------------------------------------------------------------------
