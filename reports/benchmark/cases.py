@@ -1,8 +1,11 @@
 """The measured cases: each page (server time through Django's test ``Client``, SQL queries
 counted) or job, beside a minimal hand-written SQL query returning the same figures or rows.
 
-The baselines are the database's own limit for the same answer: plain ``cursor.execute`` with
-the subtree as one ``LIKE 'prefix%'`` per join, no scoping redundancy, no ORM, no template.
+The baselines are the database's own limit for the same answer: plain ``cursor.execute``, no
+scoping redundancy, no ORM, no template. Where a subtree is "organised in it OR assigned to it",
+the baseline resolves the subtree's units (and sessions) inside the statement
+(``= ANY(ARRAY(SELECT ...))``) so that PostgreSQL combines two index scans, the fastest shape
+found; ``LIKE 'prefix%'`` on both joined units instead reads the whole country's period.
 """
 
 from __future__ import annotations
@@ -100,15 +103,21 @@ PETITION_COUNT_KEYS = [
     "petitions_unsatisfied",
 ]
 
+_SUBTREE_UNITS = "ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s)"
+# Petitions of sessions organised in the subtree during the period, or assigned to a unit of it.
+_SUBTREE_PETITIONS = f"""(p.session_id = ANY(ARRAY(
+        SELECT s2.id FROM dialogue_sessions_dialoguesession s2
+        WHERE s2.organising_unit_id = ANY({_SUBTREE_UNITS}) AND s2.withdrawn_at IS NULL
+          AND s2.held_on BETWEEN %(start)s AND %(until)s))
+     OR p.assigned_unit_id = ANY({_SUBTREE_UNITS}))"""
+
 _DASHBOARD_PETITIONS = f"""
 SELECT p.assigned_unit_id, p.field_id,
        (extract(year FROM age(s.held_on, %(start)s)) * 12 + extract(month FROM age(s.held_on, %(start)s)))::int AS bucket,
        {_PETITION_COUNTS}
 FROM petitions_petition p
 JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
-WHERE (ou.path LIKE %(prefix)s OR au.path LIKE %(prefix)s)
+WHERE {_SUBTREE_PETITIONS}
   AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
   AND p.status <> 'withdrawn'
 GROUP BY 1, 2, 3
@@ -212,12 +221,12 @@ def inbox_baseline(unit: Unit, limit: int) -> tuple[int, list]:
     return _sql(_INBOX_COUNT, params)[0][0], _sql(_INBOX_PAGE, params)
 
 
-_OVERDUE_WHERE = """
+_OVERDUE_WHERE = f"""
 FROM petitions_petition p
 JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
 JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
 LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
-WHERE (ou.path LIKE %(prefix)s OR au.path LIKE %(prefix)s)
+WHERE {_SUBTREE_PETITIONS}
   AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
   AND p.status <> 'withdrawn' AND p.responded_on IS NULL AND p.reply_due_on < %(today)s
 """
