@@ -1,0 +1,215 @@
+"""Two provinces with a user in every role and an object of every kind in each, built through
+the services the screens use. Shared by the access matrix and the bad-input tests.
+
+Province A is the users' own; province B is "foreign": every text written there carries
+``FOREIGN_MARKER`` so a page or an export of province A can be searched for a leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from petitions import services as petition_services
+from petitions.models import Notification, PetitionStatus
+from sessions import services as session_services
+from tests import factories as f
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = dt.date(2026, 3, 20)
+HELD_ON = dt.date(2026, 3, 2)
+NOTICE_ON = dt.date(2026, 3, 5)
+MISSING_PK = 987654321
+FOREIGN_MARKER = "Zyxforeignqv"
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+ROLES = ("anonymous", "staff", "leader", "agency", "front", "board", "admin")
+AREA = frozenset({"staff", "leader", "front", "board", "admin"})
+VISIBLE = AREA | {"agency"}
+
+
+def frozen_clock():
+    return time_machine.travel(dt.datetime(2026, 3, 20, 9, 0, tzinfo=HANOI), tick=False)
+
+
+def pdf(name: str = "van-ban.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
+
+
+def _user(username, unit, role):
+    user = f.UserFactory(username=username)
+    f.MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifications, marker: str):
+    """A session without notice (one petition, assigned), a session with its notice (four
+    petitions: waiting, replied + assessed + noted, forwarded, complex), and notifications."""
+    leader = f.LeaderFactory(unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND")
+    open_session = session_services.session_record(
+        organising_unit=ubnd,
+        kind="periodic",
+        held_on=dt.date(2026, 3, 18),
+        topic=f"Đối thoại chưa có thông báo {marker}",
+        place=f"Hội trường {marker}",
+        actor=staff,
+        chair=leader,
+        minutes=pdf("bien-ban.pdf"),
+        petitions=[{"petitioner_name": f"Bà Lò Thị Mai {marker}", "content": f"Đề nghị sửa đường {marker}"}],
+    )
+    open_petition = open_session.petitions.get()
+    session_services.petition_assign(petition=open_petition, unit=agency, actor=staff)
+
+    issued_session = session_services.session_record(
+        organising_unit=ubnd,
+        kind="periodic",
+        held_on=HELD_ON,
+        topic=f"Đối thoại về bồi thường {marker}",
+        place=f"Hội trường {marker}",
+        actor=staff,
+        chair=leader,
+        minutes=pdf("bien-ban.pdf"),
+        petitions=[
+            {"petitioner_name": f"Ông Đinh Văn {n} {marker}", "content": f"Đề nghị bồi thường hồ sơ {n} {marker}"}
+            for n in ("A", "B", "C", "D")
+        ],
+    )
+    petitions = list(issued_session.petitions.order_by("id"))
+    notice = session_services.notice_issue(
+        session=issued_session,
+        number=1,
+        symbol="TB-UBND",
+        issued_on=NOTICE_ON,
+        actor=staff,
+        subject=f"Thông báo kết luận {marker}",
+        assignments={p.pk: agency for p in petitions},
+        signed_file=pdf("ban-ky.pdf"),
+    )
+    p_waiting, p_replied, p_forwarded, p_complex = [type(p).objects.get(pk=p.pk) for p in petitions]
+    reply = petition_services.reply_record(
+        petition=p_replied, replied_on=dt.date(2026, 3, 10), number="01/SNN", summary=f"Đã giải quyết {marker}",
+        actor=staff, letter=pdf("tra-loi.pdf"),
+    )  # fmt: skip
+    forwarding = petition_services.petition_forward(
+        petition=p_forwarded, to_unit=ubnd, reason=f"Thẩm quyền {marker}", forwarded_on=dt.date(2026, 3, 11),
+        actor=staff, letter=pdf("chuyen.pdf"),
+    )  # fmt: skip
+    complex_notice = petition_services.complex_notice_send(
+        petition=p_complex, notified_on=dt.date(2026, 3, 12), new_target_on=dt.date(2026, 5, 30),
+        reason=f"Phức tạp {marker}", actor=staff, letter=pdf("phuc-tap.pdf"),
+    )  # fmt: skip
+    note = petition_services.supervision_note_add(petition=p_replied, author=front, text=f"Giám sát {marker}")
+    petition_services.reply_assess(
+        reply=reply, assessor=front, result="satisfied", reason="", assessed_on=dt.date(2026, 3, 15)
+    )
+    notifications = {
+        role: Notification.objects.create(
+            recipient=user, obligation="reply", object_id=p_waiting.pk, stage="remind_5", petition=p_waiting,
+            due_on=p_waiting.reply_due_on, title=f"Sắp đến hạn trả lời {marker}",
+            url=p_waiting.get_absolute_url() if hasattr(p_waiting, "get_absolute_url") else "",
+        )  # fmt: skip
+        for role, user in recipients_of_notifications.items()
+    }
+    p_waiting.refresh_from_db()
+    assert p_waiting.status == PetitionStatus.ASSIGNED
+    return SimpleNamespace(
+        area=area,
+        ubnd=ubnd,
+        agency=agency,
+        leader=leader,
+        open_session=open_session,
+        open_petition=open_petition,
+        issued_session=issued_session,
+        notice=notice,
+        recipient=notice.recipients.order_by("id").first(),
+        p_waiting=p_waiting,
+        p_replied=p_replied,
+        p_forwarded=p_forwarded,
+        p_complex=p_complex,
+        reply=reply,
+        forwarding=forwarding,
+        complex_notice=complex_notice,
+        note=note,
+        notifications=notifications,
+    )
+
+
+class _Missing:
+    """Stands for any object that does not exist: every attribute has the missing primary key."""
+
+    pk = id = MISSING_PK
+
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+
+def build_world(province):
+    """``province`` is the tree of ``tests.conftest.province``. Call with the clock frozen."""
+    t = province
+    f.FieldFactory(name="Đất đai")
+    other_agency = f.UnitFactory(name="Sở Nông nghiệp tỉnh Phú Thọ", parent=t.other_ubnd, level="province", symbol="SNN", kind=f.AgencyKindFactory())
+    users = {
+        "anonymous": None,
+        "staff": _user("m_staff", t.province, "staff"),
+        "leader": _user("m_leader", t.province, "leader"),
+        "agency": _user("m_agency", t.agency, "agency"),
+        "front": _user("m_front", t.province, "front"),
+        "board": _user("m_board", t.province, "board"),
+        "admin": f.UserFactory(username="m_admin", is_superuser=True, is_staff=True),
+    }
+    foreign_users = {
+        "staff": _user("b_staff", t.other_province, "staff"),
+        "agency": _user("b_agency", other_agency, "agency"),
+        "front": _user("b_front", t.other_province, "front"),
+    }
+    own = _province_bundle(
+        area=t.province, ubnd=t.ubnd, agency=t.agency, staff=users["staff"], front=users["front"],
+        recipients_of_notifications={r: u for r, u in users.items() if u is not None}, marker="Hòa Bình",
+    )  # fmt: skip
+    foreign = _province_bundle(
+        area=t.other_province, ubnd=t.other_ubnd, agency=other_agency, staff=foreign_users["staff"],
+        front=foreign_users["front"], recipients_of_notifications={"b_staff": foreign_users["staff"]},
+        marker=FOREIGN_MARKER,
+    )  # fmt: skip
+    # Anybody's "foreign" notification is province B's staff member's.
+    foreign.notifications = {role: foreign.notifications["b_staff"] for role in ROLES}
+    own.notifications["anonymous"] = own.notifications["staff"]
+    return SimpleNamespace(tree=t, users=users, foreign_users=foreign_users, own=own, foreign=foreign, missing=_Missing())
+
+
+def fingerprint() -> str:
+    """A digest of every row of the project's own models: equal before and after a request
+    means the request wrote nothing."""
+    digest = hashlib.sha256()
+    for label in ("dialogue_sessions", "petitions"):
+        for model in apps.get_app_config(label).get_models():
+            digest.update(model._meta.label.encode())
+            digest.update(repr(list(model._default_manager.order_by("pk").values_list()))[:10_000_000].encode())
+    return digest.hexdigest()
+
+
+def petitions_xlsx(rows: list[list], *, header: list | None = None) -> bytes:
+    """A workbook in the import template's shape (or with ``header``) holding ``rows``."""
+    import io
+
+    from openpyxl import Workbook
+
+    from common.xlsx import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header if header is not None else [str(c.title) for c in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
