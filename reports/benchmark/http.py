@@ -57,6 +57,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _login_backend() -> str:
+    """The first backend that can load a user, as ``Client.force_login`` picks it (axes' own
+    backend, listed first, only checks lock-outs)."""
+    from django.contrib.auth import load_backend
+
+    return next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
+
+
 def session_cookie(user_id: int) -> str:
     """A logged-in session stored in the benchmark database, as the login form would leave it."""
     from importlib import import_module
@@ -64,7 +72,7 @@ def session_cookie(user_id: int) -> str:
     user = get_user_model().objects.get(pk=user_id)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = _login_backend()
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
