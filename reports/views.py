@@ -168,7 +168,10 @@ def figure_list(request, key: str):
     if _wants_xlsx(request):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if figure.model == selectors.PETITION:
+        page = _page_by_ids(qs, request.GET.get("page"))
+    else:
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     return render(
         request,
@@ -183,6 +186,17 @@ def figure_list(request, key: str):
             "caption": caption,
         },
     )
+
+
+def _page_by_ids(qs, number):
+    """A page of an ordered petition list: all ids in order first (one query, which also gives
+    the count), then the page's rows by id. With ``ORDER BY held_on DESC LIMIT 50`` PostgreSQL
+    walks the whole country's sessions backwards looking for a subtree's rows (~100 ms at
+    1,000,000 petitions); without a LIMIT it reads the subtree's rows and sorts them."""
+    page = Paginator(list(qs.values_list("pk", flat=True)), PAGE_SIZE).get_page(number)
+    rows = qs.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
 
 
 @login_required

@@ -196,3 +196,25 @@ def test_commune_periodic_report_leaves_out_other_areas(world, login):
     assert ids == {world.p_complex.pk}
     units = {row[0] for row in wb["Theo đơn vị"].iter_rows(min_row=3, values_only=True)}
     assert "Sở Nông nghiệp và Môi trường" not in units and "UBND tỉnh Phú Thọ" not in units
+
+
+def test_petition_drill_down_pages_follow_the_list_order_newest_session_first(world, login, monkeypatch):
+    # The page is cut from the ordered ids, then its rows fetched by id: same rows, same order.
+    from reports import views
+    from reports.periods import period_from_params
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    client = login(world.board)
+    params = {"unit": world.province.pk, **YEAR}
+    expected = list(
+        selectors.figure_queryset(world.board, "petitions_received", world.province, period_from_params(params))
+        .order_by("-session__held_on", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) == EXPECTED_PROVINCE["petitions_received"]
+    pages = []
+    for number in (1, 2, 3):
+        page = _get(client, "reports:figure", "petitions_received", page=number, **params).context["page"]
+        assert page.paginator.count == len(expected)
+        pages += [p.pk for p in page.object_list]
+    assert pages == expected
