@@ -69,7 +69,8 @@ class UnitPicker(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         chosen = [str(v) for v in value if v not in (None, "")]
-        missing = [v for v in chosen if v not in self.labels and v.isdigit()]
+        # Only ids a database column can hold: SQLite raises on a larger integer (forged input).
+        missing = [v for v in chosen if v not in self.labels and v.isdigit() and int(v) < 2**63]
         if missing:
             self.labels.update({str(u.pk): u.name for u in Unit.objects.filter(pk__in=missing).only("id", "name")})
         options = [self.create_option(name, "", "---------", False, 0)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -124,11 +126,26 @@ def parse_petitions_xlsx(upload, *, fields_by_name: dict[str, object]) -> list[d
     if size is not None and size > settings.UPLOAD_MAX_BYTES:
         raise XlsxImportError([_("Tệp quá lớn; giới hạn là %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // 1048576}])
     try:
-        upload.seek(0)
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        return _parse_rows(upload, fields_by_name)
+    except NOT_A_WORKBOOK:
+        # A damaged or disguised file can fail while opening or only once the sheet is read.
         raise XlsxImportError([_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Vui lòng dùng tệp mẫu.")]) from None
+
+
+# What openpyxl raises for a file that is not a workbook: not a zip, missing parts, broken XML
+# (lxml's and ElementTree's parse errors are ``SyntaxError``s), a corrupt deflate stream.
+NOT_A_WORKBOOK = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, IndexError, OSError, EOFError, ValueError, TypeError,
+    AttributeError, SyntaxError, InvalidFileException,
+)  # fmt: skip
+
+
+def _parse_rows(upload, fields_by_name: dict[str, object]) -> list[dict]:
+    upload.seek(0)
+    workbook = load_workbook(upload, read_only=True, data_only=True)
     try:
+        if not workbook.worksheets:
+            raise XlsxImportError([_("Tệp không có trang tính nào.")])
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None) or ()

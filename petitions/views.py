@@ -59,7 +59,8 @@ def petition_list(request):
     qs = petitions_visible_to(request.user).exclude(status=PetitionStatus.WITHDRAWN)
     status = request.GET.get("status", "")
     state = request.GET.get("state", "")
-    q = (request.GET.get("q") or "").strip()
+    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()
     if status in PetitionStatus.values:
         qs = qs.filter(status=status)
     if state in DeadlineState.values:

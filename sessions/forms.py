@@ -71,7 +71,9 @@ class ParticipantForm(forms.Form):
     headcount = forms.IntegerField(label=_("Số người"), min_value=1, max_value=100000, initial=1)
 
 
-ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=2, max_num=200, validate_max=True)
+# ``absolute_max`` = ``max_num``: a forged TOTAL_FORMS builds (and re-renders) at most that many
+# forms, not Django's default of max_num + 1000.
+ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=2, max_num=200, absolute_max=200, validate_max=True)
 
 
 class PetitionRowForm(forms.Form):
@@ -112,7 +114,7 @@ class BasePetitionRowFormSet(forms.BaseFormSet):
 
 
 PetitionRowFormSet = forms.formset_factory(
-    PetitionRowForm, formset=BasePetitionRowFormSet, extra=3, max_num=300, validate_max=True
+    PetitionRowForm, formset=BasePetitionRowFormSet, extra=3, max_num=300, absolute_max=300, validate_max=True
 )
 
 

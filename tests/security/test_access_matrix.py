@@ -524,7 +524,8 @@ def _admin_world(world):
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
 
 
-def test_access_matrix_every_url_every_role_every_object(province):
+def test_access_matrix_every_url_every_role_every_object(province, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
     with frozen_clock():
         world = build_world(province)
         _admin_world(world)
