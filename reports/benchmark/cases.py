@@ -230,10 +230,13 @@ WHERE {_SUBTREE_PETITIONS}
   AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
   AND p.status <> 'withdrawn' AND p.responded_on IS NULL AND p.reply_due_on < %(today)s
 """
+# The subtree's rows are materialised before the ORDER BY ... LIMIT: otherwise PostgreSQL walks
+# the whole country's sessions backwards by date looking for the subtree's rows.
 _OVERDUE_PAGE = (
-    "SELECT p.id, p.content, p.petitioner_name, p.status, p.reply_due_on, s.held_on, s.topic, ou.name, au.name "
+    "WITH found AS MATERIALIZED (SELECT p.id, p.content, p.petitioner_name, p.status, p.reply_due_on, s.held_on, "
+    "s.topic, ou.name AS organiser, au.name AS assignee "
     + _OVERDUE_WHERE
-    + " ORDER BY s.held_on DESC, p.id DESC LIMIT %(limit)s"
+    + ") SELECT * FROM found ORDER BY held_on DESC, id DESC LIMIT %(limit)s"
 )
 
 
