@@ -95,3 +95,17 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def __init__(self, queryset=None, **kwargs):
         super().__init__(queryset=queryset if queryset is not None else active_units(), **kwargs)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several units. An id too large for a database integer is an invalid choice, not a query
+    (SQLite raises ``OverflowError`` on it: a forged form would be a 500)."""
+
+    widget = MultiUnitPicker
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip().lstrip("-")
+            if text.isdigit() and int(text) >= 2**63:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)

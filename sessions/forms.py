@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DocumentField, MultiUnitPicker, UnitChoiceField, VnDateField, active_units
+from common.forms import DocumentField, UnitChoiceField, UnitMultipleChoiceField, VnDateField, active_units
 from petitions.models import Field, PetitionerKind
 
 from .models import Leader, ParticipantRole, Role, SessionKind
@@ -173,11 +173,10 @@ class NoticeIssueForm(forms.Form):
     body = forms.CharField(label=_("Nội dung kết luận chung"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     signer_name = forms.CharField(label=_("Người ký"), max_length=200, required=False)
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=200, required=False)
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = UnitMultipleChoiceField(
         label=_("Nơi nhận thêm"),
         queryset=None,
         required=False,
-        widget=MultiUnitPicker,
         help_text=_("Các đơn vị được giao giải quyết luôn có trong nơi nhận."),
     )
     signed_file = DocumentField(label=_("Bản đã ký (nếu có)"), required=False)

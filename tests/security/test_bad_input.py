@@ -398,3 +398,29 @@ def test_login_forms_never_crash(world, username, password):
     for url in (reverse("login"), reverse("admin:login")):
         response = submit(Client(raise_request_exception=True), url, {"username": username, "password": password})
         assert response.status_code in (200, 429)
+
+
+def test_inputs_that_once_crashed_are_refused_cleanly(world):
+    """Regressions found by the properties above, kept as fixed examples."""
+    staff = client_for(world, "staff")
+    session = world.own.open_session
+    # A recipient id too large for a database integer (500 on SQLite).
+    response = submit(staff, reverse("sessions:notice_issue", kwargs={"pk": session.pk}), {
+        "number": "9", "symbol": "TB-UBND", "issued_on": "20/03/2026", "recipients": ["9223372036854775808"],
+    })  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors["recipients"]
+    # The same in a unit picker being re-rendered.
+    agency = client_for(world, "agency")
+    url = reverse("petitions:forward", kwargs={"pk": world.own.p_waiting.pk})
+    response = submit(agency, url, {"to_unit": "9" * 30, "forwarded_on": "19/03/2026", "reason": "x"})
+    assert response.status_code == 200 and response.context["form"].errors["to_unit"]
+    # NUL in the petition search (500 on PostgreSQL).
+    assert submit(staff, reverse("petitions:list"), {"q": "a\x00"}, method="get").status_code == 200
+    # An XLSX whose sheet is not XML (500 everywhere).
+    response = submit(staff, reverse("sessions:import", kwargs={"pk": session.pk}), {
+        "file": SimpleUploadedFile("k.xlsx", bad_files()["xlsx_not_xml"]),
+    })  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    # A username longer than the column django-axes records it in (500 on PostgreSQL).
+    response = submit(Client(), reverse("login"), {"username": "Đ" * 300, "password": "x"})
+    assert response.status_code == 200 and response.context["form"].errors["username"]
