@@ -217,3 +217,38 @@ def test_a_worker_killed_mid_run_and_started_again_loses_nothing_and_duplicates_
     time.sleep(2)
     assert key_counts() == (EXPECTED, EXPECTED)
     assert Notification.objects.filter(obligation="complex").count() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_two_beat_instances_started_by_mistake_still_make_one_notification_per_key(world, celery_processes, tmp_path):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from petitions.schedule import REPLY_JOB
+
+    job = PeriodicTask.objects.get(name=REPLY_JOB)
+    job.interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
+    job.crontab = None
+    job.kwargs = f'{{"today": "{TODAY.isoformat()}"}}'
+    job.queue = celery_processes.queue
+    job.save()
+    celery_processes.start("worker")
+    for n in (1, 2):
+        celery_processes.start(
+            "beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1",
+            "--pidfile", str(tmp_path / f"beat{n}.pid"),
+        )  # fmt: skip
+
+    def both_beats_sent(times: int) -> bool:
+        return all(
+            (tmp_path / f"beat-{i}.log").exists()
+            and (tmp_path / f"beat-{i}.log").read_text(errors="replace").count("Sending due task") >= times
+            for i in (1, 2)
+        )
+
+    wait_for(lambda: both_beats_sent(4), 90, "both beats to send the job several times", celery_processes)
+    wait_for(lambda: Notification.objects.count() >= EXPECTED, 90, "the notifications", celery_processes)
+    wait_for(lambda: celery_processes.logs().count("enforce_reply_deadlines[") >= 10, 60, "more runs", celery_processes)
+    time.sleep(2)
+    assert key_counts() == (EXPECTED, EXPECTED)
