@@ -122,3 +122,12 @@ def test_home_page_is_english_with_the_language_cookie(client, home_user):
         assert text in page
     assert "Trang làm việc" not in page
     assert "Đăng xuất" not in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_unless_the_user_picks_english(client, settings):
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.headers["Content-Language"] == "en"
