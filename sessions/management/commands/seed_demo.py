@@ -172,16 +172,16 @@ class Command(BaseCommand):
             place = name.split(" ", 1)[1] if name.startswith("Huyện") else "Hòa Bình"
             area = unit(name, "area", province, UnitLevel.DISTRICT, place=place, active_to=dt.date(2025, 6, 30))
             party = unit(f"{committee} {place}", "party_committee", area, UnitLevel.DISTRICT, symbol, place, active_to=dt.date(2025, 6, 30))
-            ubnd = unit(f"UBND {name.lower().replace('huyện', 'huyện').replace('thành phố', 'thành phố')}", "peoples_committee", area,
+            ubnd = unit(f"UBND {name[0].lower()}{name[1:]}", "peoples_committee", area,
                         UnitLevel.DISTRICT, "UBND", place, active_to=dt.date(2025, 6, 30))  # fmt: skip
             u["districts"].append((area, party, ubnd))
         u["communes"] = []
         for name, place in COMMUNES:
             area = unit(name, "area", province, UnitLevel.COMMUNE, place=place, active_from=REFORM_DAY)
-            party = unit(f"Đảng ủy {name.lower().replace('xã', 'xã').replace('phường', 'phường')}", "party_committee", area,
+            party = unit(f"Đảng ủy {name[0].lower()}{name[1:]}", "party_committee", area,
                          UnitLevel.COMMUNE, "ĐU", place, active_from=REFORM_DAY)  # fmt: skip
-            ubnd = unit(f"UBND {name.lower()}", "peoples_committee", area, UnitLevel.COMMUNE, "UBND", place, active_from=REFORM_DAY)
-            unit(f"Ủy ban MTTQ {name.lower()}", "front", area, UnitLevel.COMMUNE, "MTTQ", place, active_from=REFORM_DAY)
+            ubnd = unit(f"UBND {name[0].lower()}{name[1:]}", "peoples_committee", area, UnitLevel.COMMUNE, "UBND", place, active_from=REFORM_DAY)
+            unit(f"Ủy ban MTTQ {name[0].lower()}{name[1:]}", "front", area, UnitLevel.COMMUNE, "MTTQ", place, active_from=REFORM_DAY)
             u["communes"].append((area, party, ubnd))
         return u
 
