@@ -194,13 +194,18 @@ call_command("enforce_deadlines", "--today", sys.argv[1], "--no-email")
 """
 
 
+JOB_APPLICATION_NAME = "dp-fault-job"
+
+
 def _terminate_backends_of_this_database() -> int:
-    """What a PostgreSQL restart does to the job: every other connection to this database is cut.
-    Only this test's own database is touched, so other test runs sharing the cluster are unaffected."""
+    """What a PostgreSQL restart does to the job: its connections are cut. Only the job's own
+    connections (marked by application_name) are touched, so the test process, its live server
+    thread and other test runs sharing the cluster keep theirs."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s AND pid <> pg_backend_pid()",
+            [JOB_APPLICATION_NAME],
         )
         return cursor.fetchone()[0]
 
@@ -211,7 +216,9 @@ def test_a_job_whose_database_connection_drops_mid_run_fails_cleanly_and_the_nex
     require_postgres, world, tmp_path
 ):
     marker = tmp_path / "stage-written"
-    env = _child_env(tmp_path, DEADLINE_TEST_PAUSE_AFTER_WRITE="5", DEADLINE_TEST_MARKER=str(marker))
+    env = _child_env(
+        tmp_path, DEADLINE_TEST_PAUSE_AFTER_WRITE="5", DEADLINE_TEST_MARKER=str(marker), PGAPPNAME=JOB_APPLICATION_NAME
+    )
     job = subprocess.Popen(
         [sys.executable, "-c", JOB, TODAY.isoformat()], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
