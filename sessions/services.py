@@ -154,6 +154,11 @@ def participant_add(
     )
 
 
+def session_accepts_petitions(session: DialogueSession) -> bool:
+    """Petitions can be added or changed until the notice is issued, unless the session is withdrawn."""
+    return not (session.withdrawn_at or session.notice_issued_on)
+
+
 def _check_petition_open_for_edit(session: DialogueSession) -> None:
     if session.withdrawn_at:
         raise ValidationError(_("Hội nghị này đã bị thu hồi."))

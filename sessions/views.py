@@ -228,7 +228,7 @@ def minutes_file(request, pk):
 
 
 def _open_for_petitions(request, session) -> bool:
-    if session.notice_issued_on or session.withdrawn_at:
+    if not services.session_accepts_petitions(session):
         messages.error(request, _("Hội nghị đã có thông báo kết luận hoặc đã thu hồi: không thể thêm kiến nghị."))
         return False
     return True
@@ -242,17 +242,16 @@ def petitions_entry(request, pk):
         return redirect(session)
     formset = PetitionRowFormSet(request.POST or None, prefix="rows")
     if request.method == "POST" and formset.is_valid():
-        rows = [form.cleaned_data for form in formset if form.has_changed() and form.cleaned_data]
+        filled = [form for form in formset if form.has_changed() and form.cleaned_data]
         failed = None
         try:
             with transaction.atomic():
-                for form, data in zip([f for f in formset if f.has_changed() and f.cleaned_data], rows):
-                    failed = form
-                    services.petition_record(session=session, actor=request.user, **data)
+                for failed in filled:
+                    services.petition_record(session=session, actor=request.user, **failed.cleaned_data)
         except ValidationError as error:
             add_service_errors(failed, error)
         else:
-            messages.success(request, _("Đã ghi nhận %(count)s kiến nghị.") % {"count": len(rows)})
+            messages.success(request, _("Đã ghi nhận %(count)s kiến nghị.") % {"count": len(filled)})
             return redirect(session)
     return render(
         request,
