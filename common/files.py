@@ -9,15 +9,10 @@ from pathlib import PurePath
 
 from django.http import FileResponse, Http404
 
-from .documents import DOCX_CONTENT_TYPE
+from .http import CONTENT_TYPES as KIND_CONTENT_TYPES
 
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": DOCX_CONTENT_TYPE,
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-}
+CONTENT_TYPES = {f".{kind}": content_type for kind, content_type in KIND_CONTENT_TYPES.items()}
+CONTENT_TYPES[".jpeg"] = KIND_CONTENT_TYPES["jpg"]
 
 
 def serve_private_file(field_file, download_name: str = "", *, inline: bool = True) -> FileResponse:

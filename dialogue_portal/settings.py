@@ -1,7 +1,7 @@
 """Settings for Dialogue Portal, read once from environment variables.
 
 Every value has a working default for a laptop (SQLite, no Redis, DEBUG on). Production sets
-``DJANGO_ENV=production`` (or ``DEBUG=false``) and supplies the secrets; see README.
+``DEBUG=false`` and supplies the secrets; see README.
 """
 
 from pathlib import Path
@@ -38,10 +38,17 @@ THIRD_PARTY_APPS = [
     "csp",
     "simple_history",
 ]
+# In layer order: each app imports only the ones above it in this list (see README, Architecture).
 LOCAL_APPS = [
+    "units.apps.UnitsConfig",
+    "regulations.apps.RegulationsConfig",
     "sessions.apps.DialogueSessionsConfig",
     "petitions.apps.PetitionsConfig",
+    "notifications.apps.NotificationsConfig",
     "reports.apps.ReportsConfig",
+    "ops.apps.OpsConfig",
+    "demo.apps.DemoConfig",
+    "benchmarks.apps.BenchmarksConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -59,6 +66,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records the request's user on every history row (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After a successful form post, notify the events it wrote on petitions' timelines.
+    "notifications.middleware.EventDispatchMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -77,8 +86,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "petitions.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
+            # Template helpers of every page (navigation, dates, state labels).
+            "libraries": {"portal": "dialogue_portal.templatetags"},
         },
     },
 ]

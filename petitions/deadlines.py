@@ -1,198 +1,27 @@
-"""The legal clock: the one place where R2/R3 due dates are worked out.
+"""The legal clock's contract (DESIGN.md, "Counting days"): R2 and R3 due dates for any date.
 
-Counting follows the Civil Code 2015 (Art. 147–148): the day of the starting event is not
-counted; when the last day of a calendar-day limit is a rest day (Saturday, Sunday or a public
-holiday) the limit ends at the end of the next working day. Rest days come from the ``holidays``
-package (country from ``settings.HOLIDAY_COUNTRY``), overridden by the admin-editable
-``CalendarDay`` table (extra days off, compensatory working weekend days).
+The arithmetic lives in ``regulations.deadlines`` (below sessions and petitions, so that every layer
+reads the same clock); this module is the fixed entry point the rest of the product and its
+tests use."""
 
-The day count and the day type ("calendar" or "working") of each rule are settings
-(``settings.DEADLINE_RULES``) because other provinces' regulations differ.
-"""
+from regulations.deadlines import (
+    NOTICE,
+    REPLY,
+    DueDateExplanation,
+    WorkCalendar,
+    explain_due_date,
+    is_rest_day,
+    notice_due_date,
+    reply_due_date,
+)
 
-from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass, field
-from functools import lru_cache
-
-import holidays
-from django.conf import settings
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-NOTICE = "notice"
-REPLY = "reply"
-CALENDAR = "calendar"
-WORKING = "working"
-
-RULE_LABELS = {
-    NOTICE: gettext_lazy("Gửi thông báo kết luận (R2)"),
-    REPLY: gettext_lazy("Trả lời bằng văn bản (R3)"),
-}
-START_LABELS = {
-    NOTICE: gettext_lazy("ngày tổ chức hội nghị"),
-    REPLY: gettext_lazy("ngày ban hành thông báo kết luận"),
-}
-_ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class RestDay:
-    day: dt.date
-    reason: str
-
-
-@dataclass(frozen=True)
-class DueDateExplanation:
-    """How a due date was worked out, for users who ask "why this date?"."""
-
-    rule: str
-    start: dt.date
-    days: int
-    day_type: str
-    nominal_due: dt.date
-    due: dt.date
-    rest_days: tuple[RestDay, ...] = field(default=())
-
-    @property
-    def rule_label(self) -> str:
-        return str(RULE_LABELS[self.rule])
-
-    @property
-    def start_label(self) -> str:
-        return str(START_LABELS[self.rule])
-
-    def as_text(self) -> str:
-        start = date_format(self.start, "d/m/Y")
-        due = date_format(self.due, "d/m/Y")
-        if self.day_type == WORKING:
-            text = _(
-                "Bắt đầu từ %(start_label)s %(start)s (không tính ngày này), đếm %(days)s ngày làm việc: hạn là %(due)s."
-            ) % {"start_label": self.start_label, "start": start, "days": self.days, "due": due}
-        else:
-            text = _(
-                "Bắt đầu từ %(start_label)s %(start)s (không tính ngày này), cộng %(days)s ngày: %(nominal)s."
-            ) % {
-                "start_label": self.start_label,
-                "start": start,
-                "days": self.days,
-                "nominal": date_format(self.nominal_due, "d/m/Y"),
-            }
-        if self.rest_days:
-            skipped = "; ".join(f"{date_format(r.day, 'd/m/Y')} ({r.reason})" for r in self.rest_days)
-            if self.day_type == WORKING:
-                text += " " + _("Không tính các ngày nghỉ: %(days)s.") % {"days": skipped}
-            else:
-                text += " " + _(
-                    "Ngày cuối rơi vào ngày nghỉ nên hạn lùi sang ngày làm việc kế tiếp %(due)s, qua các ngày: %(days)s."
-                ) % {"due": due, "days": skipped}
-        elif self.day_type == CALENDAR:
-            text += " " + _("Ngày cuối là ngày làm việc nên đó là hạn.")
-        return text
-
-
-@lru_cache(maxsize=64)
-def _public_holidays(country: str, year: int):
-    return holidays.country_holidays(country, years=year, language="vi")
-
-
-class WorkCalendar:
-    """Rest days for a window of dates: the holidays package, overridden by ``CalendarDay``.
-
-    Overrides are read from the database in windows as the counting walks forward, so one
-    due date costs one or two small indexed queries.
-    """
-
-    WINDOW_DAYS = 120
-
-    def __init__(self, country: str | None = None):
-        self.country = country or settings.HOLIDAY_COUNTRY
-        self._overrides: dict[dt.date, tuple[str, str]] = {}
-        self._loaded_until: dt.date | None = None
-        self._loaded_from: dt.date | None = None
-
-    def _ensure_loaded(self, day: dt.date) -> None:
-        from petitions.models import CalendarDay
-
-        if self._loaded_from is not None and self._loaded_from <= day <= self._loaded_until:
-            return
-        start = day
-        end = day + dt.timedelta(days=self.WINDOW_DAYS)
-        for row in CalendarDay.objects.filter(day__range=(start, end)).values_list("day", "kind", "note"):
-            self._overrides[row[0]] = (row[1], row[2])
-        self._loaded_from = start if self._loaded_from is None else min(self._loaded_from, start)
-        self._loaded_until = end if self._loaded_until is None else max(self._loaded_until, end)
-
-    def rest_reason(self, day: dt.date) -> str | None:
-        """Why ``day`` is a rest day, or ``None`` if it is a working day."""
-        from petitions.models import CalendarDayKind
-
-        self._ensure_loaded(day)
-        override = self._overrides.get(day)
-        if override is not None:
-            kind, note = override
-            if kind == CalendarDayKind.WORKING_DAY:
-                return None
-            return note or _("ngày nghỉ theo lịch của cơ quan")
-        public = _public_holidays(self.country, day.year)
-        name = public.get(day)
-        if name:
-            return name
-        if day in getattr(public, "weekend_workdays", ()):
-            return None
-        if day.weekday() == 5:
-            return _("thứ Bảy")
-        if day.weekday() == 6:
-            return _("Chủ nhật")
-        return None
-
-    def is_rest_day(self, day: dt.date) -> bool:
-        return self.rest_reason(day) is not None
-
-
-def _rule(rule: str) -> tuple[int, str]:
-    config = settings.DEADLINE_RULES[rule]
-    day_type = config.get("day_type", CALENDAR)
-    if day_type not in (CALENDAR, WORKING):
-        raise ValueError(f"DEADLINE_RULES[{rule!r}]['day_type'] must be 'calendar' or 'working', not {day_type!r}")
-    return int(config["days"]), day_type
-
-
-def explain_due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None) -> DueDateExplanation:
-    """Work out the due date of ``rule`` for an event on ``start`` and say how."""
-    days, day_type = _rule(rule)
-    calendar = calendar or WorkCalendar()
-    rest: list[RestDay] = []
-    if day_type == WORKING:
-        day, counted = start, 0
-        while counted < days:
-            day += _ONE_DAY
-            reason = calendar.rest_reason(day)
-            if reason:
-                rest.append(RestDay(day, reason))
-            else:
-                counted += 1
-        return DueDateExplanation(rule, start, days, day_type, day, day, tuple(rest))
-
-    nominal = start + dt.timedelta(days=days)
-    due = nominal
-    while (reason := calendar.rest_reason(due)) is not None:
-        rest.append(RestDay(due, reason))
-        due += _ONE_DAY
-    return DueDateExplanation(rule, start, days, day_type, nominal, due, tuple(rest))
-
-
-def notice_due_date(held_on: dt.date) -> dt.date:
-    """R2: the last day to send the notice of the chair's conclusions."""
-    return explain_due_date(NOTICE, held_on).due
-
-
-def reply_due_date(notice_issued_on: dt.date) -> dt.date:
-    """R3: the last day for the responsible unit to reply in writing."""
-    return explain_due_date(REPLY, notice_issued_on).due
-
-
-def is_rest_day(day: dt.date) -> bool:
-    return WorkCalendar().is_rest_day(day)
+__all__ = [
+    "NOTICE",
+    "REPLY",
+    "DueDateExplanation",
+    "WorkCalendar",
+    "explain_due_date",
+    "is_rest_day",
+    "notice_due_date",
+    "reply_due_date",
+]

@@ -1,4 +1,6 @@
-"""Forms of the agency screens: written reply (R3), forwarding (R4), complex-case notice (R5)."""
+"""Forms of the petition screens: quick entry and import of petitions, clarification, the
+responsible units of the notice, the agency's written reply, forwarding and complex-case notice,
+and closing."""
 
 from __future__ import annotations
 
@@ -8,7 +10,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DocumentField, UnitChoiceField, VnDateField
+from common.forms import DocumentField, VnDateField
+from units.forms import UnitChoiceField
+from units.selectors import units_active_on
+
+from .models import Field as PetitionField
+from .models import PetitionerKind
 
 
 class _ActionForm(forms.Form):
@@ -59,18 +66,96 @@ class ComplexNoticeForm(_ActionForm):
         return data
 
 
-class WithdrawForm(forms.Form):
-    """Withdrawal of a record entered by mistake: nothing is deleted, the reason is kept."""
+class PetitionRowForm(forms.Form):
+    """One row of the quick-entry grid: the petitioner, the petition, and whether it was
+    clarified at the conference."""
 
-    reason = forms.CharField(
-        label=_("Lý do thu hồi"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Vui lòng nhập lý do thu hồi.")},
+    petitioner_name = forms.CharField(label=_("Người / tập thể kiến nghị"), max_length=255)
+    petitioner_kind = forms.ChoiceField(label=_("Là"), choices=PetitionerKind.choices, initial=PetitionerKind.PERSON)
+    petitioner_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    petitioner_phone = forms.CharField(label=_("Điện thoại"), max_length=50, required=False)
+    content = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}))
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=PetitionField.objects.all(), required=False)
+    clarified_at_conference = forms.BooleanField(label=_("Đã làm rõ tại hội nghị"), required=False)
+    conference_answer = forms.CharField(
+        label=_("Nội dung đã trả lời tại hội nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Vui lòng nhập lý do thu hồi."))
-        return reason
+    def clean(self):
+        data = super().clean()
+        if data.get("clarified_at_conference") and not (data.get("conference_answer") or "").strip():
+            self.add_error("conference_answer", _("Kiến nghị đã làm rõ tại hội nghị cần có nội dung đã trả lời."))
+        return data
+
+
+class BasePetitionRowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the field list of every row.
+        fields = list(PetitionField.objects.all())
+        for form in [*self.forms, self.empty_form]:
+            form.fields["field"].choices = [("", "---------"), *[(f.pk, f.name) for f in fields]]
+            form.fields["field"].queryset = PetitionField.objects.all()
+
+    def clean(self):
+        super().clean()
+        if not any(form.has_changed() for form in self.forms):
+            raise forms.ValidationError(_("Vui lòng nhập ít nhất một kiến nghị."))
+
+
+PetitionRowFormSet = forms.formset_factory(
+    PetitionRowForm, formset=BasePetitionRowFormSet, extra=3, max_num=300, absolute_max=300, validate_max=True
+)
+
+
+class PetitionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx) theo mẫu"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": _("Vui lòng chọn tệp Excel để nhập.")},
+    )
+
+
+class ClarifyForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Nội dung đã trả lời, làm rõ tại hội nghị"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")},
+    )
+
+
+class NoticeAssignForm(forms.Form):
+    """Step 1 of the notice: a responsible unit for each petition still waiting (a field per petition)."""
+
+    def __init__(self, *args, petitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_active_on()
+        self.petitions = petitions
+        for petition in petitions:
+            field = UnitChoiceField(
+                queryset=units,
+                label=_("Đơn vị chịu trách nhiệm"),
+                required=True,
+                initial=petition.assigned_unit_id,
+                error_messages={
+                    "required": _("Vui lòng chọn đơn vị chịu trách nhiệm."),
+                    "invalid_choice": _("Đơn vị đã chọn không hợp lệ hoặc không còn hoạt động."),
+                },
+            )
+            if petition.assigned_unit_id:
+                field.widget.labels[str(petition.assigned_unit_id)] = petition.assigned_unit.name
+            self.fields[f"unit_{petition.pk}"] = field
+
+    def rows(self):
+        return [(petition, self[f"unit_{petition.pk}"]) for petition in self.petitions]
+
+
+class CloseForm(forms.Form):
+    """Closing a replied petition: the reason is kept on its timeline."""
+
+    reason = forms.CharField(
+        label=_("Lý do kết thúc"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng nhập lý do kết thúc.")},
+    )

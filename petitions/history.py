@@ -58,9 +58,17 @@ def _tracked(model) -> list[models.Field]:
 def _sources(petition: Petition):
     return [
         (Petition, Petition.history.filter(id=petition.pk), lambda r: _("Kiến nghị")),
-        (WrittenReply, WrittenReply.history.filter(petition_id=petition.pk), lambda r: _("Văn bản trả lời %(n)s") % {"n": r.number}),
+        (
+            WrittenReply,
+            WrittenReply.history.filter(petition_id=petition.pk),
+            lambda r: _("Văn bản trả lời %(n)s") % {"n": r.number},
+        ),
         (Forwarding, Forwarding.history.filter(petition_id=petition.pk), lambda r: _("Chuyển cấp có thẩm quyền")),
-        (ComplexCaseNotice, ComplexCaseNotice.history.filter(petition_id=petition.pk), lambda r: _("Thông báo vụ việc phức tạp")),
+        (
+            ComplexCaseNotice,
+            ComplexCaseNotice.history.filter(petition_id=petition.pk),
+            lambda r: _("Thông báo vụ việc phức tạp"),
+        ),
     ]
 
 
@@ -127,6 +135,8 @@ def petition_history(petition: Petition, *, limit: int = HISTORY_LIMIT) -> list[
             changes.append(HistoryChange(str(f.verbose_name), _display(f, old, related), _display(f, new, related)))
         if record.history_type == "~" and not changes:
             continue  # a save that changed nothing visible
-        entries.append(HistoryEntry(record.history_date, record.history_user, record.history_type, subject(record), changes))
+        entries.append(
+            HistoryEntry(record.history_date, record.history_user, record.history_type, subject(record), changes)
+        )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

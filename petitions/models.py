@@ -1,4 +1,4 @@
-"""Petitions and everything that answers them, the calendar of rest days, and the timeline."""
+"""Petitions and everything that answers them, and their timeline."""
 
 from django.conf import settings
 from django.db import models
@@ -7,29 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel, private_upload_to
-from sessions.models import DialogueSession, Unit
-
-
-class CalendarDayKind(models.TextChoices):
-    DAY_OFF = "day_off", _("Ngày nghỉ (thêm)")
-    WORKING_DAY = "working_day", _("Ngày làm việc (làm bù)")
-
-
-class CalendarDay(models.Model):
-    """An override of the public-holiday calendar: an extra day off, or a Saturday/Sunday
-    worked to compensate for a bridged holiday. Wins over the ``holidays`` package."""
-
-    day = models.DateField(_("ngày"), unique=True)
-    kind = models.CharField(_("loại"), max_length=20, choices=CalendarDayKind.choices)
-    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("ngày nghỉ / ngày làm bù")
-        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
-        ordering = ["-day"]
-
-    def __str__(self):
-        return f"{self.day:%d/%m/%Y} – {self.get_kind_display()}"
+from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the clock's calendar, importable here too
+from sessions.models import DialogueSession
+from units.models import Unit
 
 
 class Field(models.Model):
@@ -102,11 +82,18 @@ class Petition(NoDeleteModel):
     )
     assigned_on = models.DateField(_("ngày giao (ngày thông báo)"), null=True, blank=True)
     reply_due_on = models.DateField(_("hạn trả lời"), null=True, blank=True, db_index=True)
-    responded_on = models.DateField(_("ngày xử lý (trả lời / chuyển / thông báo)"), null=True, blank=True, db_index=True)
+    responded_on = models.DateField(
+        _("ngày xử lý (trả lời / chuyển / thông báo)"), null=True, blank=True, db_index=True
+    )
     complex_target_on = models.DateField(_("hạn giải quyết vụ việc phức tạp"), null=True, blank=True, db_index=True)
     final_replied_on = models.DateField(_("ngày trả lời cuối cùng"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tạo")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -144,7 +131,9 @@ class Petition(NoDeleteModel):
 class WrittenReply(NoDeleteModel):
     """A written reply (trả lời bằng văn bản) to the petitioner, R3."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="replies", verbose_name=_("kiến nghị"))
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="replies", verbose_name=_("kiến nghị")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị trả lời"))
     replied_on = models.DateField(_("ngày trả lời"))
     number = models.CharField(_("số, ký hiệu văn bản"), max_length=100)
@@ -152,7 +141,12 @@ class WrittenReply(NoDeleteModel):
     letter = models.FileField(_("văn bản trả lời"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
 
@@ -170,7 +164,9 @@ class WrittenReply(NoDeleteModel):
 class Forwarding(NoDeleteModel):
     """A matter outside the unit's competence, proposed to the competent level (R4)."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="forwardings", verbose_name=_("kiến nghị"))
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="forwardings", verbose_name=_("kiến nghị")
+    )
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị chuyển"))
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp có thẩm quyền"))
     forwarded_on = models.DateField(_("ngày chuyển"))
@@ -178,7 +174,12 @@ class Forwarding(NoDeleteModel):
     letter = models.FileField(_("văn bản chuyển"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
 
@@ -206,7 +207,12 @@ class ComplexCaseNotice(NoDeleteModel):
     letter = models.FileField(_("văn bản thông báo"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
 
@@ -227,8 +233,12 @@ class SupervisionNote(NoDeleteModel):
     petition = models.ForeignKey(
         Petition, on_delete=models.PROTECT, related_name="supervision_notes", verbose_name=_("kiến nghị")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
+    )
     text = models.TextField(_("nội dung giám sát"))
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
@@ -264,7 +274,12 @@ class PetitionEvent(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events", verbose_name=_("kiến nghị"))
     kind = models.CharField(_("sự kiện"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người thực hiện")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     message = models.TextField(_("nội dung"), blank=True)
@@ -295,10 +310,18 @@ class Assessment(models.TextChoices):
 class ReplyAssessment(NoDeleteModel):
     """A Front monitor's assessment of a written reply (satisfied / not, with the reason)."""
 
-    reply = models.ForeignKey(WrittenReply, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("văn bản trả lời"))
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("kiến nghị"))
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đánh giá"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát"))
+    reply = models.ForeignKey(
+        WrittenReply, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("văn bản trả lời")
+    )
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("kiến nghị")
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đánh giá")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
+    )
     result = models.CharField(_("kết quả"), max_length=20, choices=Assessment.choices)
     reason = models.TextField(_("lý do"), blank=True)
     assessed_on = models.DateField(_("ngày đánh giá"))
@@ -311,61 +334,3 @@ class ReplyAssessment(NoDeleteModel):
 
     def __str__(self):
         return f"{self.get_result_display()} – {self.reply}"
-
-
-class ObligationKind(models.TextChoices):
-    NOTICE = "notice", _("Thông báo kết luận")
-    REPLY = "reply", _("Trả lời kiến nghị")
-    COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
-    ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
-
-
-class EmailStatus(models.TextChoices):
-    NONE = "none", _("Không gửi thư")
-    PENDING = "pending", _("Chờ gửi")
-    SENT = "sent", _("Đã gửi")
-    FAILED = "failed", _("Gửi lỗi")
-
-
-class Notification(models.Model):
-    """An in-app notice to one user, recorded under a unique key (obligation, object, stage,
-    recipient) *before* anything is sent: a re-run or a second worker inserts nothing new."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
-    )
-    obligation = models.CharField(_("nghĩa vụ"), max_length=20, choices=ObligationKind.choices)
-    object_id = models.BigIntegerField(_("mã đối tượng"))
-    stage = models.CharField(_("mốc"), max_length=30, help_text=_("Ví dụ: remind_3, remind_1, overdue."))
-    session = models.ForeignKey(
-        DialogueSession, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("hội nghị")
-    )
-    petition = models.ForeignKey(
-        Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("kiến nghị")
-    )
-    due_on = models.DateField(_("hạn"), null=True, blank=True)
-    title = models.CharField(_("tiêu đề"), max_length=300)
-    body = models.TextField(_("nội dung"), blank=True)
-    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
-    email_status = models.CharField(
-        _("thư điện tử"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
-    )
-    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
-    email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
-    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
-
-    class Meta:
-        verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["obligation", "object_id", "stage", "recipient"], name="unique_notification_key"
-            )
-        ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self):
-        return self.title

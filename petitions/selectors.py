@@ -1,7 +1,9 @@
-"""Reads for petitions: the scoping selector and the derived deadline states.
+"""Reads of petitions: the scoping selectors every petition view, export, dashboard and document
+goes through, the deadline states of the reply, and the actions a user may take on a petition.
 
-The deadline states are derived, never stored: each is a ``Q`` over the stored legal dates,
-so they can be annotated for display and filtered in the database (and use its indexes).
+Who may see or do what is decided by ``units.access``; these turn it into querysets. The
+deadline states are derived, never stored: each is a ``Q`` over the stored legal dates
+(``regulations.states``), so they annotate lists and filter them in the database.
 """
 
 from __future__ import annotations
@@ -9,99 +11,59 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from sessions.models import DialogueSession, Role, Unit
-from sessions.selectors import AREA_ROLES, scope_paths, subtree_q
+from regulations.deadlines import REPLY, explain_due_date
+from regulations.states import DeadlineState, deadline_state_conditions, state_case
+from sessions.selectors import sessions_editable_by
+from units.access import scope_of, subtree_q
+from units.models import Unit
 
-from .deadlines import explain_due_date, NOTICE, REPLY
-from .models import Forwarding, Petition, PetitionStatus
+from . import workflow
+from .models import Forwarding, Petition, PetitionStatus, WrittenReply
+from .workflow import Action
 
-
-class DeadlineState(models.TextChoices):
-    OPEN = "open", _("Trong hạn")
-    DUE_SOON = "due_soon", _("Sắp đến hạn")
-    OVERDUE = "overdue", _("Quá hạn")
-    MET = "met", _("Hoàn thành đúng hạn")
-    MET_LATE = "met_late", _("Hoàn thành trễ hạn")
-
-
-# ---------------------------------------------------------------------------------------------
-# Deadline states
-# ---------------------------------------------------------------------------------------------
-
-
-def deadline_state_conditions(
-    *, due: str, done: str, today: dt.date | None = None, live: Q | None = None
-) -> dict[str, Q]:
-    """One ``Q`` per state for an obligation with due-date field ``due`` and completion-date
-    field ``done``. ``live`` restricts the pending states (a withdrawn item is not overdue).
-    A completion after the due date is ``met_late`` forever."""
-    today = today or timezone.localdate()
-    soon = today + dt.timedelta(days=settings.DEADLINE_WARNING_DAYS)
-    pending = Q(**{f"{done}__isnull": True, f"{due}__isnull": False})
-    if live is not None:
-        pending &= live
-    return {
-        DeadlineState.MET: Q(**{f"{done}__isnull": False, f"{due}__isnull": False, f"{done}__lte": F(due)}),
-        DeadlineState.MET_LATE: Q(**{f"{done}__isnull": False, f"{due}__isnull": False, f"{done}__gt": F(due)}),
-        DeadlineState.OVERDUE: pending & Q(**{f"{due}__lt": today}),
-        DeadlineState.DUE_SOON: pending & Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
-        DeadlineState.OPEN: pending & Q(**{f"{due}__gt": soon}),
-    }
-
-
-def _state_case(conditions: dict[str, Q]) -> Case:
-    return Case(
-        *[When(condition, then=Value(state)) for state, condition in conditions.items()],
-        default=Value(None),
-        output_field=models.CharField(max_length=10, null=True),
-    )
-
+__all__ = ["DeadlineState"]
 
 _PETITION_LIVE = ~Q(status=PetitionStatus.WITHDRAWN)
-_SESSION_LIVE = Q(withdrawn_at__isnull=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadline states of the reply (thirty days from the notice) and of a complex-case target
+# ---------------------------------------------------------------------------------------------
 
 
 def reply_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
-    """R3–R5: met by the first written reply, forwarding or complex-case notice."""
+    """Met by the first written reply, forwarding or complex-case notice."""
     return deadline_state_conditions(due="reply_due_on", done="responded_on", today=today, live=_PETITION_LIVE)
 
 
 def complex_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
-    """After an R5 notice: the agency's own target date, met by the final written reply."""
-    return deadline_state_conditions(
-        due="complex_target_on", done="final_replied_on", today=today, live=_PETITION_LIVE
-    )
+    """After a complex-case notice: the agency's own target date, met by the final written reply."""
+    return deadline_state_conditions(due="complex_target_on", done="final_replied_on", today=today, live=_PETITION_LIVE)
 
 
-def notice_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
-    """R2: the session's conclusion notice."""
-    return deadline_state_conditions(due="notice_due_on", done="notice_issued_on", today=today, live=_SESSION_LIVE)
+def current_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """The clock running now: a complex-case target once one was set, else the reply's."""
+    reply, complex_ = reply_state_conditions(today), complex_state_conditions(today)
+    has_target = Q(complex_target_on__isnull=False)
+    return {state: (has_target & complex_[state]) | (~has_target & reply[state]) for state in reply}
 
 
 def with_reply_states(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySet[Petition]:
+    """Annotate the reply's state, the complex-case target's state, and the clock running now
+    (``current_due_on`` / ``current_state``) that lists show."""
     return qs.annotate(
-        reply_state=_state_case(reply_state_conditions(today)),
-        complex_state=_state_case(complex_state_conditions(today)),
+        reply_state=state_case(reply_state_conditions(today)),
+        complex_state=state_case(complex_state_conditions(today)),
+        current_state=state_case(current_state_conditions(today)),
+        current_due_on=Coalesce("complex_target_on", "reply_due_on"),
     )
-
-
-def with_notice_state(qs: QuerySet[DialogueSession], today: dt.date | None = None) -> QuerySet[DialogueSession]:
-    return qs.annotate(notice_state=_state_case(notice_state_conditions(today)))
 
 
 def filter_reply_state(qs: QuerySet[Petition], state: str, today: dt.date | None = None) -> QuerySet[Petition]:
     return qs.filter(reply_state_conditions(today)[state])
-
-
-def filter_notice_state(qs: QuerySet[DialogueSession], state: str, today: dt.date | None = None):
-    return qs.filter(notice_state_conditions(today)[state])
 
 
 def explain_reply_due(petition: Petition):
@@ -111,13 +73,13 @@ def explain_reply_due(petition: Petition):
     return explain_due_date(REPLY, petition.assigned_on)
 
 
-def explain_notice_due(session: DialogueSession):
-    return explain_due_date(NOTICE, session.held_on)
+# ---------------------------------------------------------------------------------------------
+# Scoping
+# ---------------------------------------------------------------------------------------------
 
 
-# ---------------------------------------------------------------------------------------------
-# Scoping: the one selector every petition view, export and dashboard goes through
-# ---------------------------------------------------------------------------------------------
+def _petitions() -> QuerySet[Petition]:
+    return Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field")
 
 
 def petitions_of_agency_q(paths: Iterable[str]) -> Q:
@@ -134,50 +96,85 @@ def petitions_visible_to(user) -> QuerySet[Petition]:
     their subtree and those assigned to units in it; agency officers see the petitions assigned
     or forwarded to their unit's subtree; administrators see everything.
     """
-    qs = Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field")
-    paths = scope_paths(user)
-    if paths is None:
-        return qs
-    area = scope_paths(user, AREA_ROLES)
-    agency = scope_paths(user, {Role.AGENCY})
+    scope = scope_of(user)
+    if scope.is_admin:
+        return _petitions()
     q = Q(pk__in=[])
-    if area:
-        q |= subtree_q(area, "session__organising_unit__path") | subtree_q(area, "assigned_unit__path")
-    if agency:
-        q |= petitions_of_agency_q(agency)
-    return qs.filter(q)
+    if scope.area_paths:
+        q |= subtree_q(scope.area_paths, "session__organising_unit__path") | subtree_q(
+            scope.area_paths, "assigned_unit__path"
+        )
+    if scope.agency_paths:
+        q |= petitions_of_agency_q(scope.agency_paths)
+    return _petitions().filter(q)
 
 
 def petitions_actionable_by(user) -> QuerySet[Petition]:
-    """Petitions on which the user may act as an agency (reply, forward, R5): assigned to, or
-    forwarded to, their unit's subtree."""
-    qs = Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field")
-    paths = scope_paths(user, {Role.AGENCY})
-    if paths is None:
+    """Petitions on which the user may act as an agency (reply, forward, complex-case notice):
+    assigned to, or forwarded to, their unit's subtree."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return _petitions()
+    return _petitions().filter(petitions_of_agency_q(scope.agency_paths or []))
+
+
+def petitions_monitored_by(user) -> QuerySet[Petition]:
+    """Petitions of a Front monitor's area (not withdrawn): organised or assigned in it."""
+    scope = scope_of(user)
+    qs = petitions_visible_to(user).exclude(status=PetitionStatus.WITHDRAWN)
+    if scope.is_admin:
         return qs
-    return qs.filter(petitions_of_agency_q(paths))
+    paths = scope.front_paths or []
+    return qs.filter(subtree_q(paths, "session__organising_unit__path") | subtree_q(paths, "assigned_unit__path"))
+
+
+def replies_monitored_by(user) -> QuerySet[WrittenReply]:
+    """Written replies to the petitions of a Front monitor's area."""
+    return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit").filter(
+        petition__in=petitions_monitored_by(user).values("pk")
+    )
 
 
 def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
     """Petitions waiting on the user's units, most urgent first: assigned and not yet answered
     (or under a complex-case notice), and those forwarded to them by another level."""
-    paths = scope_paths(user, {Role.AGENCY})
+    scope = scope_of(user)
     waiting = [PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX]
-    if paths is None:
-        q = Q(status__in=waiting + [PetitionStatus.FORWARDED])
+    if scope.is_admin:
+        q = Q(status__in=[*waiting, PetitionStatus.FORWARDED])
     else:
         # The subtree's units and the petitions forwarded into it are resolved first (two small
         # indexed queries): literal id lists let PostgreSQL combine two index scans, where the
         # path join ORed with EXISTS scanned every open petition in the country (see
         # docs/PERFORMANCE.md).
-        units = list(Unit.objects.filter(subtree_q(paths, "path")).values_list("pk", flat=True))
+        units = list(Unit.objects.filter(subtree_q(scope.agency_paths or [], "path")).values_list("pk", flat=True))
         forwarded = list(
             Forwarding.objects.filter(to_unit_id__in=units).values_list("petition_id", flat=True).distinct()
         )
         q = Q(assigned_unit_id__in=units, status__in=waiting) | Q(status=PetitionStatus.FORWARDED, pk__in=forwarded)
-    qs = Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field").filter(q)
-    return (
-        with_reply_states(qs, today)
-        .annotate(effective_due_on=Coalesce("complex_target_on", "reply_due_on"))
-        .order_by(F("effective_due_on").asc(nulls_last=True), "id")
-    )
+    qs = _petitions().filter(q)
+    return with_reply_states(qs, today).order_by(F("current_due_on").asc(nulls_last=True), "id")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a user may do on one petition: the state machine and the scope, asked together
+# ---------------------------------------------------------------------------------------------
+
+
+def petition_actions(user, petition: Petition) -> dict[str, bool]:
+    """The actions to offer ``user`` on ``petition`` (the services refuse the others)."""
+    scope = scope_of(user)
+    actionable = petitions_actionable_by(user).filter(pk=petition.pk).exists()
+    editable = sessions_editable_by(user).filter(pk=petition.session_id).exists()
+    monitors = scope.front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is not None
+    status = petition.status
+    return {
+        Action.REPLY: actionable and workflow.allows(status, Action.REPLY),
+        Action.FORWARD: actionable and workflow.allows(status, Action.FORWARD),
+        Action.COMPLEX: actionable and workflow.allows(status, Action.COMPLEX),
+        Action.WITHDRAW: editable and workflow.allows(status, Action.WITHDRAW),
+        Action.CLOSE: editable and workflow.allows(status, Action.CLOSE),
+        Action.ASSESS: monitors and workflow.allows(status, Action.ASSESS),
+        "note": monitors or scope.is_admin,
+        "history": editable,
+    }

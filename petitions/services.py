@@ -1,34 +1,57 @@
-"""Writes on petitions after the notice: replies (R3), forwardings (R4), complex-case notices (R5),
-supervision notes and withdrawals. Each runs in one transaction, adds a timeline event and
-refuses an invalid transition with a clear message, changing nothing."""
+"""Writes on petitions, from the conference to the answer.
+
+Recording petitions at a session, clarifying them there, choosing their responsible units, the
+conclusion notice that assigns them and starts their clocks, the written reply, forwarding to
+the competent level, the complex-case notice, supervision notes, the Front's assessment, closing
+and withdrawal. Each runs in one transaction, checks the state machine (``petitions.workflow``),
+adds an event to the petition's timeline and refuses bad input with a clear message, changing
+nothing. The notifications these events call for are sent by the notifications layer, which
+reads the timeline (``notifications.events``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
+from common.dates import vn_date
 from common.uploads import validate_document
-from sessions.models import Unit
+from regulations.deadlines import reply_due_date
+from sessions import services as session_services
+from sessions.models import ConclusionNotice, DialogueSession
+from units.access import scope_of
+from units.models import Unit
 
+from . import workflow
 from .models import (
+    Assessment,
     ComplexCaseNotice,
     EventKind,
+    Field,
     Forwarding,
     Petition,
     PetitionEvent,
     PetitionStatus,
+    ReplyAssessment,
     SupervisionNote,
     WrittenReply,
 )
+from .workflow import Action
 
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "d/m/Y")
+PETITION_FIELDS = (
+    "petitioner_kind",
+    "petitioner_name",
+    "petitioner_address",
+    "petitioner_phone",
+    "petitioner_email",
+    "content",
+    "field",
+)
 
 
 def petition_event_add(
@@ -38,7 +61,11 @@ def petition_event_add(
 
 
 def _lock(petition: Petition) -> Petition:
-    return Petition.objects.select_for_update(of=("self",)).select_related("assigned_unit").get(pk=petition.pk)
+    return (
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("assigned_unit", "session__organising_unit")
+        .get(pk=petition.pk)
+    )
 
 
 def _require_text(value: str, label: str) -> str:
@@ -46,6 +73,247 @@ def _require_text(value: str, label: str) -> str:
     if not value:
         raise ValidationError(_("Vui lòng nhập %(label)s.") % {"label": label})
     return value
+
+
+def _attach(instance, field: str, upload) -> None:
+    if upload:
+        validate_document(upload)
+        setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
+        getattr(instance, field).save(upload.name, upload, save=False)
+
+
+def units_with_work(session: DialogueSession) -> set[int]:
+    """The units the session's petitions are with now: responsible, or forwarded to."""
+    live = Petition.objects.filter(session=session).exclude(status=PetitionStatus.WITHDRAWN)
+    units = set(live.exclude(assigned_unit__isnull=True).values_list("assigned_unit_id", flat=True))
+    units |= set(Forwarding.objects.filter(petition__in=live).values_list("to_unit_id", flat=True))
+    return units
+
+
+def _sync_session_units(session: DialogueSession) -> None:
+    session_services.session_units_sync(session=session, unit_ids=units_with_work(session))
+
+
+# ---------------------------------------------------------------------------------------------
+# At the conference: recording, clarifying, choosing the responsible unit
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_record(
+    *,
+    session: DialogueSession,
+    actor,
+    petitioner_name: str,
+    content: str,
+    petitioner_kind: str = "person",
+    petitioner_address: str = "",
+    petitioner_phone: str = "",
+    petitioner_email: str = "",
+    field: Field | None = None,
+    clarified_at_conference: bool = False,
+    conference_answer: str = "",
+    assigned_unit: Unit | None = None,
+) -> Petition:
+    """Record a petition raised at the session, optionally already clarified there."""
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    session_services.session_check_accepts_petitions(session)
+    errors = {}
+    if not (petitioner_name or "").strip():
+        errors["petitioner_name"] = _("Vui lòng nhập người hoặc tập thể nêu kiến nghị.")
+    if not (content or "").strip():
+        errors["content"] = _("Vui lòng nhập nội dung kiến nghị.")
+    if clarified_at_conference and not (conference_answer or "").strip():
+        errors["conference_answer"] = _("Kiến nghị đã làm rõ tại hội nghị cần có nội dung đã trả lời.")
+    if errors:
+        raise ValidationError(errors)
+    petition = Petition.objects.create(
+        session=session,
+        petitioner_kind=petitioner_kind,
+        petitioner_name=petitioner_name.strip(),
+        petitioner_address=(petitioner_address or "").strip(),
+        petitioner_phone=(petitioner_phone or "").strip(),
+        petitioner_email=(petitioner_email or "").strip(),
+        content=content.strip(),
+        field=field,
+        clarified_at_conference=bool(clarified_at_conference),
+        conference_answer=(conference_answer or "").strip() if clarified_at_conference else "",
+        assigned_unit=None if clarified_at_conference else assigned_unit,
+        status=PetitionStatus.CLARIFIED if clarified_at_conference else PetitionStatus.RECORDED,
+        created_by=actor,
+    )
+    petition_event_add(petition=petition, kind=EventKind.RECORDED, actor=actor, message=petition.content[:500])
+    if clarified_at_conference:
+        petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
+    if petition.assigned_unit_id:
+        _sync_session_units(session)
+    return petition
+
+
+@transaction.atomic
+def session_record_with_petitions(*, petitions: Iterable[Mapping] = (), actor, **session_fields) -> DialogueSession:
+    """Record a session (``sessions.services.session_record``) and the petitions raised there."""
+    session = session_services.session_record(actor=actor, **session_fields)
+    for row in petitions:
+        petition_record(session=session, actor=actor, **row)
+    return session
+
+
+@transaction.atomic
+def petition_update(*, petition: Petition, actor, **changes) -> Petition:
+    petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
+    session_services.session_check_accepts_petitions(petition.session)
+    unknown = set(changes) - set(PETITION_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown petition fields: {sorted(unknown)}")
+    if "content" in changes and not (changes["content"] or "").strip():
+        raise ValidationError({"content": _("Vui lòng nhập nội dung kiến nghị.")})
+    if "petitioner_name" in changes and not (changes["petitioner_name"] or "").strip():
+        raise ValidationError({"petitioner_name": _("Vui lòng nhập người hoặc tập thể nêu kiến nghị.")})
+    changed = [name for name, value in changes.items() if getattr(petition, name) != value]
+    for name in changed:
+        value = changes[name]
+        setattr(petition, name, value.strip() if isinstance(value, str) else value)
+    if changed:
+        petition.save()
+        petition_event_add(petition=petition, kind=EventKind.UPDATED, actor=actor, data={"fields": changed})
+    return petition
+
+
+@transaction.atomic
+def petition_clarify(*, petition: Petition, answer: str, actor) -> Petition:
+    """Mark a petition as clarified at the conference: it leaves the notice and carries no clock."""
+    petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
+    session_services.session_check_accepts_petitions(petition.session)
+    petition.status = workflow.target(petition.status, Action.CLARIFY)
+    if not (answer or "").strip():
+        raise ValidationError({"conference_answer": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")})
+    petition.clarified_at_conference = True
+    petition.conference_answer = answer.strip()
+    had_unit = petition.assigned_unit_id is not None
+    petition.assigned_unit = None
+    petition.save()
+    petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
+    if had_unit:
+        _sync_session_units(petition.session)
+    return petition
+
+
+@transaction.atomic
+def petition_assign(*, petition: Petition, unit: Unit, actor) -> Petition:
+    """Choose the responsible unit before the notice is issued (the notice starts the clock)."""
+    petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
+    session_services.session_check_accepts_petitions(petition.session)
+    workflow.check(petition.status, Action.ASSIGN)
+    if unit is None:
+        raise ValidationError(_("Vui lòng chọn đơn vị chịu trách nhiệm."))
+    if petition.assigned_unit_id != unit.pk:
+        petition.assigned_unit = unit
+        petition.save(update_fields=["assigned_unit", "updated_at"])
+        petition_event_add(
+            petition=petition, kind=EventKind.ASSIGNED, actor=actor, message=str(unit), data={"unit_id": unit.pk}
+        )
+        _sync_session_units(petition.session)
+    return petition
+
+
+# ---------------------------------------------------------------------------------------------
+# The conclusion notice: assigns every remaining petition and starts its reply clock
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    session: DialogueSession,
+    number: int,
+    symbol: str,
+    issued_on: dt.date,
+    actor,
+    subject: str = "",
+    body: str = "",
+    signer_name: str = "",
+    signer_position: str = "",
+    assignments: Mapping[int, Unit] | None = None,
+    recipients: Iterable[Unit] = (),
+    signed_file=None,
+) -> ConclusionNotice:
+    """Issue the notice of the chair's conclusions.
+
+    Every petition not clarified at the conference must have a responsible unit (given here in
+    ``assignments`` by petition id, or chosen before); each is assigned and its reply clock
+    starts on ``issued_on``. The responsible units are always among the recipients."""
+    session = session_services.session_lock(session)
+    session_services.notice_check(session=session, number=number, symbol=symbol, issued_on=issued_on)
+    pending = list(Petition.objects.select_for_update().filter(session=session, status=PetitionStatus.RECORDED))
+    assignments = dict(assignments or {})
+    foreign = set(assignments) - {p.pk for p in pending}
+    if foreign:
+        raise ValidationError(_("Có kiến nghị không thuộc hội nghị này hoặc không còn chờ giao."))
+    for petition in pending:
+        if petition.pk in assignments and assignments[petition.pk] is not None:
+            petition.assigned_unit = assignments[petition.pk]
+    missing = [p for p in pending if p.assigned_unit_id is None and p.assigned_unit is None]
+    if missing:
+        raise ValidationError(
+            _("Chưa chọn đơn vị chịu trách nhiệm cho %(count)s kiến nghị: %(ids)s.")
+            % {"count": len(missing), "ids": ", ".join(f"#{p.pk}" for p in missing)}
+        )
+    notice = session_services.notice_create(
+        session=session,
+        number=number,
+        symbol=symbol,
+        issued_on=issued_on,
+        actor=actor,
+        recipient_ids={p.assigned_unit_id for p in pending} | {u.pk for u in recipients},
+        subject=subject,
+        body=body,
+        signer_name=signer_name,
+        signer_position=signer_position,
+        signed_file=signed_file,
+    )
+    due = reply_due_date(issued_on)
+    now = timezone.now()
+    for petition in pending:
+        petition.status = workflow.target(petition.status, Action.ISSUE)
+        petition.assigned_on = issued_on
+        petition.reply_due_on = due
+        petition.updated_at = now
+    # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
+    bulk_update_with_history(
+        pending, Petition, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"], default_user=actor
+    )
+    PetitionEvent.objects.bulk_create(
+        PetitionEvent(
+            petition=petition,
+            kind=EventKind.NOTICE_ISSUED,
+            actor=actor,
+            message=_("Thông báo kết luận %(ref)s ngày %(day)s giao %(unit)s giải quyết, hạn trả lời %(due)s.")
+            % {"ref": notice.reference, "day": vn_date(issued_on), "unit": petition.assigned_unit, "due": vn_date(due)},
+            data={"notice_id": notice.pk, "unit_id": petition.assigned_unit_id, "reply_due_on": due.isoformat()},
+        )
+        for petition in pending
+    )
+    _sync_session_units(session)
+    return notice
+
+
+@transaction.atomic
+def session_withdraw(*, session: DialogueSession, reason: str, actor) -> DialogueSession:
+    """Withdraw a session entered by mistake, with its petitions. Nothing is deleted."""
+    session = session_services.session_mark_withdrawn(session=session, reason=reason, actor=actor)
+    for petition in session.petitions.exclude(status=PetitionStatus.WITHDRAWN):
+        petition.status = workflow.target(petition.status, Action.WITHDRAW)
+        petition.withdrawal_reason = session.withdrawal_reason
+        petition.save(update_fields=["status", "withdrawal_reason", "updated_at"])
+        petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=session.withdrawal_reason)
+    _sync_session_units(session)
+    return session
+
+
+# ---------------------------------------------------------------------------------------------
+# The responsible unit's answer: written reply, forwarding, complex-case notice
+# ---------------------------------------------------------------------------------------------
 
 
 def _check_act_date(petition: Petition, day: dt.date, label: str) -> None:
@@ -56,15 +324,18 @@ def _check_act_date(petition: Petition, day: dt.date, label: str) -> None:
     if petition.assigned_on and day < petition.assigned_on:
         raise ValidationError(
             _("%(label)s (%(day)s) không được trước ngày ban hành thông báo kết luận (%(notice)s).")
-            % {"label": label, "day": _d(day), "notice": _d(petition.assigned_on)}
+            % {"label": label, "day": vn_date(day), "notice": vn_date(petition.assigned_on)}
         )
 
 
-def _attach(instance, field: str, upload) -> None:
-    if upload:
-        validate_document(upload)
-        setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
-        getattr(instance, field).save(upload.name, upload, save=False)
+def responsible_unit(petition: Petition) -> Unit | None:
+    """The unit that must answer now: the competent level after a forwarding, else the unit
+    assigned by the notice."""
+    if petition.status == PetitionStatus.FORWARDED:
+        last = petition.forwardings.select_related("to_unit").order_by("-forwarded_on", "-id").first()
+        if last is not None:
+            return last.to_unit
+    return petition.assigned_unit
 
 
 @transaction.atomic
@@ -78,15 +349,10 @@ def reply_record(
     letter=None,
     unit: Unit | None = None,
 ) -> WrittenReply:
-    """Record the written reply to the petitioner (R3). After a complex-case notice it is the
+    """Record the written reply to the petitioner. After a complex-case notice it is the
     final reply; after a forwarding it is the competent level's reply."""
     petition = _lock(petition)
-    if petition.status not in (PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX, PetitionStatus.FORWARDED):
-        if petition.status == PetitionStatus.REPLIED:
-            raise ValidationError(_("Kiến nghị này đã được trả lời bằng văn bản và đã kết thúc."))
-        raise ValidationError(
-            _("Không thể trả lời kiến nghị ở trạng thái “%(status)s”.") % {"status": petition.get_status_display()}
-        )
+    status = workflow.target(petition.status, Action.REPLY)
     _check_act_date(petition, replied_on, _("Ngày trả lời"))
     if petition.status == PetitionStatus.COMPLEX:
         last = petition.complex_notices.order_by("-notified_on").first()
@@ -96,10 +362,9 @@ def reply_record(
         last = petition.forwardings.order_by("-forwarded_on").first()
         if last and replied_on < last.forwarded_on:
             raise ValidationError(_("Ngày trả lời không được trước ngày chuyển cấp có thẩm quyền."))
-        unit = unit or last.to_unit
     reply = WrittenReply(
         petition=petition,
-        unit=unit or petition.assigned_unit,
+        unit=unit or responsible_unit(petition),
         replied_on=replied_on,
         number=_require_text(number, _("số, ký hiệu văn bản")),
         summary=_require_text(summary, _("tóm tắt nội dung trả lời")),
@@ -110,14 +375,15 @@ def reply_record(
     if petition.responded_on is None:
         petition.responded_on = replied_on
     petition.final_replied_on = replied_on
-    petition.status = PetitionStatus.REPLIED
+    petition.status = status
     petition.save(update_fields=["responded_on", "final_replied_on", "status", "updated_at"])
     petition_event_add(
         petition=petition,
         kind=EventKind.REPLIED,
         actor=actor,
-        message=_("Trả lời bằng văn bản số %(number)s ngày %(day)s.") % {"number": reply.number, "day": _d(replied_on)},
-        data={"reply_id": reply.pk, "replied_on": replied_on.isoformat()},
+        message=_("Trả lời bằng văn bản số %(number)s ngày %(day)s.")
+        % {"number": reply.number, "day": vn_date(replied_on)},
+        data={"reply_id": reply.pk, "replied_on": replied_on.isoformat(), "unit_id": reply.unit_id},
     )
     return reply
 
@@ -126,13 +392,9 @@ def reply_record(
 def petition_forward(
     *, petition: Petition, to_unit: Unit, reason: str, forwarded_on: dt.date, actor, letter=None
 ) -> Forwarding:
-    """Propose a matter outside the unit's competence to the competent level (R4)."""
+    """Propose a matter outside the unit's competence to the competent level."""
     petition = _lock(petition)
-    if petition.status != PetitionStatus.ASSIGNED:
-        raise ValidationError(
-            _("Chỉ chuyển được kiến nghị đang chờ giải quyết; trạng thái hiện tại là “%(status)s”.")
-            % {"status": petition.get_status_display()}
-        )
+    status = workflow.target(petition.status, Action.FORWARD)
     if to_unit is None:
         raise ValidationError(_("Vui lòng chọn cấp có thẩm quyền."))
     if to_unit.pk == petition.assigned_unit_id:
@@ -152,16 +414,17 @@ def petition_forward(
     forwarding.save()
     if petition.responded_on is None:
         petition.responded_on = forwarded_on
-    petition.status = PetitionStatus.FORWARDED
+    petition.status = status
     petition.save(update_fields=["responded_on", "status", "updated_at"])
     petition_event_add(
         petition=petition,
         kind=EventKind.FORWARDED,
         actor=actor,
         message=_("Chuyển %(unit)s ngày %(day)s: %(reason)s")
-        % {"unit": to_unit, "day": _d(forwarded_on), "reason": forwarding.reason},
+        % {"unit": to_unit, "day": vn_date(forwarded_on), "reason": forwarding.reason},
         data={"forwarding_id": forwarding.pk, "to_unit_id": to_unit.pk},
     )
+    _sync_session_units(petition.session)
     return forwarding
 
 
@@ -169,14 +432,10 @@ def petition_forward(
 def complex_notice_send(
     *, petition: Petition, notified_on: dt.date, new_target_on: dt.date, reason: str, actor, letter=None
 ) -> ComplexCaseNotice:
-    """Notify the petitioner in writing that a complex matter needs more time (R5). A further
-    notice may extend the target; the target is then tracked as its own obligation."""
+    """Notify the petitioner in writing that a complex matter needs more time. A further notice
+    may extend the target; the target is then tracked as its own obligation."""
     petition = _lock(petition)
-    if petition.status not in (PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX):
-        raise ValidationError(
-            _("Không thể gửi thông báo vụ việc phức tạp cho kiến nghị ở trạng thái “%(status)s”.")
-            % {"status": petition.get_status_display()}
-        )
+    status = workflow.target(petition.status, Action.COMPLEX)
     _check_act_date(petition, notified_on, _("Ngày thông báo"))
     if not isinstance(new_target_on, dt.date) or new_target_on <= notified_on:
         raise ValidationError(_("Thời hạn giải quyết mới phải sau ngày thông báo."))
@@ -197,17 +456,53 @@ def complex_notice_send(
     if petition.responded_on is None:
         petition.responded_on = notified_on
     petition.complex_target_on = new_target_on
-    petition.status = PetitionStatus.COMPLEX
+    petition.status = status
     petition.save(update_fields=["responded_on", "complex_target_on", "status", "updated_at"])
     petition_event_add(
         petition=petition,
         kind=EventKind.COMPLEX_NOTICE,
         actor=actor,
         message=_("Thông báo vụ việc phức tạp ngày %(day)s, hạn giải quyết mới %(target)s.")
-        % {"day": _d(notified_on), "target": _d(new_target_on)},
+        % {"day": vn_date(notified_on), "target": vn_date(new_target_on)},
         data={"complex_notice_id": notice.pk, "new_target_on": new_target_on.isoformat()},
     )
     return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Withdrawal and closing
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_withdraw(*, petition: Petition, reason: str, actor) -> Petition:
+    """Withdraw a petition entered by mistake. Nothing is deleted: the reason is kept."""
+    petition = _lock(petition)
+    status = workflow.target(petition.status, Action.WITHDRAW)
+    petition.withdrawal_reason = _require_text(reason, _("lý do thu hồi"))
+    petition.status = status
+    petition.save(update_fields=["withdrawal_reason", "status", "updated_at"])
+    petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=petition.withdrawal_reason)
+    _sync_session_units(petition.session)
+    return petition
+
+
+@transaction.atomic
+def petition_close(*, petition: Petition, reason: str, actor) -> Petition:
+    """Close a replied petition with a stated reason (the organising unit's staff): nothing more
+    is owed on it."""
+    petition = _lock(petition)
+    status = workflow.target(petition.status, Action.CLOSE)
+    reason = _require_text(reason, _("lý do kết thúc"))
+    petition.status = status
+    petition.save(update_fields=["status", "updated_at"])
+    petition_event_add(petition=petition, kind=EventKind.CLOSED, actor=actor, message=reason)
+    return petition
+
+
+# ---------------------------------------------------------------------------------------------
+# The Front's supervision: notes and the assessment of a written reply
+# ---------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -222,61 +517,20 @@ def supervision_note_add(*, petition: Petition, author, text: str, unit: Unit | 
 
 
 @transaction.atomic
-def petition_withdraw(*, petition: Petition, reason: str, actor) -> Petition:
-    """Withdraw a petition entered by mistake. Nothing is deleted: the reason is kept."""
-    petition = _lock(petition)
-    if petition.status == PetitionStatus.WITHDRAWN:
-        raise ValidationError(_("Kiến nghị này đã được thu hồi."))
-    if petition.status in (PetitionStatus.REPLIED, PetitionStatus.CLOSED):
-        raise ValidationError(_("Không thể thu hồi kiến nghị đã có văn bản trả lời."))
-    petition.withdrawal_reason = _require_text(reason, _("lý do thu hồi"))
-    petition.status = PetitionStatus.WITHDRAWN
-    petition.save(update_fields=["withdrawal_reason", "status", "updated_at"])
-    petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=petition.withdrawal_reason)
-    return petition
-
-
-# ---------------------------------------------------------------------------------------------
-# Front monitor: assessment of a written reply (issue 5)
-# ---------------------------------------------------------------------------------------------
-
-
-def _front_scope_contains(assessor, petition: Petition) -> bool:
-    """The assessor holds an active Front role whose subtree contains the petition (its
-    session's organising unit or its responsible unit). Administrators are not Front monitors."""
-    from sessions.models import Membership, Role
-
-    paths = list(
-        Membership.objects.filter(user=assessor, role=Role.FRONT, is_active=True).values_list("unit__path", flat=True)
-    )
-    own = [petition.session.organising_unit.path]
-    if petition.assigned_unit_id:
-        own.append(petition.assigned_unit.path)
-    return any(p.startswith(root) for root in paths for p in own)
-
-
-@transaction.atomic
-def reply_assess(*, reply: WrittenReply, assessor, result: str, reason: str, assessed_on: dt.date, unit: Unit | None = None):
+def reply_assess(
+    *, reply: WrittenReply, assessor, result: str, reason: str, assessed_on: dt.date, unit: Unit | None = None
+) -> ReplyAssessment:
     """A Front monitor's assessment of a written reply (satisfied / not satisfied, with the
-    reason). Sets the petition's current assessment and adds a timeline event; "not
-    satisfied" notifies, in the app, the agency officers and the head of the responsible unit."""
-    from django.urls import NoReverseMatch
-
-    from sessions.models import Leader, Membership, Role
-
-    from .models import Assessment, Notification, ObligationKind, ReplyAssessment
-
+    reason). Sets the petition's current assessment and adds a timeline event; "not satisfied"
+    is notified to the responsible unit (``notifications.events``)."""
     if result not in Assessment.values:
         raise ValidationError({"result": _("Vui lòng chọn kết quả đánh giá: hài lòng hoặc không hài lòng.")})
     reason = (reason or "").strip()
     if result == Assessment.UNSATISFIED and not reason:
         raise ValidationError({"reason": _("Đánh giá “không hài lòng” cần ghi rõ lý do.")})
-    petition = Petition.objects.select_for_update(of=("self",)).select_related("session__organising_unit", "assigned_unit").get(
-        pk=reply.petition_id
-    )
-    if petition.status not in (PetitionStatus.REPLIED, PetitionStatus.CLOSED):
-        raise ValidationError(_("Chỉ đánh giá được kiến nghị đã có văn bản trả lời."))
-    if not _front_scope_contains(assessor, petition):
+    petition = _lock(reply.petition)
+    workflow.check(petition.status, Action.ASSESS)
+    if scope_of(assessor).front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is None:
         raise ValidationError(_("Chỉ cán bộ giám sát của MTTQ, tổ chức CT-XH phụ trách địa bàn này mới được đánh giá."))
     if not isinstance(assessed_on, dt.date):
         raise ValidationError({"assessed_on": _("Ngày đánh giá không hợp lệ.")})
@@ -284,10 +538,19 @@ def reply_assess(*, reply: WrittenReply, assessor, result: str, reason: str, ass
         raise ValidationError({"assessed_on": _("Ngày đánh giá không được sau ngày hôm nay.")})
     if assessed_on < reply.replied_on:
         raise ValidationError(
-            {"assessed_on": _("Ngày đánh giá không được trước ngày trả lời (%(day)s).") % {"day": _d(reply.replied_on)}}
+            {
+                "assessed_on": _("Ngày đánh giá không được trước ngày trả lời (%(day)s).")
+                % {"day": vn_date(reply.replied_on)}
+            }
         )
     assessment = ReplyAssessment.objects.create(
-        reply=reply, petition=petition, assessor=assessor, unit=unit, result=result, reason=reason, assessed_on=assessed_on
+        reply=reply,
+        petition=petition,
+        assessor=assessor,
+        unit=unit,
+        result=result,
+        reason=reason,
+        assessed_on=assessed_on,
     )
     petition.assessment = result
     petition.save(update_fields=["assessment", "updated_at"])
@@ -298,47 +561,14 @@ def reply_assess(*, reply: WrittenReply, assessor, result: str, reason: str, ass
         actor=assessor,
         message=_("Đánh giá văn bản trả lời số %(number)s: %(result)s.") % {"number": reply.number, "result": label}
         + (f" {reason}" if reason else ""),
-        data={"assessment_id": assessment.pk, "reply_id": reply.pk, "result": result},
+        data={
+            "assessment_id": assessment.pk,
+            "reply_id": reply.pk,
+            "result": result,
+            "unit_id": reply.unit_id,
+            "front_unit": str(unit or assessor),
+            "reply_number": reply.number,
+            "reason": reason,
+        },
     )
-    if result == Assessment.UNSATISFIED:
-        responsible = reply.unit
-        recipients = set(
-            Membership.objects.filter(unit=responsible, role__in=[Role.AGENCY, Role.LEADER], is_active=True).values_list(
-                "user_id", flat=True
-            )
-        )
-        recipients |= set(
-            Leader.objects.filter(unit=responsible, user__isnull=False, term_start__lte=assessed_on)
-            .filter(_leader_term_open_q(assessed_on))
-            .values_list("user_id", flat=True)
-        )
-        try:
-            url = petition.get_absolute_url()
-        except NoReverseMatch:
-            url = ""
-        title = _("Văn bản trả lời kiến nghị #%(id)s bị đánh giá không hài lòng") % {"id": petition.pk}
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient_id=user_id,
-                    obligation=ObligationKind.ASSESSMENT,
-                    object_id=assessment.pk,
-                    stage="unsatisfied",
-                    session_id=petition.session_id,
-                    petition=petition,
-                    title=title,
-                    body=_("%(org)s đánh giá không hài lòng văn bản số %(number)s của %(unit)s. Lý do: %(reason)s")
-                    % {"org": unit or assessor, "number": reply.number, "unit": responsible, "reason": reason},
-                    url=url,
-                )
-                for user_id in sorted(recipients)
-            ],
-            ignore_conflicts=True,
-        )
     return assessment
-
-
-def _leader_term_open_q(day: dt.date):
-    from django.db.models import Q
-
-    return Q(term_end__isnull=True) | Q(term_end__gte=day)

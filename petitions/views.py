@@ -1,6 +1,8 @@
-"""Screens of the responsible agencies (inbox, reply, forward, complex-case notice) and the
-petition page everyone in scope reads. Objects come through ``petitions_visible_to`` /
-``petitions_actionable_by`` (foreign → 404); writes go through ``petitions.services``."""
+"""The petition pages: the agency's inbox, the list of petitions in the user's area, the one
+petition page everyone in scope reads (each role seeing the parts and actions its role allows),
+and the agency's actions (written reply, forwarding, complex-case notice), closing and
+withdrawal. Objects come through ``petitions.selectors`` (foreign → 404), the actions offered
+come from the state machine (``petitions.workflow``), writes go through ``petitions.services``."""
 
 from __future__ import annotations
 
@@ -8,38 +10,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.documents import DOCX_CONTENT_TYPE, reply_draft_docx
 from common.files import serve_private_file
-from common.forms import active_units
-from sessions.models import Role
-from sessions.selectors import sessions_editable_by, user_roles
-from sessions.views import PAGE_SIZE, add_service_errors
+from common.forms import WithdrawForm
+from common.http import docx_response
+from common.web import PAGE_SIZE, add_service_errors
+from sessions.selectors import sessions_editable_by
+from units.access import scope_of
+from units.selectors import units_active_on
 
-from . import services
-from .forms import ComplexNoticeForm, ForwardForm, ReplyForm, WithdrawForm
-from .history import petition_history
+from . import services, workflow
+from .documents import reply_draft_docx
+from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ReplyForm
 from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
+from .pages import petition_page_context
 from .selectors import (
     DeadlineState,
     agency_inbox,
-    explain_reply_due,
     filter_reply_state,
     petitions_actionable_by,
     petitions_visible_to,
     with_reply_states,
 )
-
-REPLY_STATUSES = {PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX, PetitionStatus.FORWARDED}
-FORWARD_STATUSES = {PetitionStatus.ASSIGNED}
-COMPLEX_STATUSES = {PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX}
-# The service refuses these; the page does not offer the button for them.
-WITHDRAW_REFUSED = {PetitionStatus.WITHDRAWN, PetitionStatus.REPLIED, PetitionStatus.CLOSED}
+from .workflow import Action
 
 
 @login_required
@@ -48,7 +45,9 @@ def inbox(request):
     """Petitions waiting on the user's units, most urgent first."""
     today = timezone.localdate()
     page = Paginator(agency_inbox(request.user, today), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "petitions/inbox.html", {"page": page, "today": today, "is_agency": Role.AGENCY in user_roles(request.user)})
+    return render(
+        request, "petitions/inbox.html", {"page": page, "today": today, "is_agency": scope_of(request.user).is_agency}
+    )
 
 
 @login_required
@@ -86,47 +85,27 @@ def petition_list(request):
     )
 
 
-def _actions(petition, actionable: bool) -> dict[str, bool]:
-    return {
-        "reply": actionable and petition.status in REPLY_STATUSES,
-        "forward": actionable and petition.status in FORWARD_STATUSES,
-        "complex": actionable and petition.status in COMPLEX_STATUSES,
-    }
+def visible_petition_or_404(request, pk) -> Petition:
+    today = timezone.localdate()
+    return get_object_or_404(
+        with_reply_states(petitions_visible_to(request.user), today).select_related("session__organising_unit__kind"),
+        pk=pk,
+    )
 
 
 @login_required
 @require_GET
 def petition_detail(request, pk):
-    today = timezone.localdate()
-    petition = get_object_or_404(
-        with_reply_states(petitions_visible_to(request.user), today).select_related("session__organising_unit__kind"), pk=pk
-    )
-    actionable = petitions_actionable_by(request.user).filter(pk=pk).exists()
-    # Staff of the organising subtree (and administrators) read the audit history and may withdraw.
-    editable = sessions_editable_by(request.user).filter(pk=petition.session_id).exists()
-    return render(
-        request,
-        "petitions/petition_detail.html",
-        {
-            "history": petition_history(petition) if editable else None,
-            "can_withdraw": editable and petition.status not in WITHDRAW_REFUSED,
-            "withdraw_form": WithdrawForm(),
-            "petition": petition,
-            "events": petition.events.select_related("actor").order_by("at", "id"),
-            "replies": petition.replies.select_related("unit"),
-            "forwardings": petition.forwardings.select_related("from_unit", "to_unit"),
-            "complex_notices": petition.complex_notices.select_related("unit"),
-            "explanation": explain_reply_due(petition),
-            "actions": _actions(petition, actionable),
-            "today": today,
-        },
-    )
+    petition = visible_petition_or_404(request, pk)
+    return render(request, "petitions/petition_detail.html", petition_page_context(request, petition))
 
 
-def _actionable(request, pk, statuses, refusal):
+def _actionable(request, pk, action: str):
+    """The petition (404 unless the user acts for its unit) and whether ``action`` is allowed
+    now; if not, the refusal is shown as a message."""
     petition = get_object_or_404(petitions_actionable_by(request.user), pk=pk)
-    if petition.status not in statuses:
-        messages.error(request, refusal % {"status": petition.get_status_display()})
+    if not workflow.allows(petition.status, action):
+        messages.error(request, workflow.refusal(petition.status, action))
         return petition, False
     return petition, True
 
@@ -138,7 +117,7 @@ def _action_page(request, petition, form, title, template="petitions/action_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply_create(request, pk):
-    petition, ok = _actionable(request, pk, REPLY_STATUSES, _("Không thể trả lời kiến nghị ở trạng thái “%(status)s”."))
+    petition, ok = _actionable(request, pk, Action.REPLY)
     if not ok:
         return redirect(petition)
     form = ReplyForm(request.POST or None, request.FILES or None)
@@ -156,21 +135,21 @@ def reply_create(request, pk):
 @login_required
 @require_GET
 def reply_draft(request, pk):
-    petition = get_object_or_404(petitions_actionable_by(request.user).select_related("session__notice__issuing_unit__kind", "assigned_unit__kind"), pk=pk)
-    if petition.assigned_unit_id is None:
+    petition = get_object_or_404(
+        petitions_actionable_by(request.user).select_related("assigned_unit__kind"),
+        pk=pk,
+    )
+    unit = services.responsible_unit(petition)
+    if unit is None:
         messages.error(request, _("Kiến nghị chưa được giao đơn vị giải quyết."))
         return redirect(petition)
-    response = HttpResponse(reply_draft_docx(petition), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="du-thao-tra-loi-kien-nghi-{petition.pk}.docx"'
-    return response
+    return docx_response(reply_draft_docx(petition, unit=unit), f"du-thao-tra-loi-kien-nghi-{petition.pk}.docx")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def forward_create(request, pk):
-    petition, ok = _actionable(
-        request, pk, FORWARD_STATUSES, _("Chỉ chuyển được kiến nghị đang chờ giải quyết; trạng thái hiện tại là “%(status)s”.")
-    )
+    petition, ok = _actionable(request, pk, Action.FORWARD)
     if not ok:
         return redirect(petition)
     form = ForwardForm(request.POST or None, request.FILES or None)
@@ -183,16 +162,18 @@ def forward_create(request, pk):
             messages.success(request, _("Đã chuyển kiến nghị đến %(unit)s.") % {"unit": form.cleaned_data["to_unit"]})
             return redirect(petition)
     return _action_page(
-        request, petition, form, _("Chuyển cấp có thẩm quyền"), unit_options=list(active_units().values("id", "name"))
+        request,
+        petition,
+        form,
+        _("Chuyển cấp có thẩm quyền"),
+        unit_options=list(units_active_on().values("id", "name")),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complex_create(request, pk):
-    petition, ok = _actionable(
-        request, pk, COMPLEX_STATUSES, _("Không thể gửi thông báo vụ việc phức tạp cho kiến nghị ở trạng thái “%(status)s”.")
-    )
+    petition, ok = _actionable(request, pk, Action.COMPLEX)
     if not ok:
         return redirect(petition)
     form = ComplexNoticeForm(request.POST or None, request.FILES or None)
@@ -207,12 +188,19 @@ def complex_create(request, pk):
     return _action_page(request, petition, form, _("Thông báo vụ việc phức tạp"))
 
 
+def _editable_petition_or_404(request, pk) -> Petition:
+    """A petition of a session the user may edit (staff of the organising subtree)."""
+    return get_object_or_404(
+        Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk")), pk=pk
+    )
+
+
 @login_required
 @require_POST
 def petition_withdraw(request, pk):
     """Withdraw a petition entered by mistake (staff of the organising subtree): a reason is
     required, nothing is deleted, the timeline and the history record it."""
-    petition = get_object_or_404(Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk")), pk=pk)
+    petition = _editable_petition_or_404(request, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập lý do thu hồi."))
@@ -222,7 +210,27 @@ def petition_withdraw(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Đã thu hồi kiến nghị #%(id)s; lý do được lưu trong dòng thời gian.") % {"id": petition.pk})
+        messages.success(
+            request, _("Đã thu hồi kiến nghị #%(id)s; lý do được lưu trong dòng thời gian.") % {"id": petition.pk}
+        )
+    return redirect(petition)
+
+
+@login_required
+@require_POST
+def petition_close(request, pk):
+    """Close a replied petition with a stated reason (staff of the organising subtree)."""
+    petition = _editable_petition_or_404(request, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập lý do kết thúc."))
+        return redirect(petition)
+    try:
+        services.petition_close(petition=petition, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã kết thúc kiến nghị #%(id)s.") % {"id": petition.pk})
     return redirect(petition)
 
 

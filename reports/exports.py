@@ -4,67 +4,28 @@ computed; no statistics are worked out in this module."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+from common.dates import vietnamese_date_line, vn_date
+from common.http import docx_response as _docx_bytes_response
+from common.http import xlsx_response
+from common.xlsx import Percent, add_sheet, new_workbook, workbook_bytes
+from petitions.models import Assessment
 
 from . import selectors
 from .periods import Period
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _d(day) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
-def _rate(value) -> str:
-    return "" if value is None else f"{value:.1f}%"
-
-
-# ---------------------------------------------------------------------------------------------
-# Generic XLSX helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def add_sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence], caption: str = ""):
-    ws = wb.create_sheet(title=title[:31])
-    if caption:
-        ws.append([caption])
-        ws["A1"].font = Font(bold=True)
-    ws.append(list(header))
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append(["" if v is None else v for v in row])
-    for index, _label in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 36
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    return ws
-
-
-def new_workbook() -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    return wb
-
 
 def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(workbook_bytes(wb), filename)
+
+
+def _rate(value) -> Percent:
+    return Percent(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,8 +42,6 @@ def figure_rows(figures: dict[str, int], model: str | None = None) -> list[list]
 
 
 def assessment_label(value: str) -> str:
-    from petitions.models import Assessment
-
     return str(Assessment(value).label) if value in Assessment.values else ""
 
 
@@ -98,14 +57,21 @@ def unit_table_sheet(wb, table, caption=""):
 def field_table_sheet(wb, table, caption=""):
     keys = selectors.FIELD_TABLE_KEYS
     header = [_("Lĩnh vực")] + [str(selectors.FIGURES[k].label) for k in keys] + [_("Tỷ lệ đúng hạn")]
-    rows = [[row["field__name"] or _("Chưa phân loại")] + [row[k] for k in keys] + [_rate(row["on_time_rate"])] for row in table]
+    rows = [
+        [row["field__name"] or _("Chưa phân loại")] + [row[k] for k in keys] + [_rate(row["on_time_rate"])]
+        for row in table
+    ]
     return add_sheet(wb, _("Theo lĩnh vực"), header, rows, caption)
 
 
 def trend_sheet(wb, trend, caption=""):
     keys = selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
     header = [_("Tháng")] + [str(selectors.FIGURES[k].label) for k in keys]
-    rows = [[f"{row['period'].short_label} ({_d(row['period'].start)}–{_d(row['period'].end)})"] + [row[k] for k in keys] for row in trend]
+    rows = [
+        [f"{row['period'].short_label} ({vn_date(row['period'].start)}–{vn_date(row['period'].end)})"]
+        + [row[k] for k in keys]
+        for row in trend
+    ]
     return add_sheet(wb, _("Theo tháng"), header, rows, caption)
 
 
@@ -125,9 +91,25 @@ def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend) -
 
 
 def session_rows(sessions) -> tuple[list[str], list[list]]:
-    header = [_("Ngày tổ chức"), _("Cơ quan tổ chức"), _("Hình thức"), _("Chủ đề"), _("Chủ trì"), _("Hạn thông báo"), _("Ngày ban hành thông báo")]
+    header = [
+        _("Ngày tổ chức"),
+        _("Cơ quan tổ chức"),
+        _("Hình thức"),
+        _("Chủ đề"),
+        _("Chủ trì"),
+        _("Hạn thông báo"),
+        _("Ngày ban hành thông báo"),
+    ]
     rows = [
-        [_d(s.held_on), s.organising_unit.name, s.get_kind_display(), s.topic, s.chair_display, _d(s.notice_due_on), _d(s.notice_issued_on)]
+        [
+            s.held_on,
+            s.organising_unit.name,
+            s.get_kind_display(),
+            s.topic,
+            s.chair_display,
+            s.notice_due_on,
+            s.notice_issued_on,
+        ]
         for s in sessions
     ]
     return header, rows
@@ -150,15 +132,15 @@ def petition_rows(petitions) -> tuple[list[str], list[list]]:
     rows = [
         [
             p.pk,
-            _d(p.session.held_on),
+            p.session.held_on,
             p.session.organising_unit.name,
             p.petitioner_name,
             p.content,
             p.field.name if p.field_id else "",
             p.assigned_unit.name if p.assigned_unit_id else "",
             p.get_status_display(),
-            _d(p.reply_due_on),
-            _d(p.responded_on),
+            p.reply_due_on,
+            p.responded_on,
             assessment_label(p.assessment),
         ]
         for p in petitions
@@ -172,9 +154,16 @@ def unit_rows(units) -> tuple[list[str], list[list]]:
 
 
 def reply_rows(replies) -> tuple[list[str], list[list]]:
-    header = [_("Kiến nghị"), _("Đơn vị trả lời"), _("Số văn bản"), _("Ngày trả lời"), _("Tóm tắt"), _("Đánh giá của MTTQ")]
+    header = [
+        _("Kiến nghị"),
+        _("Đơn vị trả lời"),
+        _("Số văn bản"),
+        _("Ngày trả lời"),
+        _("Tóm tắt"),
+        _("Đánh giá của MTTQ"),
+    ]
     rows = [
-        [f"#{r.petition_id}", r.unit.name, r.number, _d(r.replied_on), r.summary, assessment_label(r.petition.assessment)]
+        [f"#{r.petition_id}", r.unit.name, r.number, r.replied_on, r.summary, assessment_label(r.petition.assessment)]
         for r in replies
     ]
     return header, rows
@@ -217,13 +206,18 @@ def periodic_report_xlsx(data: dict) -> Workbook:
     unit, period = data["unit"], data["period"]
     caption = f"{_(REPORT_TITLE)} – {unit.name} – {period.label}"
     wb = dashboard_workbook(
-        unit=unit, period=period, figures=data["figures"], units=data["units"], fields=data["fields"], trend=data["trend"]
+        unit=unit,
+        period=period,
+        figures=data["figures"],
+        units=data["units"],
+        fields=data["fields"],
+        trend=data["trend"],
     )
     wb[_("Số liệu chính")]["A1"] = caption
-    add_sheet(wb, _("Chưa đối thoại (R1)"), *unit_rows(data["r1_missing"]), caption=caption)
+    add_sheet(wb, _("Chưa đối thoại trong năm"), *unit_rows(data["r1_missing"]), caption=caption)
     header, _rows = petition_rows([])
     rows = []
-    for responsible, petitions in data["overdue"]:
+    for _responsible, petitions in data["overdue"]:
         rows += petition_rows(petitions)[1]
     add_sheet(wb, _("Quá hạn theo đơn vị"), header, rows, caption=caption)
     return wb
@@ -245,10 +239,7 @@ def periodic_report_docx(data: dict):
     head.add_run(unit.name.upper()).bold = True
     place = doc.add_paragraph()
     place.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    place.add_run(
-        _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s")
-        % {"place": unit.place_name or unit.name, "d": f"{data['today']:%d}", "m": f"{data['today']:%m}", "y": data["today"].year}
-    ).italic = True
+    place.add_run(vietnamese_date_line(unit.place_name or unit.name, data["today"])).italic = True
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(_(REPORT_TITLE).upper())
@@ -268,6 +259,8 @@ def periodic_report_docx(data: dict):
         for row in rows:
             cells = t.add_row().cells
             for cell, value in zip(cells, row):
+                if isinstance(value, Percent):
+                    value = "" if value.value is None else f"{value.value:.1f}%".replace(".", ",")
                 cell.text = "" if value is None else str(value)
         return t
 
@@ -275,7 +268,7 @@ def periodic_report_docx(data: dict):
     table([_("Chỉ tiêu"), _("Số lượng")], figure_rows(figures, selectors.SESSION))
     doc.add_heading(_("II. Kết quả giải quyết kiến nghị"), level=2)
     table([_("Chỉ tiêu"), _("Số lượng")], figure_rows(figures, selectors.PETITION))
-    doc.add_heading(_("III. Thực hiện quy định đối thoại ít nhất một lần trong năm (R1)"), level=2)
+    doc.add_heading(_("III. Thực hiện quy định đối thoại ít nhất một lần trong năm"), level=2)
     doc.add_paragraph(
         _("Số đơn vị phải tổ chức: %(req)s; đã tổ chức: %(held)s; chưa tổ chức: %(missing)s.")
         % {"req": figures["r1_required"], "held": figures["r1_held"], "missing": figures["r1_missing"]}
@@ -286,7 +279,10 @@ def periodic_report_docx(data: dict):
     keys = ["petitions_assigned", "petitions_on_time", "petitions_late", "petitions_overdue", "petitions_unsatisfied"]
     table(
         [_("Đơn vị"), _("Hội nghị")] + [str(selectors.FIGURES[k].label) for k in keys] + [_("Tỷ lệ đúng hạn")],
-        [[row["unit"].name, row["sessions_held"]] + [row[k] for k in keys] + [_rate(row["on_time_rate"])] for row in data["units"]],
+        [
+            [row["unit"].name, row["sessions_held"]] + [row[k] for k in keys] + [_rate(row["on_time_rate"])]
+            for row in data["units"]
+        ],
     )
     doc.add_heading(_("V. Kiến nghị theo lĩnh vực"), level=2)
     fkeys = ["petitions_received", "petitions_on_time", "petitions_late", "petitions_overdue", "petitions_unsatisfied"]
@@ -303,14 +299,12 @@ def periodic_report_docx(data: dict):
         ).bold = True
         table(
             [_("Mã"), _("Nội dung"), _("Hạn trả lời"), _("Hạn giải quyết mới")],
-            [[f"#{p.pk}", p.content, _d(p.reply_due_on), _d(p.complex_target_on)] for p in petitions],
+            [[f"#{p.pk}", p.content, vn_date(p.reply_due_on), vn_date(p.complex_target_on)] for p in petitions],
         )
     return doc
 
 
 def docx_response(doc, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    from common.docx import to_bytes
+
+    return _docx_bytes_response(to_bytes(doc), filename)

@@ -8,11 +8,15 @@ from petitions.models import Assessment
 class AssessmentForm(forms.Form):
     result = forms.ChoiceField(label=_("Kết quả đánh giá"), choices=Assessment.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Lý do"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bắt buộc khi đánh giá không hài lòng."),
     )
     assessed_on = forms.DateField(
-        label=_("Ngày đánh giá"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Ngày đánh giá"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -23,4 +27,6 @@ class AssessmentForm(forms.Form):
 
 
 class SupervisionNoteForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung giám sát"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
+    text = forms.CharField(
+        label=_("Nội dung giám sát"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+    )

@@ -20,25 +20,21 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.web import parse_id
 from petitions.models import Assessment, Forwarding, Petition, PetitionStatus
-from petitions.selectors import (
-    DeadlineState,
-    complex_state_conditions,
-    notice_state_conditions,
-    petitions_visible_to,
-    reply_state_conditions,
-)
-from sessions.models import DialogueSession, Role, SessionKind, Unit, UnitLevel
-from sessions.selectors import scope_paths, sessions_visible_to, units_visible_to
+from petitions.selectors import complex_state_conditions, petitions_visible_to, reply_state_conditions
+from regulations.states import DeadlineState
+from sessions.models import DialogueSession, SessionKind
+from sessions.selectors import notice_state_conditions, sessions_visible_to
+from units.access import scope_of
+from units.models import Unit, UnitLevel
+from units.selectors import dashboard_units, unit_ids_of_subtree
 
 from .periods import Period
 
 SESSION = "session"
 PETITION = "petition"
 UNIT = "unit"
-
-# Roles that may open dashboards, drill-down lists and periodic reports for units in their scope.
-DASHBOARD_ROLES = frozenset({Role.BOARD, Role.LEADER, Role.FRONT, Role.STAFF})
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,9 @@ def _build_figures() -> dict[str, Figure]:
     ]
     for level, label in UnitLevel.choices:
         figures.append(
-            Figure(f"sessions_level_{level}", SESSION, label, lambda t, p, lv=level: Q(organising_unit__level=lv), "levels")
+            Figure(
+                f"sessions_level_{level}", SESSION, label, lambda t, p, lv=level: Q(organising_unit__level=lv), "levels"
+            )
         )
     figures += [
         Figure("notices_on_time", SESSION, _("Thông báo kết luận đúng hạn"), _notice(DeadlineState.MET), "notices"),
@@ -110,12 +108,26 @@ def _build_figures() -> dict[str, Figure]:
             "notices_pending",
             SESSION,
             _("Chưa ban hành, còn hạn"),
-            lambda t, p: notice_state_conditions(t)[DeadlineState.OPEN] | notice_state_conditions(t)[DeadlineState.DUE_SOON],
+            lambda t, p: (
+                notice_state_conditions(t)[DeadlineState.OPEN] | notice_state_conditions(t)[DeadlineState.DUE_SOON]
+            ),
             "notices",
         ),
         Figure("petitions_received", PETITION, _("Kiến nghị tiếp nhận"), _ALL, "petitions"),
-        Figure("petitions_clarified", PETITION, _("Đã làm rõ tại hội nghị"), lambda t, p: Q(status=PetitionStatus.CLARIFIED), "petitions"),
-        Figure("petitions_assigned", PETITION, _("Đã giao giải quyết"), lambda t, p: Q(assigned_on__isnull=False), "petitions"),
+        Figure(
+            "petitions_clarified",
+            PETITION,
+            _("Đã làm rõ tại hội nghị"),
+            lambda t, p: Q(status=PetitionStatus.CLARIFIED),
+            "petitions",
+        ),
+        Figure(
+            "petitions_assigned",
+            PETITION,
+            _("Đã giao giải quyết"),
+            lambda t, p: Q(assigned_on__isnull=False),
+            "petitions",
+        ),
         Figure("petitions_on_time", PETITION, _("Đã xử lý đúng hạn"), _reply(DeadlineState.MET), "replies"),
         Figure("petitions_late", PETITION, _("Đã xử lý trễ hạn"), _reply(DeadlineState.MET_LATE), "replies"),
         Figure("petitions_overdue", PETITION, _("Chưa xử lý, quá hạn"), _reply(DeadlineState.OVERDUE), "replies"),
@@ -123,12 +135,32 @@ def _build_figures() -> dict[str, Figure]:
             "petitions_pending",
             PETITION,
             _("Chưa xử lý, còn hạn"),
-            lambda t, p: reply_state_conditions(t)[DeadlineState.OPEN] | reply_state_conditions(t)[DeadlineState.DUE_SOON],
+            lambda t, p: (
+                reply_state_conditions(t)[DeadlineState.OPEN] | reply_state_conditions(t)[DeadlineState.DUE_SOON]
+            ),
             "replies",
         ),
-        Figure("petitions_replied", PETITION, _("Đã trả lời bằng văn bản"), lambda t, p: Q(final_replied_on__isnull=False), "replies"),
-        Figure("petitions_forwarded", PETITION, _("Chuyển cấp có thẩm quyền"), lambda t, p: Q(_forwarded_exists()), "replies"),
-        Figure("petitions_complex", PETITION, _("Có thông báo vụ việc phức tạp"), lambda t, p: Q(complex_target_on__isnull=False), "replies"),
+        Figure(
+            "petitions_replied",
+            PETITION,
+            _("Đã trả lời bằng văn bản"),
+            lambda t, p: Q(final_replied_on__isnull=False),
+            "replies",
+        ),
+        Figure(
+            "petitions_forwarded",
+            PETITION,
+            _("Chuyển cấp có thẩm quyền"),
+            lambda t, p: Q(_forwarded_exists()),
+            "replies",
+        ),
+        Figure(
+            "petitions_complex",
+            PETITION,
+            _("Có thông báo vụ việc phức tạp"),
+            lambda t, p: Q(complex_target_on__isnull=False),
+            "replies",
+        ),
         Figure(
             "petitions_complex_overdue",
             PETITION,
@@ -136,7 +168,13 @@ def _build_figures() -> dict[str, Figure]:
             lambda t, p: complex_state_conditions(t)[DeadlineState.OVERDUE],
             "replies",
         ),
-        Figure("petitions_satisfied", PETITION, _("Trả lời được đánh giá hài lòng"), lambda t, p: Q(assessment=Assessment.SATISFIED), "assessments"),
+        Figure(
+            "petitions_satisfied",
+            PETITION,
+            _("Trả lời được đánh giá hài lòng"),
+            lambda t, p: Q(assessment=Assessment.SATISFIED),
+            "assessments",
+        ),
         Figure(
             "petitions_unsatisfied",
             PETITION,
@@ -146,7 +184,7 @@ def _build_figures() -> dict[str, Figure]:
         ),
         Figure("r1_required", UNIT, _("Đơn vị phải tổ chức đối thoại trong năm"), _ALL, "r1"),
         Figure("r1_held", UNIT, _("Đã tổ chức đối thoại trong năm"), lambda t, p: Q(_r1_held_exists(t, p)), "r1"),
-        Figure("r1_missing", UNIT, _("Chưa tổ chức đối thoại trong năm (R1)"), lambda t, p: ~Q(_r1_held_exists(t, p)), "r1"),
+        Figure("r1_missing", UNIT, _("Chưa tổ chức đối thoại trong năm"), lambda t, p: ~Q(_r1_held_exists(t, p)), "r1"),
     ]
     return {f.key: f for f in figures}
 
@@ -168,16 +206,18 @@ UNIT_TABLE_KEYS = [
 ]
 FIELD_TABLE_KEYS = ["petitions_received", "petitions_clarified", *UNIT_TABLE_KEYS]
 TREND_SESSION_KEYS = ["sessions_held"]
-TREND_PETITION_KEYS = ["petitions_received", "petitions_on_time", "petitions_late", "petitions_overdue", "petitions_unsatisfied"]
+TREND_PETITION_KEYS = [
+    "petitions_received",
+    "petitions_on_time",
+    "petitions_late",
+    "petitions_overdue",
+    "petitions_unsatisfied",
+]
 
 
 # ---------------------------------------------------------------------------------------------
 # Scope: which units a user may open a dashboard for
 # ---------------------------------------------------------------------------------------------
-
-
-def dashboard_units(user) -> QuerySet[Unit]:
-    return units_visible_to(user, DASHBOARD_ROLES)
 
 
 def dashboard_unit_or_404(user, unit_id) -> Unit:
@@ -188,8 +228,8 @@ def dashboard_unit_or_404(user, unit_id) -> Unit:
         unit = units.order_by("depth", "path").first()
     else:
         try:
-            unit = units.filter(pk=int(unit_id)).first()
-        except (TypeError, ValueError):
+            unit = units.filter(pk=parse_id(unit_id)).first()
+        except ValueError:
             unit = None
     if unit is None:
         raise Http404
@@ -197,7 +237,7 @@ def dashboard_unit_or_404(user, unit_id) -> Unit:
 
 
 def can_see_dashboards(user) -> bool:
-    return scope_paths(user, DASHBOARD_ROLES) != []
+    return scope_of(user).can_see_dashboards
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,11 +259,6 @@ def sessions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[
     )
 
 
-def subtree_unit_ids(unit: Unit) -> list[int]:
-    """Ids of the units of ``unit``'s subtree (one small indexed query on the path)."""
-    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-
-
 def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
     """Petitions raised at sessions held in the period, organised in the subtree or assigned to
     a unit of it; withdrawn petitions and sessions are left out.
@@ -235,27 +270,27 @@ def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet
     and all their petitions, whatever the size of the subtree (~200 ms at 1,000,000 petitions).
     """
     until = _held_until(period, today)
-    unit_ids = subtree_unit_ids(unit)
+    unit_ids = unit_ids_of_subtree(unit)
     session_ids = list(
         DialogueSession.objects.filter(
             organising_unit_id__in=unit_ids, withdrawn_at__isnull=True, held_on__gte=period.start, held_on__lte=until
         ).values_list("pk", flat=True)
     )
-    return petitions_visible_to(user).filter(
-        Q(session_id__in=session_ids) | Q(assigned_unit_id__in=unit_ids),
-        session__withdrawn_at__isnull=True,
-        session__held_on__gte=period.start,
-        session__held_on__lte=until,
-    ).exclude(status=PetitionStatus.WITHDRAWN)
+    return (
+        petitions_visible_to(user)
+        .filter(
+            Q(session_id__in=session_ids) | Q(assigned_unit_id__in=unit_ids),
+            session__withdrawn_at__isnull=True,
+            session__held_on__gte=period.start,
+            session__held_on__lte=until,
+        )
+        .exclude(status=PetitionStatus.WITHDRAWN)
+    )
 
 
 def units_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Unit]:
     """Units of the subtree that must hold a dialogue (R1) and were active in the year."""
-    return (
-        dashboard_units(user)
-        .filter(path__startswith=unit.path)
-        .filter(_r1_required_q(), _r1_active_q(period))
-    )
+    return dashboard_units(user).filter(path__startswith=unit.path).filter(_r1_required_q(), _r1_active_q(period))
 
 
 _BASES = {SESSION: sessions_base, PETITION: petitions_base, UNIT: units_base}
@@ -376,7 +411,7 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
     units = Unit.objects.filter(pk__in=list(by_unit)).select_related("kind").only("name", "path", "level", "kind__name")
     unit_rows = []
     for u in units:
-        row = {key: 0 for key in UNIT_TABLE_SESSION_KEYS + UNIT_TABLE_KEYS}
+        row = dict.fromkeys(UNIT_TABLE_SESSION_KEYS + UNIT_TABLE_KEYS, 0)
         row.update(by_unit[u.pk])
         row.update(unit=u, on_time_rate=on_time_rate(row))
         unit_rows.append(row)
@@ -405,22 +440,6 @@ def on_time_rate(row: dict) -> float | None:
     return round(100 * row.get("petitions_on_time", 0) / judged, 1) if judged else None
 
 
-def key_figures(user, unit: Unit, period: Period, today: dt.date | None = None) -> dict[str, int]:
-    """All key figures (see ``dashboard_data``)."""
-    return dashboard_data(user, unit, period, today).figures
-
-
-def unit_table(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
-    """One row per unit: sessions it organised and notices (by organising unit), petitions it
-    must answer (by responsible unit), with the on-time rate (see ``dashboard_data``)."""
-    return dashboard_data(user, unit, period, today).units
-
-
-def field_table(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
-    """Petitions by field (see ``dashboard_data``)."""
-    return dashboard_data(user, unit, period, today).fields
-
-
 def _month_bucket(field: str, months: list[Period]) -> Case:
     return Case(
         *[When(**{f"{field}__gte": m.start, f"{field}__lte": m.end}, then=Value(i)) for i, m in enumerate(months)],
@@ -429,19 +448,18 @@ def _month_bucket(field: str, months: list[Period]) -> Case:
     )
 
 
-def monthly_trend(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[dict]:
-    """Per report month of the period: sessions held, petitions received and their outcome
-    (see ``dashboard_data``)."""
-    return dashboard_data(user, unit, period, today).trend
-
-
-def overdue_by_unit(user, unit: Unit, period: Period, today: dt.date | None = None) -> list[tuple[Unit | None, list[Petition]]]:
+def overdue_by_unit(
+    user, unit: Unit, period: Period, today: dt.date | None = None
+) -> list[tuple[Unit | None, list[Petition]]]:
     """Overdue petitions (reply or complex-case target) grouped by responsible unit, for the
     periodic report. One query."""
     today = today or timezone.localdate()
     qs = (
         petitions_base(user, unit, period, today)
-        .filter(reply_state_conditions(today)[DeadlineState.OVERDUE] | complex_state_conditions(today)[DeadlineState.OVERDUE])
+        .filter(
+            reply_state_conditions(today)[DeadlineState.OVERDUE]
+            | complex_state_conditions(today)[DeadlineState.OVERDUE]
+        )
         .order_by("assigned_unit__path", "reply_due_on", "id")
     )
     groups: list[tuple[Unit | None, list[Petition]]] = []
@@ -450,54 +468,3 @@ def overdue_by_unit(user, unit: Unit, period: Period, today: dt.date | None = No
             groups.append((petition.assigned_unit, []))
         groups[-1][1].append(petition)
     return groups
-
-
-
-# ---------------------------------------------------------------------------------------------
-# Front monitors: read-only lists of their area
-# ---------------------------------------------------------------------------------------------
-
-
-def monitor_paths(user) -> list[str] | None:
-    """Subtrees a Front monitor watches (``None`` for an administrator, ``[]`` for nobody)."""
-    return scope_paths(user, {Role.FRONT})
-
-
-def _area_q(paths, *fields: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        for f in fields:
-            q |= Q(**{f"{f}__startswith": path})
-    return q
-
-
-def monitor_sessions(user) -> QuerySet[DialogueSession]:
-    paths = monitor_paths(user)
-    qs = sessions_visible_to(user).filter(withdrawn_at__isnull=True)
-    return qs if paths is None else qs.filter(_area_q(paths, "organising_unit__path"))
-
-
-def monitor_petitions(user) -> QuerySet[Petition]:
-    paths = monitor_paths(user)
-    qs = petitions_visible_to(user).exclude(status=PetitionStatus.WITHDRAWN)
-    return qs if paths is None else qs.filter(_area_q(paths, "session__organising_unit__path", "assigned_unit__path"))
-
-
-def monitor_replies(user):
-    from petitions.models import WrittenReply
-
-    return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit").filter(
-        petition__in=monitor_petitions(user).values("pk")
-    )
-
-
-def monitor_unit_for(user, petition: Petition) -> Unit | None:
-    """The Front organisation the monitor acts for on this petition (its membership's
-    ``organisation``, else the membership unit)."""
-    from sessions.selectors import memberships_of
-
-    own = [petition.session.organising_unit.path] + ([petition.assigned_unit.path] if petition.assigned_unit_id else [])
-    for m in memberships_of(user):
-        if m.role == Role.FRONT and any(p.startswith(m.unit.path) for p in own):
-            return m.organisation or m.unit
-    return None

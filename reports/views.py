@@ -17,9 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from common.web import add_service_errors, id_or_404
 from petitions.models import Assessment, PetitionStatus
-from petitions.selectors import with_notice_state, with_reply_states
+from petitions.pages import petition_page_context
+from petitions.selectors import petitions_monitored_by, replies_monitored_by, with_reply_states
 from petitions.services import reply_assess, supervision_note_add
+from sessions.selectors import sessions_in_area_of, with_notice_state
+from units.access import scope_of
+from units.models import Role
+from units.selectors import dashboard_units
 
 from . import exports, selectors
 from .forms import AssessmentForm, SupervisionNoteForm
@@ -31,11 +37,11 @@ SORTABLE = {"unit", "sessions_held", "on_time_rate", *selectors.UNIT_TABLE_KEYS,
 FIGURE_GROUPS = [
     ("sessions", gettext_lazy("Hội nghị tiếp xúc, đối thoại")),
     ("levels", gettext_lazy("Hội nghị theo cấp")),
-    ("notices", gettext_lazy("Thông báo kết luận (R2)")),
+    ("notices", gettext_lazy("Thông báo kết luận trong 10 ngày sau hội nghị")),
     ("petitions", gettext_lazy("Kiến nghị")),
-    ("replies", gettext_lazy("Giải quyết kiến nghị (R3–R5)")),
+    ("replies", gettext_lazy("Trả lời bằng văn bản, chuyển cấp có thẩm quyền, vụ việc phức tạp")),
     ("assessments", gettext_lazy("Giám sát của MTTQ")),
-    ("r1", gettext_lazy("Đối thoại ít nhất một lần trong năm (R1)")),
+    ("r1", gettext_lazy("Đối thoại ít nhất một lần trong năm")),
 ]
 
 
@@ -68,8 +74,12 @@ def dashboard(request):
     data = selectors.dashboard_data(user, unit, period, today)
     figures, units, fields, trend = data.figures, data.units, data.fields, data.trend
     if _wants_xlsx(request):
-        wb = exports.dashboard_workbook(unit=unit, period=period, figures=figures, units=units, fields=fields, trend=trend)
-        return exports.workbook_response(wb, f"bang-dieu-khien-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
+        wb = exports.dashboard_workbook(
+            unit=unit, period=period, figures=figures, units=units, fields=fields, trend=trend
+        )
+        return exports.workbook_response(
+            wb, f"bang-dieu-khien-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+        )
 
     sort = request.GET.get("sort", "unit")
     descending = sort.startswith("-")
@@ -84,7 +94,9 @@ def dashboard(request):
     unit_keys = ["sessions_held", "notices_overdue", *selectors.UNIT_TABLE_KEYS]
     trend_keys = selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
     # Each cell links to its drill-down list; the figure URLs are reversed once, not per cell.
-    figure_url = {k: reverse("reports:figure", args=[k]) for k in {*unit_keys, *selectors.FIELD_TABLE_KEYS, *trend_keys}}
+    figure_url = {
+        k: reverse("reports:figure", args=[k]) for k in {*unit_keys, *selectors.FIELD_TABLE_KEYS, *trend_keys}
+    }
     for row in units:
         q = f"{query}&by_unit={row['unit'].pk}"
         row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in unit_keys]
@@ -95,7 +107,14 @@ def dashboard(request):
         q = urlencode({"unit": unit.pk, **row["period"].as_params()})
         row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in trend_keys]
     groups = [
-        (title, [(key, selectors.FIGURES[key].label, figures[key]) for key in selectors.FIGURES if selectors.FIGURES[key].group == group])
+        (
+            title,
+            [
+                (key, selectors.FIGURES[key].label, figures[key])
+                for key in selectors.FIGURES
+                if selectors.FIGURES[key].group == group
+            ],
+        )
         for group, title in FIGURE_GROUPS
     ]
     chart = {
@@ -121,7 +140,7 @@ def dashboard(request):
             "r1_missing": r1_missing,
             "query": query,
             "sort": sort,
-            "unit_choices": selectors.dashboard_units(user).select_related(None).only("name", "depth", "path"),
+            "unit_choices": dashboard_units(user).select_related(None).only("name", "depth", "path"),
             "kind_choices": PeriodKind.CHOICES,
             "months": range(1, 13),
             "unit_headers": _headers(unit_keys),
@@ -136,15 +155,6 @@ def _headers(keys):
     return [(k, selectors.FIGURES[k].label) for k in keys]
 
 
-def _int_or_404(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 @login_required
 def figure_list(request, key: str):
     """The drill-down list behind a dashboard figure; its count equals the figure."""
@@ -153,15 +163,15 @@ def figure_list(request, key: str):
     unit, period = _context_or_404(request)
     user, today = request.user, timezone.localdate()
     figure = selectors.FIGURES[key]
-    by_unit = _int_or_404(request.GET.get("by_unit"))
+    by_unit = id_or_404(request.GET.get("by_unit"))
     field = request.GET.get("field") or None
     if field not in (None, "none"):
-        field = _int_or_404(field)
+        field = id_or_404(field)
     qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field)
     if figure.model == selectors.PETITION:
         qs = with_reply_states(qs, today).order_by("-session__held_on", "-id")
     elif figure.model == selectors.SESSION:
-        qs = with_notice_state(qs, today).order_by("-held_on", "-id")
+        qs = with_notice_state(qs, today).select_related("notice__issuing_unit__kind").order_by("-held_on", "-id")
     else:
         qs = qs.order_by("path")
     caption = f"{figure.label} – {unit.name} – {period.label}"
@@ -216,14 +226,19 @@ def periodic_report(request, fmt: str):
 
 
 def _require_monitor(user):
-    if selectors.monitor_paths(user) == []:
+    if not scope_of(user).can_monitor:
         raise Http404
 
 
 @login_required
 def monitor_sessions(request):
     _require_monitor(request.user)
-    qs = with_notice_state(selectors.monitor_sessions(request.user), timezone.localdate()).order_by("-held_on", "-id")
+    sessions = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
+    qs = (
+        with_notice_state(sessions, timezone.localdate())
+        .select_related("notice__issuing_unit__kind")
+        .order_by("-held_on", "-id")
+    )
     if _wants_xlsx(request):
         header, rows = exports.session_rows(qs)
         return exports.workbook_response(exports.list_workbook(_("Hội nghị"), header, rows), "giam-sat-hoi-nghi.xlsx")
@@ -234,7 +249,7 @@ def monitor_sessions(request):
 @login_required
 def monitor_petitions(request):
     _require_monitor(request.user)
-    qs = selectors.monitor_petitions(request.user)
+    qs = petitions_monitored_by(request.user)
     status = request.GET.get("status") or ""
     if status in PetitionStatus.values:
         qs = qs.filter(status=status)
@@ -265,36 +280,31 @@ def monitor_petitions(request):
 @login_required
 def monitor_replies(request):
     _require_monitor(request.user)
-    qs = selectors.monitor_replies(request.user).order_by("-replied_on", "-id")
+    qs = replies_monitored_by(request.user).order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
-        return exports.workbook_response(exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx")
+        return exports.workbook_response(
+            exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
+        )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/monitor_replies.html", {"page": page, "query": ""})
 
 
 def _monitor_petition_or_404(user, pk):
     _require_monitor(user)
-    return get_object_or_404(with_reply_states(selectors.monitor_petitions(user), timezone.localdate()), pk=pk)
+    return get_object_or_404(with_reply_states(petitions_monitored_by(user), timezone.localdate()), pk=pk)
 
 
 @login_required
 def monitor_petition(request, pk: int):
-    """Read-only view of a petition for the Front monitor, with its replies, assessments,
-    supervision notes and timeline."""
+    """The petition page, reached from the Front monitor's lists (the same page as everyone's,
+    with the parts the monitor may use: supervision notes and the assessment of replies)."""
     petition = _monitor_petition_or_404(request.user, pk)
-    return render(
-        request,
-        "reports/monitor_petition.html",
-        {
-            "petition": petition,
-            "replies": petition.replies.select_related("unit").prefetch_related("assessments"),
-            "notes": petition.supervision_notes.select_related("author", "unit"),
-            "events": petition.events.select_related("actor"),
-            "note_form": SupervisionNoteForm(),
-            "can_assess": petition.status in (PetitionStatus.REPLIED, PetitionStatus.CLOSED),
-        },
-    )
+    return render(request, "petitions/petition_detail.html", petition_page_context(request, petition))
+
+
+def _front_unit(user, petition):
+    return scope_of(user).front_organisation_for([petition.session.organising_unit, petition.assigned_unit])
 
 
 @login_required
@@ -308,7 +318,7 @@ def monitor_note_add(request, pk: int):
                 petition=petition,
                 author=request.user,
                 text=form.cleaned_data["text"],
-                unit=selectors.monitor_unit_for(request.user, petition),
+                unit=_front_unit(request.user, petition),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -322,7 +332,7 @@ def monitor_note_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def monitor_assess(request, reply_pk: int):
     _require_monitor(request.user)
-    reply = get_object_or_404(selectors.monitor_replies(request.user), pk=reply_pk)
+    reply = get_object_or_404(replies_monitored_by(request.user), pk=reply_pk)
     petition = reply.petition
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -333,14 +343,10 @@ def monitor_assess(request, reply_pk: int):
                 result=form.cleaned_data["result"],
                 reason=form.cleaned_data["reason"],
                 assessed_on=form.cleaned_data["assessed_on"],
-                unit=selectors.monitor_unit_for(request.user, petition),
+                unit=_front_unit(request.user, petition),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi kết quả đánh giá văn bản trả lời."))
             return redirect("reports:monitor_petition", pk=petition.pk)

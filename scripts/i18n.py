@@ -21,7 +21,20 @@ def main(check: bool) -> int:
             if domain == "djangojs" and not list((ROOT / "static").glob("js/*.js")):
                 continue
             subprocess.run(
-                [sys.executable, "manage.py", "makemessages", "-l", "vi", "-l", "en", "-d", domain, "--no-obsolete", "-v0", *IGNORE],
+                [
+                    sys.executable,
+                    "manage.py",
+                    "makemessages",
+                    "-l",
+                    "vi",
+                    "-l",
+                    "en",
+                    "-d",
+                    domain,
+                    "--no-obsolete",
+                    "-v0",
+                    *IGNORE,
+                ],
                 cwd=ROOT,
                 check=True,
             )

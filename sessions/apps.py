@@ -6,5 +6,5 @@ class DialogueSessionsConfig(AppConfig):
     # Our app is called "sessions" like django.contrib.sessions: the label keeps them apart.
     name = "sessions"
     label = "dialogue_sessions"
-    verbose_name = _("Đơn vị và hội nghị đối thoại")
+    verbose_name = _("Hội nghị đối thoại")
     default_auto_field = "django.db.models.BigAutoField"

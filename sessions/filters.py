@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import VnDateField
 from common.text import normalise_search
-from petitions.selectors import DeadlineState, filter_notice_state
+from regulations.states import DeadlineState
+from units.selectors import units_visible_to
 
 from .models import DialogueSession, SessionKind
-from .selectors import units_visible_to
+from .selectors import filter_notice_state
 
 
 class VnDateFilter(django_filters.DateFilter):
@@ -35,7 +36,9 @@ class SessionFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(label=_("Năm"), method="filter_year", empty_label=_("Mọi năm"))
     held_from = VnDateFilter(label=_("Từ ngày"), field_name="held_on", lookup_expr="gte")
     held_to = VnDateFilter(label=_("Đến ngày"), field_name="held_on", lookup_expr="lte")
-    kind = django_filters.ChoiceFilter(label=_("Hình thức"), choices=SessionKind.choices, empty_label=_("Định kỳ và đột xuất"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Hình thức"), choices=SessionKind.choices, empty_label=_("Định kỳ và đột xuất")
+    )
     notice_state = django_filters.ChoiceFilter(
         label=_("Hạn thông báo kết luận"),
         choices=DeadlineState.choices,

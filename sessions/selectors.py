@@ -1,108 +1,70 @@
-"""Reads for units and sessions. Who may see what is decided here and only here."""
+"""Reads of dialogue sessions: the scoping selectors and the conclusion notice's deadline state.
+
+Who may see what is decided by ``units.access``; these turn the user's subtrees into querysets.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import DialogueSession, Membership, Role, Unit
+from regulations.deadlines import NOTICE, explain_due_date
+from regulations.states import deadline_state_conditions, state_case
+from units.access import AREA_ROLES, scope_of, subtree_q
+from units.models import Role
 
-ALL_ROLES = frozenset(Role.values)
-# Roles whose scope is the whole subtree of the membership's unit (sessions organised there).
-AREA_ROLES = frozenset({Role.STAFF, Role.LEADER, Role.FRONT, Role.BOARD})
+from .models import DialogueSession, SessionUnit
 
-
-def user_is_admin(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    # From the memberships cached on the user: scope checks run several times per request.
-    return any(m.role == Role.ADMIN for m in memberships_of(user))
+_SESSION_LIVE = Q(withdrawn_at__isnull=True)
 
 
-def _memberships(user) -> QuerySet[Membership]:
-    cached = getattr(user, "_dp_memberships", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user, is_active=True).select_related("unit"))
-        user._dp_memberships = cached
-    return Membership.objects.filter(pk__in=[m.pk for m in cached])
-
-
-def memberships_of(user) -> list[Membership]:
-    """The user's active memberships, cached on the user object for the request."""
-    if not user.is_authenticated:
-        return []
-    _memberships(user)
-    return user._dp_memberships
-
-
-def user_roles(user) -> set[str]:
-    roles = {m.role for m in memberships_of(user)}
-    if user.is_authenticated and user.is_superuser:
-        roles.add(Role.ADMIN)
-    return roles
-
-
-def scope_paths(user, roles: Iterable[str] = ALL_ROLES) -> list[str] | None:
-    """Materialised paths of the subtrees the user may see under ``roles``.
-
-    ``None`` means unrestricted (administrator); an empty list means nothing.
-    """
-    if not user.is_authenticated:
-        return []
-    if user_is_admin(user):
-        return None
-    roles = set(roles)
-    return sorted({m.unit.path for m in memberships_of(user) if m.role in roles})
-
-
-def subtree_q(paths: Iterable[str], field: str) -> Q:
-    """Q for rows whose unit (``field`` = path of a Unit, e.g. ``"organising_unit__path"``) lies in a subtree."""
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
-def units_visible_to(user, roles: Iterable[str] = ALL_ROLES) -> QuerySet[Unit]:
-    paths = scope_paths(user, roles)
-    qs = Unit.objects.select_related("kind")
-    if paths is None:
-        return qs
-    return qs.filter(subtree_q(paths, "path"))
+def _sessions() -> QuerySet[DialogueSession]:
+    return DialogueSession.objects.select_related("organising_unit", "organising_unit__kind", "chair")
 
 
 def sessions_visible_to(user) -> QuerySet[DialogueSession]:
-    """Sessions the user may see: organised in an area role's subtree, or carrying a petition
-    assigned (or forwarded) to an agency role's subtree. Withdrawn sessions are included; lists
-    filter them out."""
-    from petitions.models import Petition
-
-    qs = DialogueSession.objects.select_related("organising_unit", "organising_unit__kind", "chair")
-    paths = scope_paths(user)
-    if paths is None:
-        return qs
-    area = scope_paths(user, AREA_ROLES)
-    agency = scope_paths(user, {Role.AGENCY})
-    q = subtree_q(area, "organising_unit__path")
-    if agency:
-        from petitions.selectors import petitions_of_agency_q
-
-        q |= Q(Exists(Petition.objects.filter(petitions_of_agency_q(agency), session=OuterRef("pk"))))
-    return qs.filter(q)
+    """Sessions the user may see: organised in an area role's subtree, or giving work (a petition
+    assigned, coordinated or forwarded, a commitment) to a unit of an agency role's subtree.
+    Withdrawn sessions are included; lists filter them out."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return _sessions()
+    q = subtree_q(scope.area_paths, "organising_unit__path")
+    if scope.agency_paths:
+        work = SessionUnit.objects.filter(subtree_q(scope.agency_paths, "unit__path"), session=OuterRef("pk"))
+        q |= Q(Exists(work))
+    return _sessions().filter(q)
 
 
 def sessions_editable_by(user) -> QuerySet[DialogueSession]:
     """Sessions the user may record or change: staff (or admin) of the organising subtree."""
-    qs = DialogueSession.objects.select_related("organising_unit", "organising_unit__kind", "chair")
-    paths = scope_paths(user, {Role.STAFF})
-    if paths is None:
-        return qs
-    return qs.filter(subtree_q(paths, "organising_unit__path"))
+    return _sessions().filter(scope_of(user).q("organising_unit__path", {Role.STAFF}))
 
 
-def units_for_staff(user) -> QuerySet[Unit]:
-    """Units for which the user may organise sessions."""
-    return units_visible_to(user, {Role.STAFF})
+def sessions_in_area_of(user, roles=AREA_ROLES) -> QuerySet[DialogueSession]:
+    """Sessions organised in the user's subtrees for ``roles`` (e.g. a Front monitor's area)."""
+    return _sessions().filter(scope_of(user).q("organising_unit__path", roles))
+
+
+# ---------------------------------------------------------------------------------------------
+# The conclusion notice's deadline (ten days from the conference)
+# ---------------------------------------------------------------------------------------------
+
+
+def notice_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """One ``Q`` per state of the session's conclusion notice."""
+    return deadline_state_conditions(due="notice_due_on", done="notice_issued_on", today=today, live=_SESSION_LIVE)
+
+
+def with_notice_state(qs: QuerySet[DialogueSession], today: dt.date | None = None) -> QuerySet[DialogueSession]:
+    return qs.annotate(notice_state=state_case(notice_state_conditions(today)))
+
+
+def filter_notice_state(qs: QuerySet[DialogueSession], state: str, today: dt.date | None = None):
+    return qs.filter(notice_state_conditions(today)[state])
+
+
+def explain_notice_due(session: DialogueSession):
+    """How the session's notice due date was worked out."""
+    return explain_due_date(NOTICE, session.held_on)

@@ -1,50 +1,34 @@
-"""Writes on sessions: recording a session and its petitions, and issuing the conclusion notice
-(R2), which assigns every remaining petition and starts its 30-day clock (R3)."""
+"""Writes on sessions: recording a session and its participants, the conclusion notice as a
+document (number, recipients, signed scan, receipts), withdrawal, and the units a session gives
+work to. Assigning petitions by the notice is a petitions service (``petitions.services``),
+which calls ``notice_create`` here."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
+from common.dates import vn_date
 from common.uploads import validate_document
-from petitions.deadlines import notice_due_date, reply_due_date
-from petitions.models import EventKind, Field, Petition, PetitionEvent, PetitionStatus
-from petitions.services import petition_event_add
+from regulations.deadlines import notice_due_date
+from units.models import DocumentFormat, Leader, Unit
 
 from .models import (
     ConclusionNotice,
     DialogueSession,
-    DocumentFormat,
-    Leader,
     NoticeRecipient,
     SessionKind,
     SessionParticipant,
-    Unit,
+    SessionUnit,
 )
 
 SESSION_FIELDS = ("organising_unit", "kind", "held_on", "chair", "chair_name", "place", "topic")
-PETITION_FIELDS = (
-    "petitioner_kind",
-    "petitioner_name",
-    "petitioner_address",
-    "petitioner_phone",
-    "petitioner_email",
-    "content",
-    "field",
-)
-PARTICIPANT_FIELDS = ("name", "organisation", "unit", "role", "headcount")
-
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 def _check_session_fields(
@@ -56,7 +40,7 @@ def _check_session_fields(
     elif not organising_unit.is_active_on(held_on):
         errors["organising_unit"] = _("Đơn vị %(unit)s không hoạt động vào ngày %(day)s.") % {
             "unit": organising_unit,
-            "day": _d(held_on),
+            "day": vn_date(held_on),
         }
     if kind not in SessionKind.values:
         errors["kind"] = _("Hình thức hội nghị không hợp lệ.")
@@ -64,7 +48,11 @@ def _check_session_fields(
         errors["topic"] = _("Vui lòng nhập chủ đề hội nghị.")
     if not (place or "").strip():
         errors["place"] = _("Vui lòng nhập địa điểm.")
-    if chair is not None and chair.unit_id != organising_unit.pk and not organising_unit.path.startswith(chair.unit.path):
+    if (
+        chair is not None
+        and chair.unit_id != organising_unit.pk
+        and not organising_unit.path.startswith(chair.unit.path)
+    ):
         errors["chair"] = _("Người chủ trì phải là người đứng đầu của đơn vị tổ chức hoặc cấp trên.")
     if errors:
         raise ValidationError(errors)
@@ -89,10 +77,10 @@ def session_record(
     chair: Leader | None = None,
     chair_name: str = "",
     minutes=None,
-    participants: Iterable[Mapping] = (),
-    petitions: Iterable[Mapping] = (),
+    participants: Iterable[dict] = (),
 ) -> DialogueSession:
-    """Record a dialogue session with its participants and petitions. R2's due date is worked out now."""
+    """Record a dialogue session with its participants. The conclusion notice's due date is
+    worked out now (``regulations.deadlines``)."""
     _check_session_fields(
         organising_unit=organising_unit, kind=kind, held_on=held_on, chair=chair, topic=topic, place=place
     )
@@ -111,8 +99,6 @@ def session_record(
     session.save()
     for row in participants:
         participant_add(session=session, **row)
-    for row in petitions:
-        petition_record(session=session, actor=actor, **row)
     return session
 
 
@@ -126,7 +112,9 @@ def session_update(*, session: DialogueSession, actor, minutes=None, **changes) 
     if session.withdrawn_at:
         raise ValidationError(_("Hội nghị này đã bị thu hồi."))
     new = {name: changes.get(name, getattr(session, name)) for name in SESSION_FIELDS}
-    if session.notice_issued_on and (new["held_on"] != session.held_on or new["organising_unit"] != session.organising_unit):
+    if session.notice_issued_on and (
+        new["held_on"] != session.held_on or new["organising_unit"] != session.organising_unit
+    ):
         raise ValidationError(_("Đã ban hành thông báo kết luận: không thể đổi ngày tổ chức hoặc đơn vị tổ chức."))
     _check_session_fields(
         organising_unit=new["organising_unit"],
@@ -145,12 +133,23 @@ def session_update(*, session: DialogueSession, actor, minutes=None, **changes) 
 
 
 def participant_add(
-    *, session: DialogueSession, name: str, organisation: str = "", unit: Unit | None = None, role: str = "other", headcount: int = 1
+    *,
+    session: DialogueSession,
+    name: str,
+    organisation: str = "",
+    unit: Unit | None = None,
+    role: str = "other",
+    headcount: int = 1,
 ) -> SessionParticipant:
     if not (name or "").strip():
         raise ValidationError(_("Vui lòng nhập tên thành phần tham dự."))
     return SessionParticipant.objects.create(
-        session=session, name=name.strip(), organisation=(organisation or "").strip(), unit=unit, role=role, headcount=headcount or 1
+        session=session,
+        name=name.strip(),
+        organisation=(organisation or "").strip(),
+        unit=unit,
+        role=role,
+        headcount=headcount or 1,
     )
 
 
@@ -159,122 +158,15 @@ def session_accepts_petitions(session: DialogueSession) -> bool:
     return not (session.withdrawn_at or session.notice_issued_on)
 
 
-def _check_petition_open_for_edit(session: DialogueSession) -> None:
+def session_check_accepts_petitions(session: DialogueSession) -> None:
+    """Refuse to add or change a petition of a session that no longer takes them."""
     if session.withdrawn_at:
         raise ValidationError(_("Hội nghị này đã bị thu hồi."))
     if session.notice_issued_on:
         raise ValidationError(
             _("Hội nghị đã có thông báo kết luận ngày %(day)s: không thể thêm hoặc sửa kiến nghị.")
-            % {"day": _d(session.notice_issued_on)}
+            % {"day": vn_date(session.notice_issued_on)}
         )
-
-
-@transaction.atomic
-def petition_record(
-    *,
-    session: DialogueSession,
-    actor,
-    petitioner_name: str,
-    content: str,
-    petitioner_kind: str = "person",
-    petitioner_address: str = "",
-    petitioner_phone: str = "",
-    petitioner_email: str = "",
-    field: Field | None = None,
-    clarified_at_conference: bool = False,
-    conference_answer: str = "",
-    assigned_unit: Unit | None = None,
-) -> Petition:
-    """Record a petition raised at the session, optionally already clarified there."""
-    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
-    _check_petition_open_for_edit(session)
-    errors = {}
-    if not (petitioner_name or "").strip():
-        errors["petitioner_name"] = _("Vui lòng nhập người hoặc tập thể nêu kiến nghị.")
-    if not (content or "").strip():
-        errors["content"] = _("Vui lòng nhập nội dung kiến nghị.")
-    if clarified_at_conference and not (conference_answer or "").strip():
-        errors["conference_answer"] = _("Kiến nghị đã làm rõ tại hội nghị cần có nội dung đã trả lời.")
-    if errors:
-        raise ValidationError(errors)
-    petition = Petition.objects.create(
-        session=session,
-        petitioner_kind=petitioner_kind,
-        petitioner_name=petitioner_name.strip(),
-        petitioner_address=(petitioner_address or "").strip(),
-        petitioner_phone=(petitioner_phone or "").strip(),
-        petitioner_email=(petitioner_email or "").strip(),
-        content=content.strip(),
-        field=field,
-        clarified_at_conference=bool(clarified_at_conference),
-        conference_answer=(conference_answer or "").strip() if clarified_at_conference else "",
-        assigned_unit=None if clarified_at_conference else assigned_unit,
-        status=PetitionStatus.CLARIFIED if clarified_at_conference else PetitionStatus.RECORDED,
-        created_by=actor,
-    )
-    petition_event_add(petition=petition, kind=EventKind.RECORDED, actor=actor, message=petition.content[:500])
-    if clarified_at_conference:
-        petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
-    return petition
-
-
-@transaction.atomic
-def petition_update(*, petition: Petition, actor, **changes) -> Petition:
-    petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
-    _check_petition_open_for_edit(petition.session)
-    unknown = set(changes) - set(PETITION_FIELDS)
-    if unknown:
-        raise ValueError(f"Unknown petition fields: {sorted(unknown)}")
-    if "content" in changes and not (changes["content"] or "").strip():
-        raise ValidationError({"content": _("Vui lòng nhập nội dung kiến nghị.")})
-    if "petitioner_name" in changes and not (changes["petitioner_name"] or "").strip():
-        raise ValidationError({"petitioner_name": _("Vui lòng nhập người hoặc tập thể nêu kiến nghị.")})
-    changed = [name for name, value in changes.items() if getattr(petition, name) != value]
-    for name in changed:
-        value = changes[name]
-        setattr(petition, name, value.strip() if isinstance(value, str) else value)
-    if changed:
-        petition.save()
-        petition_event_add(petition=petition, kind=EventKind.UPDATED, actor=actor, data={"fields": changed})
-    return petition
-
-
-@transaction.atomic
-def petition_clarify(*, petition: Petition, answer: str, actor) -> Petition:
-    """Mark a petition as clarified at the conference: it leaves the notice and carries no clock."""
-    petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
-    _check_petition_open_for_edit(petition.session)
-    if petition.status != PetitionStatus.RECORDED:
-        raise ValidationError(
-            _("Không thể đánh dấu đã làm rõ cho kiến nghị ở trạng thái “%(status)s”.") % {"status": petition.get_status_display()}
-        )
-    if not (answer or "").strip():
-        raise ValidationError({"conference_answer": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")})
-    petition.clarified_at_conference = True
-    petition.conference_answer = answer.strip()
-    petition.assigned_unit = None
-    petition.status = PetitionStatus.CLARIFIED
-    petition.save()
-    petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
-    return petition
-
-
-@transaction.atomic
-def petition_assign(*, petition: Petition, unit: Unit, actor) -> Petition:
-    """Choose the responsible unit before the notice is issued (the notice starts the clock)."""
-    petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
-    _check_petition_open_for_edit(petition.session)
-    if petition.status != PetitionStatus.RECORDED:
-        raise ValidationError(_("Chỉ giao được kiến nghị chưa làm rõ tại hội nghị."))
-    if unit is None:
-        raise ValidationError(_("Vui lòng chọn đơn vị chịu trách nhiệm."))
-    if petition.assigned_unit_id != unit.pk:
-        petition.assigned_unit = unit
-        petition.save(update_fields=["assigned_unit", "updated_at"])
-        petition_event_add(
-            petition=petition, kind=EventKind.ASSIGNED, actor=actor, message=str(unit), data={"unit_id": unit.pk}
-        )
-    return petition
 
 
 def numbering_period(*, document_format: str, issued_on: dt.date) -> str:
@@ -307,29 +199,13 @@ def default_notice_symbol(unit: Unit) -> str:
     return f"TB-{unit_symbol}"
 
 
-@transaction.atomic
-def notice_issue(
-    *,
-    session: DialogueSession,
-    number: int,
-    symbol: str,
-    issued_on: dt.date,
-    actor,
-    subject: str = "",
-    body: str = "",
-    signer_name: str = "",
-    signer_position: str = "",
-    assignments: Mapping[int, Unit] | None = None,
-    recipients: Iterable[Unit] = (),
-    signed_file=None,
-) -> ConclusionNotice:
-    """Issue the notice of the chair's conclusions (R2).
+def session_lock(session: DialogueSession) -> DialogueSession:
+    """The session's row, locked until the end of the transaction."""
+    return DialogueSession.objects.select_for_update().select_related("organising_unit__kind").get(pk=session.pk)
 
-    Every petition not clarified at the conference must have a responsible unit (given here in
-    ``assignments`` by petition id, or chosen before); each is assigned and its reply clock (R3)
-    starts on ``issued_on``.
-    """
-    session = DialogueSession.objects.select_for_update().select_related("organising_unit__kind").get(pk=session.pk)
+
+def notice_check(*, session: DialogueSession, number: int, symbol: str, issued_on: dt.date) -> str:
+    """Refuse a notice that cannot be issued for ``session`` now; return the cleaned symbol."""
     today = timezone.localdate()
     if session.withdrawn_at:
         raise ValidationError(_("Hội nghị này đã bị thu hồi."))
@@ -337,7 +213,8 @@ def notice_issue(
         raise ValidationError(_("Hội nghị này đã có thông báo kết luận."))
     if session.held_on > today:
         raise ValidationError(
-            _("Hội nghị chưa diễn ra (ngày tổ chức %(day)s): chưa thể ban hành thông báo kết luận.") % {"day": _d(session.held_on)}
+            _("Hội nghị chưa diễn ra (ngày tổ chức %(day)s): chưa thể ban hành thông báo kết luận.")
+            % {"day": vn_date(session.held_on)}
         )
     if not isinstance(issued_on, dt.date):
         raise ValidationError({"issued_on": _("Ngày ban hành không hợp lệ.")})
@@ -350,22 +227,29 @@ def notice_issue(
         raise ValidationError({"symbol": _("Vui lòng nhập ký hiệu văn bản.")})
     if not isinstance(number, int) or number < 1:
         raise ValidationError({"number": _("Số văn bản phải là số nguyên dương.")})
+    return symbol
 
-    pending = list(Petition.objects.select_for_update().filter(session=session, status=PetitionStatus.RECORDED))
-    assignments = dict(assignments or {})
-    foreign = set(assignments) - {p.pk for p in pending}
-    if foreign:
-        raise ValidationError(_("Có kiến nghị không thuộc hội nghị này hoặc không còn chờ giao."))
-    for petition in pending:
-        if petition.pk in assignments and assignments[petition.pk] is not None:
-            petition.assigned_unit = assignments[petition.pk]
-    missing = [p for p in pending if p.assigned_unit_id is None and p.assigned_unit is None]
-    if missing:
-        raise ValidationError(
-            _("Chưa chọn đơn vị chịu trách nhiệm cho %(count)s kiến nghị: %(ids)s.")
-            % {"count": len(missing), "ids": ", ".join(f"#{p.pk}" for p in missing)}
-        )
 
+@transaction.atomic
+def notice_create(
+    *,
+    session: DialogueSession,
+    number: int,
+    symbol: str,
+    issued_on: dt.date,
+    actor,
+    recipient_ids: Iterable[int] = (),
+    subject: str = "",
+    body: str = "",
+    signer_name: str = "",
+    signer_position: str = "",
+    signed_file=None,
+) -> ConclusionNotice:
+    """Record the notice of the chair's conclusions as a document: its number in the issuing
+    unit's numbering period, its recipients, the signed scan; the session's notice obligation
+    is met on ``issued_on``."""
+    session = session_lock(session)
+    symbol = notice_check(session=session, number=number, symbol=symbol, issued_on=issued_on)
     document_format = session.organising_unit.document_format
     notice = ConclusionNotice(
         session=session,
@@ -376,7 +260,7 @@ def notice_issue(
         issued_on=issued_on,
         subject=(subject or "").strip()
         or _("Kết luận của đồng chí %(chair)s tại hội nghị đối thoại ngày %(day)s")
-        % {"chair": session.chair_display or _("chủ trì"), "day": _d(session.held_on)},
+        % {"chair": session.chair_display or _("chủ trì"), "day": vn_date(session.held_on)},
         body=(body or "").strip(),
         signer_name=(signer_name or "").strip(),
         signer_position=(signer_position or "").strip(),
@@ -391,33 +275,14 @@ def notice_issue(
             notice.save()
     except IntegrityError:
         raise ValidationError(
-            {"number": _("Số %(number)s/%(symbol)s đã được dùng trong kỳ đánh số này.") % {"number": number, "symbol": symbol}}
+            {
+                "number": _("Số %(number)s/%(symbol)s đã được dùng trong kỳ đánh số này.")
+                % {"number": number, "symbol": symbol}
+            }
         ) from None
-
-    due = reply_due_date(issued_on)
-    now = timezone.now()
-    for petition in pending:
-        petition.status = PetitionStatus.ASSIGNED
-        petition.assigned_on = issued_on
-        petition.reply_due_on = due
-        petition.updated_at = now
-    # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
-    bulk_update_with_history(
-        pending, Petition, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"], default_user=actor
+    NoticeRecipient.objects.bulk_create(
+        NoticeRecipient(notice=notice, unit_id=uid) for uid in sorted(set(recipient_ids))
     )
-    PetitionEvent.objects.bulk_create(
-        PetitionEvent(
-            petition=petition,
-            kind=EventKind.NOTICE_ISSUED,
-            actor=actor,
-            message=_("Thông báo kết luận %(ref)s ngày %(day)s giao %(unit)s giải quyết, hạn trả lời %(due)s.")
-            % {"ref": notice.reference, "day": _d(issued_on), "unit": petition.assigned_unit, "due": _d(due)},
-            data={"notice_id": notice.pk, "unit_id": petition.assigned_unit_id, "reply_due_on": due.isoformat()},
-        )
-        for petition in pending
-    )
-    recipient_ids = {p.assigned_unit_id for p in pending} | {u.pk for u in recipients}
-    NoticeRecipient.objects.bulk_create(NoticeRecipient(notice=notice, unit_id=uid) for uid in sorted(recipient_ids))
     session.notice_issued_on = issued_on
     session.save(update_fields=["notice_issued_on", "updated_at"])
     return notice
@@ -446,8 +311,9 @@ def notice_attach_signed(*, notice: ConclusionNotice, signed_file, actor) -> Con
 
 
 @transaction.atomic
-def session_withdraw(*, session: DialogueSession, reason: str, actor) -> DialogueSession:
-    """Withdraw a session entered by mistake. Nothing is deleted; its petitions are withdrawn too."""
+def session_mark_withdrawn(*, session: DialogueSession, reason: str, actor) -> DialogueSession:
+    """Mark a session entered by mistake as withdrawn, with the reason. Nothing is deleted.
+    (Its petitions are withdrawn with it by ``petitions.services.session_withdraw``.)"""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     if session.withdrawn_at:
         raise ValidationError(_("Hội nghị này đã bị thu hồi."))
@@ -458,9 +324,16 @@ def session_withdraw(*, session: DialogueSession, reason: str, actor) -> Dialogu
     session.withdrawn_at = timezone.now()
     session.withdrawal_reason = reason.strip()
     session.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
-    for petition in session.petitions.exclude(status=PetitionStatus.WITHDRAWN):
-        petition.status = PetitionStatus.WITHDRAWN
-        petition.withdrawal_reason = reason.strip()
-        petition.save(update_fields=["status", "withdrawal_reason", "updated_at"])
-        petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=reason.strip())
     return session
+
+
+def session_units_sync(*, session: DialogueSession, unit_ids: Iterable[int]) -> None:
+    """Make the session's work units exactly ``unit_ids`` (the units its petitions and
+    commitments are with now), so their agency officers see the session and nobody else."""
+    wanted = {u for u in unit_ids if u}
+    current = set(SessionUnit.objects.filter(session=session).values_list("unit_id", flat=True))
+    if current - wanted:
+        SessionUnit.objects.filter(session=session, unit_id__in=current - wanted).delete()
+    SessionUnit.objects.bulk_create(
+        [SessionUnit(session=session, unit_id=u) for u in sorted(wanted - current)], ignore_conflicts=True
+    )

@@ -53,7 +53,9 @@ def province(db):
     party = f.UnitFactory(
         name="Tỉnh ủy Hòa Bình", parent=province, level="province", symbol="TU", kind=f.PartyKindFactory()
     )
-    agency = f.UnitFactory(name="Sở Nông nghiệp và Môi trường", parent=ubnd, level="province", symbol="SNNMT", kind=f.AgencyKindFactory())
+    agency = f.UnitFactory(
+        name="Sở Nông nghiệp và Môi trường", parent=ubnd, level="province", symbol="SNNMT", kind=f.AgencyKindFactory()
+    )
     commune_area = f.UnitFactory(name="Xã Tân Lạc", parent=province, kind=area, symbol="", place_name="Tân Lạc")
     commune = f.UnitFactory(name="UBND xã Tân Lạc", parent=commune_area, symbol="UBND", place_name="Tân Lạc")
     other_province = f.UnitFactory(name="Tỉnh Phú Thọ", kind=area, level="province", symbol="")
@@ -84,3 +86,13 @@ def agency_user(province):
 @pytest.fixture
 def today():
     return dt.date(2026, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese(settings):
+    """Every test starts in the portal's language; a test that switches language cannot leak it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

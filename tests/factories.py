@@ -6,17 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from petitions.models import Field, Petition, PetitionStatus
-from sessions.models import (
-    DialogueSession,
-    DocumentFormat,
-    Leader,
-    Membership,
-    Role,
-    SessionKind,
-    Unit,
-    UnitKind,
-    UnitLevel,
-)
+from sessions.models import DialogueSession, SessionKind
+from units.models import DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -109,7 +100,9 @@ class DialogueSessionFactory(factory.django.DjangoModelFactory):
     chair_name = "Đồng chí Bí thư"
     place = "Hội trường UBND"
     topic = factory.Sequence(lambda n: f"Đối thoại về giải phóng mặt bằng đợt {n}")
-    notice_due_on = factory.LazyAttribute(lambda o: __import__("petitions.deadlines", fromlist=["x"]).notice_due_date(o.held_on))
+    notice_due_on = factory.LazyAttribute(
+        lambda o: __import__("petitions.deadlines", fromlist=["x"]).notice_due_date(o.held_on)
+    )
 
 
 class PetitionFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
+from petitions import services as petition_services
 from sessions import services as session_services
 from tests import factories as f
 
@@ -21,7 +22,7 @@ def make_session(unit, *, topic="Đối thoại về giải phóng mặt bằng"
 def issue_notice(session, *, unit, actor, issued_on=dt.date(2026, 3, 15), number=1):
     """Issue the session's notice assigning every remaining petition to ``unit`` (clock frozen by caller)."""
     pending = session.petitions.filter(status="recorded")
-    return session_services.notice_issue(
+    return petition_services.notice_issue(
         session=session,
         number=number,
         symbol=session_services.default_notice_symbol(session.organising_unit),

@@ -6,8 +6,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from petitions.models import CalendarDay
-from sessions.services import notice_issue, session_record
+from petitions.services import notice_issue
+from petitions.services import session_record_with_petitions as session_record
+from regulations.models import CalendarDay
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_admin_is_in_vietnamese(client, populated):
 def test_calendar_override_is_editable_in_the_admin(client, populated):
     client.force_login(populated)
     response = client.post(
-        reverse("admin:petitions_calendarday_add"),
+        reverse("admin:regulations_calendarday_add"),
         {"day": "13/03/2027", "kind": "working_day", "note": "Làm bù"},
     )
     assert response.status_code == 302

@@ -61,11 +61,7 @@ def test_vietnamese_catalogue_is_the_complete_identity():
     vi = _catalogue("vi")
     assert len(vi) > 0
     # Vietnamese has one plural form, so a plural entry carries msgid_plural in its only slot.
-    incomplete = [
-        e.msgid
-        for e in vi
-        if "fuzzy" in e.flags or _translations(e) != [e.msgid_plural or e.msgid]
-    ]
+    incomplete = [e.msgid for e in vi if "fuzzy" in e.flags or _translations(e) != [e.msgid_plural or e.msgid]]
     assert incomplete == []
 
 

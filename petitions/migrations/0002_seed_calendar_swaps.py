@@ -18,7 +18,9 @@ SWAPS = [
 def seed(apps, schema_editor):
     CalendarDay = apps.get_model("petitions", "CalendarDay")
     for day_off, working, note in SWAPS:
-        CalendarDay.objects.get_or_create(day=dt.date.fromisoformat(day_off), defaults={"kind": "day_off", "note": note})
+        CalendarDay.objects.get_or_create(
+            day=dt.date.fromisoformat(day_off), defaults={"kind": "day_off", "note": note}
+        )
         CalendarDay.objects.get_or_create(
             day=dt.date.fromisoformat(working), defaults={"kind": "working_day", "note": note + " (làm bù)"}
         )

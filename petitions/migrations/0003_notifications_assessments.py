@@ -6,65 +6,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dialogue_sessions', '0001_initial'),
-        ('petitions', '0002_seed_calendar_swaps'),
+        ("dialogue_sessions", "0001_initial"),
+        ("petitions", "0002_seed_calendar_swaps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='petition',
-            name='assessment',
-            field=models.CharField(blank=True, db_index=True, max_length=20, verbose_name='đánh giá của MTTQ'),
+            model_name="petition",
+            name="assessment",
+            field=models.CharField(blank=True, db_index=True, max_length=20, verbose_name="đánh giá của MTTQ"),
         ),
         migrations.CreateModel(
-            name='ReplyAssessment',
+            name="ReplyAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(choices=[('satisfied', 'Hài lòng'), ('unsatisfied', 'Không hài lòng')], max_length=20, verbose_name='kết quả')),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('assessed_on', models.DateField(verbose_name='ngày đánh giá')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ghi lúc')),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người đánh giá')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='petitions.petition', verbose_name='kiến nghị')),
-                ('reply', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='petitions.writtenreply', verbose_name='văn bản trả lời')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dialogue_sessions.unit', verbose_name='tổ chức giám sát')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("satisfied", "Hài lòng"), ("unsatisfied", "Không hài lòng")],
+                        max_length=20,
+                        verbose_name="kết quả",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                ("assessed_on", models.DateField(verbose_name="ngày đánh giá")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ghi lúc")),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người đánh giá",
+                    ),
+                ),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="petitions.petition",
+                        verbose_name="kiến nghị",
+                    ),
+                ),
+                (
+                    "reply",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="petitions.writtenreply",
+                        verbose_name="văn bản trả lời",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="dialogue_sessions.unit",
+                        verbose_name="tổ chức giám sát",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đánh giá văn bản trả lời',
-                'verbose_name_plural': 'đánh giá văn bản trả lời',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "đánh giá văn bản trả lời",
+                "verbose_name_plural": "đánh giá văn bản trả lời",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('obligation', models.CharField(choices=[('notice', 'Thông báo kết luận'), ('reply', 'Trả lời kiến nghị'), ('complex', 'Giải quyết vụ việc phức tạp'), ('assessment', 'Đánh giá không hài lòng')], max_length=20, verbose_name='nghĩa vụ')),
-                ('object_id', models.BigIntegerField(verbose_name='mã đối tượng')),
-                ('stage', models.CharField(help_text='Ví dụ: remind_3, remind_1, overdue.', max_length=30, verbose_name='mốc')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='hạn')),
-                ('title', models.CharField(max_length=300, verbose_name='tiêu đề')),
-                ('body', models.TextField(blank=True, verbose_name='nội dung')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='đường dẫn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tạo lúc')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='đã đọc lúc')),
-                ('email_status', models.CharField(choices=[('none', 'Không gửi thư'), ('pending', 'Chờ gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi lỗi')], db_index=True, default='pending', max_length=10, verbose_name='thư điện tử')),
-                ('email_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần gửi thư')),
-                ('email_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi thư lúc')),
-                ('email_error', models.TextField(blank=True, verbose_name='lỗi gửi thư')),
-                ('petition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='petitions.petition', verbose_name='kiến nghị')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='người nhận')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dialogue_sessions.dialoguesession', verbose_name='hội nghị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "obligation",
+                    models.CharField(
+                        choices=[
+                            ("notice", "Thông báo kết luận"),
+                            ("reply", "Trả lời kiến nghị"),
+                            ("complex", "Giải quyết vụ việc phức tạp"),
+                            ("assessment", "Đánh giá không hài lòng"),
+                        ],
+                        max_length=20,
+                        verbose_name="nghĩa vụ",
+                    ),
+                ),
+                ("object_id", models.BigIntegerField(verbose_name="mã đối tượng")),
+                (
+                    "stage",
+                    models.CharField(
+                        help_text="Ví dụ: remind_3, remind_1, overdue.", max_length=30, verbose_name="mốc"
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="hạn")),
+                ("title", models.CharField(max_length=300, verbose_name="tiêu đề")),
+                ("body", models.TextField(blank=True, verbose_name="nội dung")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="đường dẫn")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="tạo lúc")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="đã đọc lúc")),
+                (
+                    "email_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Không gửi thư"),
+                            ("pending", "Chờ gửi"),
+                            ("sent", "Đã gửi"),
+                            ("failed", "Gửi lỗi"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="thư điện tử",
+                    ),
+                ),
+                ("email_attempts", models.PositiveSmallIntegerField(default=0, verbose_name="số lần gửi thư")),
+                ("email_sent_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi thư lúc")),
+                ("email_error", models.TextField(blank=True, verbose_name="lỗi gửi thư")),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notifications",
+                        to="petitions.petition",
+                        verbose_name="kiến nghị",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhận",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="dialogue_sessions.dialoguesession",
+                        verbose_name="hội nghị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo',
-                'verbose_name_plural': 'thông báo',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx')],
-                'constraints': [models.UniqueConstraint(fields=('obligation', 'object_id', 'stage', 'recipient'), name='unique_notification_key')],
+                "verbose_name": "thông báo",
+                "verbose_name_plural": "thông báo",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("obligation", "object_id", "stage", "recipient"), name="unique_notification_key"
+                    )
+                ],
             },
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dialogue_sessions', '0003_history'),
+        ("dialogue_sessions", "0003_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dialoguesession',
-            index=models.Index(fields=['held_on', 'organising_unit', 'withdrawn_at', 'id'], name='session_held_cover_idx'),
+            model_name="dialoguesession",
+            index=models.Index(
+                fields=["held_on", "organising_unit", "withdrawn_at", "id"], name="session_held_cover_idx"
+            ),
         ),
     ]

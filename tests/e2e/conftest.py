@@ -24,7 +24,13 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -35,7 +41,9 @@ def new_page(browser):
     contexts = []
 
     def make(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="vi-VN", accept_downloads=True
+        )
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()

@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import EventKind, Petition, PetitionStatus
-from petitions.selectors import with_notice_state, with_reply_states
+from petitions.selectors import with_reply_states
 from sessions.models import DialogueSession
+from sessions.selectors import with_notice_state
 from tests.conftest import MINIMAL_PDF
 from tests.screens import filled_template
 
@@ -36,7 +37,9 @@ def log_out(page):
     expect(page).to_have_url(re.compile(r"/dang-nhap/"))
 
 
-def test_staff_to_agency_daily_path(transactional_db, live_server, province, staff_user, agency_user, new_page, screenshot, tmp_path):
+def test_staff_to_agency_daily_path(
+    transactional_db, live_server, province, staff_user, agency_user, new_page, screenshot, tmp_path
+):
     base = live_server.url
     today = timezone.localdate()
     held_on = today - dt.timedelta(days=3)
@@ -69,7 +72,17 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     upload = filled_template(
         template.read_bytes(),
         [
-            ["Ông Đinh Văn Tuấn", "Cá nhân", "Xóm Mới, xã Tân Lạc", "0912345678", "", "Đề nghị bồi thường đất nông nghiệp bị thu hồi", "", "Không", ""],
+            [
+                "Ông Đinh Văn Tuấn",
+                "Cá nhân",
+                "Xóm Mới, xã Tân Lạc",
+                "0912345678",
+                "",
+                "Đề nghị bồi thường đất nông nghiệp bị thu hồi",
+                "",
+                "Không",
+                "",
+            ],
             ["Tổ dân phố số 3", "Tập thể", "", "", "", "Đề nghị lắp đèn đường", "", "Có", "Đã giải thích lịch lắp đặt"],
         ],
     )
@@ -104,7 +117,7 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     # The list finds the session typed without diacritics, with its notice state.
     page.goto(f"{base}/hoi-nghi/?q=doi+thoai+giai+phong")
     expect(page.locator("table tbody")).to_contain_text("Đối thoại với Nhân dân về giải phóng mặt bằng")
-    expect(page.locator("table tbody .badge")).to_have_text("Đúng hạn")
+    expect(page.locator("table tbody .badge")).to_have_text("Hoàn thành đúng hạn")
     screenshot(page, "06b-session-list-search")
     log_out(page)
 
@@ -139,9 +152,14 @@ def test_staff_to_agency_daily_path(transactional_db, live_server, province, sta
     page.get_by_role("button", name="Ghi nhận").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã ghi nhận văn bản trả lời")
     expect(page.locator("#petition-status")).to_have_text("Đã trả lời bằng văn bản")
-    expect(page.locator(".badge-state-met")).to_have_text("Đúng hạn")
+    expect(page.locator(".badge-state-met")).to_have_text("Hoàn thành đúng hạn")
     timeline = page.locator("#timeline")
-    for label in ("Ghi nhận kiến nghị", "Giao đơn vị giải quyết", "Ban hành thông báo kết luận", "Trả lời bằng văn bản"):
+    for label in (
+        "Ghi nhận kiến nghị",
+        "Giao đơn vị giải quyết",
+        "Ban hành thông báo kết luận",
+        "Trả lời bằng văn bản",
+    ):
         expect(timeline).to_contain_text(label)
     screenshot(page, "09-petition-replied")
     with page.expect_download() as info:

@@ -47,7 +47,11 @@ def replied_petition(transactional_db):
         final_replied_on=today - dt.timedelta(days=3),
     )
     reply = WrittenReply.objects.create(
-        petition=petition, unit=agency, replied_on=today - dt.timedelta(days=3), number="15/SXD-TL", summary="Sẽ xem xét sau."
+        petition=petition,
+        unit=agency,
+        replied_on=today - dt.timedelta(days=3),
+        number="15/SXD-TL",
+        summary="Sẽ xem xét sau.",
     )
     front = f.UserFactory(username="mttq")
     f.MembershipFactory(user=front, unit=province, role="front")
@@ -60,7 +64,9 @@ def replied_petition(transactional_db):
     return {"province": province, "petition": petition, "reply": reply, "period": period, "officer": officer}
 
 
-def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(new_page, screenshot, live_server, replied_petition):
+def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(
+    new_page, screenshot, live_server, replied_petition
+):
     # browser, new_page and screenshot come from tests/e2e/conftest.py (Debian Chromium, never downloaded)
     data = replied_petition
     front = _login(new_page, live_server, "mttq")
@@ -90,6 +96,6 @@ def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(new_pa
     assert board.locator("[data-testid=list-count]").inner_text().strip() == "1"
     assert re.search(rf"#{data['petition'].pk}\b", board.content())
 
-    from petitions.models import Notification
+    from notifications.models import Notification
 
-    assert Notification.objects.filter(recipient=data["officer"], obligation="assessment", stage="unsatisfied").count() == 1
+    assert Notification.objects.filter(recipient=data["officer"], obligation="event", stage="assessed").count() == 1

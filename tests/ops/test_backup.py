@@ -45,7 +45,9 @@ def test_backup_and_restore_keep_every_record(tmp_path, province, staff_user):
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{target}"')
     try:
-        subprocess.run(["bash", str(ROOT / "scripts/restore.sh"), dump, _url(source, target)], check=True, capture_output=True)
+        subprocess.run(
+            ["bash", str(ROOT / "scripts/restore.sh"), dump, _url(source, target)], check=True, capture_output=True
+        )
         restored = psycopg2.connect(_url(source, target))
         checked = 0
         with connection.cursor() as here, restored.cursor() as there:

@@ -2,7 +2,7 @@
 dropping the job's connection mid-run.
 
 (A worker SIGKILLed mid-task and two beat-like runs at once are tested in
-``tests/petitions/test_enforcement_services.py``.)
+``tests.notifications.test_enforcement_services.py``.)
 
 The web request and the job run in child processes configured like production (their own
 ``DATABASE_URL`` pointing at the test database, ``CELERY_BROKER_URL`` at a Redis we start and stop
@@ -22,10 +22,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from petitions.models import EmailStatus, Notification, Petition, PetitionStatus, WrittenReply
+from notifications.models import EmailStatus, Notification
+from petitions.models import Petition, PetitionStatus, WrittenReply
 from tests.conftest import require_service
-from tests.petitions.conftest import assigned, people, session  # noqa: F401  (fixtures)
-from tests.petitions.test_enforcement_services import EXPECTED, TODAY, Processes, key_counts, wait_for, world  # noqa: F401
+from tests.notifications.test_enforcement_services import EXPECTED, TODAY, Processes, key_counts, wait_for
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -70,7 +70,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        log = open(self.dir / "redis.log", "ab")
+        log = open(self.dir / "redis.log", "ab")  # noqa: SIM115 - held by the process
         self.proc = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.dir), "--protected-mode", "yes"],
@@ -125,9 +125,9 @@ with time_machine.travel(dt.datetime(today.year, today.month, today.day, 9, tzin
     })
     out["reply_status"], out["reply_location"] = response.status_code, response.get("Location", "")
     out["reply_seconds"] = round(time.monotonic() - started, 2)
-    from petitions.tasks import enforce_reply_deadlines
+    from notifications.tasks import enforce_deadlines
     started = time.monotonic()
-    result = enforce_reply_deadlines.apply(kwargs={"today": today.isoformat()})
+    result = enforce_deadlines.apply(kwargs={"today": today.isoformat()})
     out["job_state"], out["job_result"] = result.state, result.result if result.successful() else repr(result.result)
     out["job_seconds"] = round(time.monotonic() - started, 2)
 print(json.dumps(out))
@@ -137,7 +137,9 @@ print(json.dumps(out))
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_down_the_web_and_the_daily_job_work_and_mail_goes_out_when_it_returns(world, redis_server, tmp_path):
+def test_with_redis_down_the_web_and_the_daily_job_work_and_mail_goes_out_when_it_returns(
+    world, redis_server, tmp_path
+):
     from django.urls import reverse
 
     redis_server.start()
@@ -173,8 +175,13 @@ def test_with_redis_down_the_web_and_the_daily_job_work_and_mail_goes_out_when_i
     procs = Processes(tmp_path, redis_server.url)
     try:
         procs.start("worker")
-        procs.send("petitions.send_notification_emails")
-        wait_for(lambda: not Notification.objects.filter(email_status=EmailStatus.PENDING).exists(), 90, "the mail sweep", procs)
+        procs.send("notifications.send_emails")
+        wait_for(
+            lambda: not Notification.objects.filter(email_status=EmailStatus.PENDING).exists(),
+            90,
+            "the mail sweep",
+            procs,
+        )
     finally:
         procs.stop_all()
     sent = Notification.objects.filter(email_status=EmailStatus.SENT)
@@ -185,10 +192,10 @@ def test_with_redis_down_the_web_and_the_daily_job_work_and_mail_goes_out_when_i
 
 
 # The child process: the enforcement job, pausing after its first written stage (test hook of
-# tests/petitions/celery_harness.py) so that the test can drop its database connection.
+# tests.notifications.celery_harness.py) so that the test can drop its database connection.
 JOB = r"""
 import sys
-import tests.petitions.celery_harness  # django.setup() and the pause hook
+import tests.notifications.celery_harness  # django.setup() and the pause hook
 from django.core.management import call_command
 call_command("enforce_deadlines", "--today", sys.argv[1], "--no-email")
 """
@@ -220,7 +227,12 @@ def test_a_job_whose_database_connection_drops_mid_run_fails_cleanly_and_the_nex
         tmp_path, DEADLINE_TEST_PAUSE_AFTER_WRITE="5", DEADLINE_TEST_MARKER=str(marker), PGAPPNAME=JOB_APPLICATION_NAME
     )
     job = subprocess.Popen(
-        [sys.executable, "-c", JOB, TODAY.isoformat()], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", JOB, TODAY.isoformat()],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 90
@@ -250,7 +262,7 @@ def test_a_job_whose_database_connection_drops_mid_run_fails_cleanly_and_the_nex
     )  # fmt: skip
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert rerun.stdout.strip().endswith(f"thông báo mới {EXPECTED - written_before}")
-    # EXPECTED is what one clean run makes of this world (tests/petitions/test_enforcement_services.py).
+    # EXPECTED is what one clean run makes of this world (tests.notifications.test_enforcement_services.py).
     assert key_counts() == (EXPECTED, EXPECTED)
     assert Notification.objects.filter(obligation="complex").count() == 5
     again = subprocess.run(

@@ -5,16 +5,10 @@ import datetime as dt
 import pytest
 
 from petitions.models import Petition, PetitionStatus
-from petitions.selectors import (
-    DeadlineState,
-    agency_inbox,
-    filter_notice_state,
-    filter_reply_state,
-    petitions_visible_to,
-    with_notice_state,
-    with_reply_states,
-)
+from petitions.selectors import agency_inbox, filter_reply_state, petitions_visible_to, with_reply_states
+from regulations.states import DeadlineState
 from sessions.models import DialogueSession
+from sessions.selectors import filter_notice_state, with_notice_state
 from tests import factories as f
 
 D = dt.date
@@ -144,7 +138,9 @@ def test_agency_officer_sees_only_petitions_assigned_or_forwarded_to_their_unit(
 def test_agency_inbox_is_sorted_by_due_date(province, agency_user):
     later = _petition(D(2026, 6, 20), assigned_unit=province.agency)
     sooner = _petition(D(2026, 5, 20), assigned_unit=province.agency)
-    done = _petition(D(2026, 5, 10), responded=D(2026, 5, 9), status=PetitionStatus.REPLIED, assigned_unit=province.agency)
+    done = _petition(
+        D(2026, 5, 10), responded=D(2026, 5, 9), status=PetitionStatus.REPLIED, assigned_unit=province.agency
+    )
     inbox = list(agency_inbox(agency_user, D(2026, 5, 1)))
     assert inbox == [sooner, later]
     assert done not in inbox

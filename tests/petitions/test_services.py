@@ -7,8 +7,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from petitions.models import EventKind, Forwarding, PetitionStatus, WrittenReply, ComplexCaseNotice
-from petitions.selectors import DeadlineState, with_reply_states
+from petitions.models import ComplexCaseNotice, EventKind, Forwarding, PetitionStatus, WrittenReply
+from petitions.selectors import with_reply_states
 from petitions.services import (
     complex_notice_send,
     petition_forward,
@@ -16,6 +16,7 @@ from petitions.services import (
     reply_record,
     supervision_note_add,
 )
+from regulations.states import DeadlineState
 from tests import factories as f
 
 D = dt.date
@@ -31,7 +32,9 @@ def frozen_today():
 @pytest.fixture
 def assigned(province):
     """A petition assigned by a notice of 20/04/2026: due 20/05/2026."""
-    session = f.DialogueSessionFactory(organising_unit=province.ubnd, held_on=D(2026, 4, 10), notice_issued_on=D(2026, 4, 20))
+    session = f.DialogueSessionFactory(
+        organising_unit=province.ubnd, held_on=D(2026, 4, 10), notice_issued_on=D(2026, 4, 20)
+    )
     return f.PetitionFactory(
         session=session,
         status=PetitionStatus.ASSIGNED,
@@ -50,7 +53,12 @@ def _state(petition):
 
 def test_reply_on_time_closes_the_petition(assigned, agency_user, pdf_upload):
     reply = reply_record(
-        petition=assigned, replied_on=D(2026, 5, 20), number="45/SNNMT", summary="Đã sửa đường", actor=agency_user, letter=pdf_upload()
+        petition=assigned,
+        replied_on=D(2026, 5, 20),
+        number="45/SNNMT",
+        summary="Đã sửa đường",
+        actor=agency_user,
+        letter=pdf_upload(),
     )
     assigned.refresh_from_db()
     assert assigned.status == PetitionStatus.REPLIED
@@ -104,7 +112,9 @@ def test_reply_needs_a_number_and_a_summary(assigned, agency_user):
 def test_reply_with_a_disguised_file_is_refused(assigned, agency_user):
     fake = SimpleUploadedFile("thu.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf")
     with pytest.raises(ValidationError, match="định dạng"):
-        reply_record(petition=assigned, replied_on=D(2026, 5, 2), number="1", summary="x", actor=agency_user, letter=fake)
+        reply_record(
+            petition=assigned, replied_on=D(2026, 5, 2), number="1", summary="x", actor=agency_user, letter=fake
+        )
     assigned.refresh_from_db()
     assert assigned.status == PetitionStatus.ASSIGNED and not WrittenReply.objects.exists()
 
@@ -114,7 +124,11 @@ def test_reply_with_a_disguised_file_is_refused(assigned, agency_user):
 
 def test_forward_meets_the_reply_obligation(assigned, agency_user, province):
     forwarding = petition_forward(
-        petition=assigned, to_unit=province.party, reason="Thuộc thẩm quyền cấp tỉnh", forwarded_on=D(2026, 5, 5), actor=agency_user
+        petition=assigned,
+        to_unit=province.party,
+        reason="Thuộc thẩm quyền cấp tỉnh",
+        forwarded_on=D(2026, 5, 5),
+        actor=agency_user,
     )
     assigned.refresh_from_db()
     assert forwarding.from_unit == province.agency
@@ -125,26 +139,36 @@ def test_forward_meets_the_reply_obligation(assigned, agency_user, province):
 
 def test_forward_to_the_same_unit_is_refused(assigned, agency_user, province):
     with pytest.raises(ValidationError):
-        petition_forward(petition=assigned, to_unit=province.agency, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user)
+        petition_forward(
+            petition=assigned, to_unit=province.agency, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user
+        )
     assert not Forwarding.objects.exists()
 
 
 def test_forward_without_a_reason_is_refused(assigned, agency_user, province):
     with pytest.raises(ValidationError):
-        petition_forward(petition=assigned, to_unit=province.party, reason="  ", forwarded_on=D(2026, 5, 5), actor=agency_user)
+        petition_forward(
+            petition=assigned, to_unit=province.party, reason="  ", forwarded_on=D(2026, 5, 5), actor=agency_user
+        )
     assert not Forwarding.objects.exists()
 
 
 def test_forward_of_a_replied_petition_is_refused(assigned, agency_user, province):
     reply_record(petition=assigned, replied_on=D(2026, 5, 2), number="1", summary="x", actor=agency_user)
     with pytest.raises(ValidationError):
-        petition_forward(petition=assigned, to_unit=province.party, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user)
+        petition_forward(
+            petition=assigned, to_unit=province.party, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user
+        )
     assert not Forwarding.objects.exists()
 
 
 def test_competent_level_can_reply_after_a_forwarding(assigned, agency_user, province):
-    petition_forward(petition=assigned, to_unit=province.party, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user)
-    reply = reply_record(petition=assigned, replied_on=D(2026, 5, 20), number="9-CV/TU", summary="Đã giải quyết", actor=agency_user)
+    petition_forward(
+        petition=assigned, to_unit=province.party, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user
+    )
+    reply = reply_record(
+        petition=assigned, replied_on=D(2026, 5, 20), number="9-CV/TU", summary="Đã giải quyết", actor=agency_user
+    )
     assert reply.unit == province.party
     assigned.refresh_from_db()
     assert assigned.responded_on == D(2026, 5, 5) and assigned.final_replied_on == D(2026, 5, 20)
@@ -155,7 +179,11 @@ def test_competent_level_can_reply_after_a_forwarding(assigned, agency_user, pro
 
 def test_complex_notice_meets_r3_and_tracks_its_own_target(assigned, agency_user):
     complex_notice_send(
-        petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 5, 24), reason="Cần đo đạc lại", actor=agency_user
+        petition=assigned,
+        notified_on=D(2026, 5, 15),
+        new_target_on=D(2026, 5, 24),
+        reason="Cần đo đạc lại",
+        actor=agency_user,
     )
     row = _state(assigned)
     assert row.status == PetitionStatus.COMPLEX
@@ -168,14 +196,20 @@ def test_complex_notice_meets_r3_and_tracks_its_own_target(assigned, agency_user
 
 def test_complex_notice_target_must_follow_the_notice(assigned, agency_user):
     with pytest.raises(ValidationError):
-        complex_notice_send(petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 5, 15), reason="x", actor=agency_user)
+        complex_notice_send(
+            petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 5, 15), reason="x", actor=agency_user
+        )
     assigned.refresh_from_db()
     assert assigned.status == PetitionStatus.ASSIGNED and not ComplexCaseNotice.objects.exists()
 
 
 def test_complex_notice_can_extend_the_target(assigned, agency_user):
-    complex_notice_send(petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 6, 15), reason="x", actor=agency_user)
-    complex_notice_send(petition=assigned, notified_on=D(2026, 5, 20), new_target_on=D(2026, 7, 15), reason="y", actor=agency_user)
+    complex_notice_send(
+        petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 6, 15), reason="x", actor=agency_user
+    )
+    complex_notice_send(
+        petition=assigned, notified_on=D(2026, 5, 20), new_target_on=D(2026, 7, 15), reason="y", actor=agency_user
+    )
     assigned.refresh_from_db()
     assert assigned.complex_target_on == D(2026, 7, 15) and assigned.responded_on == D(2026, 5, 15)
 
@@ -183,7 +217,9 @@ def test_complex_notice_can_extend_the_target(assigned, agency_user):
 def test_complex_notice_after_a_reply_is_refused(assigned, agency_user):
     reply_record(petition=assigned, replied_on=D(2026, 5, 2), number="1", summary="x", actor=agency_user)
     with pytest.raises(ValidationError):
-        complex_notice_send(petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 6, 15), reason="x", actor=agency_user)
+        complex_notice_send(
+            petition=assigned, notified_on=D(2026, 5, 15), new_target_on=D(2026, 6, 15), reason="x", actor=agency_user
+        )
     assert not ComplexCaseNotice.objects.exists()
 
 

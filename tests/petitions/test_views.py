@@ -44,7 +44,9 @@ def agency(client, agency_user):
     return client
 
 
-def test_inbox_lists_assigned_petitions_by_due_date_with_badges(agency, province, staff_user, assigned, foreign_petition):
+def test_inbox_lists_assigned_petitions_by_due_date_with_badges(
+    agency, province, staff_user, assigned, foreign_petition
+):
     later_session, later = make_session(province.ubnd, petitions=1)
     issue_notice(later_session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 18), number=2)
     response = agency.get(reverse("petitions:inbox"))
@@ -100,7 +102,12 @@ def test_reply_with_signed_pdf_closes_petition_met(agency, assigned, pdf_upload)
     petition = assigned[0]
     response = agency.post(
         reverse("petitions:reply", args=[petition.pk]),
-        {"replied_on": "19/03/2026", "number": "125/SNNMT-VP", "summary": "Đã bồi thường", "letter": pdf_upload("tra-loi.pdf")},
+        {
+            "replied_on": "19/03/2026",
+            "number": "125/SNNMT-VP",
+            "summary": "Đã bồi thường",
+            "letter": pdf_upload("tra-loi.pdf"),
+        },
     )
     assert response.status_code == 302
     petition.refresh_from_db()
@@ -211,7 +218,12 @@ def test_complex_notice_sets_new_target(agency, assigned, pdf_upload):
     petition = assigned[0]
     response = agency.post(
         reverse("petitions:complex", args=[petition.pk]),
-        {"notified_on": "19/03/2026", "new_target_on": "30/06/2026", "reason": "Cần đo đạc lại", "letter": pdf_upload()},
+        {
+            "notified_on": "19/03/2026",
+            "new_target_on": "30/06/2026",
+            "reason": "Cần đo đạc lại",
+            "letter": pdf_upload(),
+        },
     )
     assert response.status_code == 302
     petition.refresh_from_db()

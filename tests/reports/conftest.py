@@ -73,12 +73,18 @@ def world(province, frozen_today, year_2026):
     env = f.FieldFactory(name="Môi trường")
     t.land, t.env = land, env
     t.commune2 = f.UnitFactory(name="UBND xã Mường Khến", parent=t.commune_area, place_name="Mường Khến")
-    t.district = f.UnitFactory(name="UBND huyện Tân Lạc (cũ)", parent=t.province, level="district", active_to=dt.date(2026, 6, 30))
-    t.retired = f.UnitFactory(name="UBND huyện Lương Sơn (cũ)", parent=t.province, level="district", active_to=dt.date(2025, 6, 30))
+    t.district = f.UnitFactory(
+        name="UBND huyện Tân Lạc (cũ)", parent=t.province, level="district", active_to=dt.date(2026, 6, 30)
+    )
+    t.retired = f.UnitFactory(
+        name="UBND huyện Lương Sơn (cũ)", parent=t.province, level="district", active_to=dt.date(2025, 6, 30)
+    )
     # Sessions ----------------------------------------------------------------------------
     S = f.DialogueSessionFactory
     t.s_on_time = S(organising_unit=t.ubnd, held_on=dt.date(2026, 1, 5), notice_issued_on=dt.date(2026, 1, 10))
-    t.s_late = S(organising_unit=t.party, held_on=dt.date(2026, 2, 2), kind="ad_hoc", notice_issued_on=dt.date(2026, 2, 27))
+    t.s_late = S(
+        organising_unit=t.party, held_on=dt.date(2026, 2, 2), kind="ad_hoc", notice_issued_on=dt.date(2026, 2, 27)
+    )
     t.s_overdue = S(organising_unit=t.commune, held_on=dt.date(2026, 3, 2))
     t.s_pending = S(organising_unit=t.commune, held_on=dt.date(2026, 3, 18))
     t.s_district = S(organising_unit=t.district, held_on=dt.date(2026, 2, 20), notice_issued_on=dt.date(2026, 2, 25))
@@ -89,7 +95,12 @@ def world(province, frozen_today, year_2026):
     # Petitions -----------------------------------------------------------------------------
     notice = dt.date(2026, 1, 10)
     P = f.PetitionFactory
-    t.p_clarified = P(session=t.s_on_time, status=PetitionStatus.CLARIFIED, clarified_at_conference=True, conference_answer="Đã trả lời")
+    t.p_clarified = P(
+        session=t.s_on_time,
+        status=PetitionStatus.CLARIFIED,
+        clarified_at_conference=True,
+        conference_answer="Đã trả lời",
+    )
     t.p_met = assigned(t.s_on_time, t.agency, notice_on=notice, field=land)
     t.r_met = reply_to(t.p_met, dt.date(2026, 1, 20))
     t.p_met.assessment = "unsatisfied"
@@ -103,7 +114,11 @@ def world(province, frozen_today, year_2026):
     t.p_overdue = assigned(t.s_on_time, t.agency, notice_on=notice, field=land)
     t.p_forwarded = assigned(t.s_on_time, t.agency, notice_on=notice, field=None)
     Forwarding.objects.create(
-        petition=t.p_forwarded, from_unit=t.agency, to_unit=t.ubnd, forwarded_on=dt.date(2026, 1, 15), reason="Thẩm quyền tỉnh"
+        petition=t.p_forwarded,
+        from_unit=t.agency,
+        to_unit=t.ubnd,
+        forwarded_on=dt.date(2026, 1, 15),
+        reason="Thẩm quyền tỉnh",
     )
     t.p_forwarded.field = None  # a petition without a field
     t.p_forwarded.status = PetitionStatus.FORWARDED

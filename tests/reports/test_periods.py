@@ -29,7 +29,10 @@ def test_report_year_2026_runs_from_15_12_2025_to_14_12_2026(kind, month, start,
 
 
 def test_calendar_cutoff_gives_calendar_periods():
-    assert (Period(kind="year", year=2026, cutoff=CALENDAR).start, Period(kind="year", year=2026, cutoff=CALENDAR).end) == (
+    assert (
+        Period(kind="year", year=2026, cutoff=CALENDAR).start,
+        Period(kind="year", year=2026, cutoff=CALENDAR).end,
+    ) == (
         D(2026, 1, 1),
         D(2026, 12, 31),
     )
@@ -67,7 +70,12 @@ def test_a_day_after_the_cutoff_belongs_to_next_report_year():
 def test_period_from_params_reads_the_page_and_refuses_bad_values():
     period = period_from_params({"kind": "q1", "year": "2026", "cutoff_day": "1", "cutoff_month": "1"})
     assert (period.start, period.end) == (D(2026, 1, 1), D(2026, 3, 31))
-    for bad in ({"kind": "week", "year": "2026"}, {"kind": "month", "year": "2026", "month": "13"}, {"year": "abc"}, {"cutoff_day": "31"}):
+    for bad in (
+        {"kind": "week", "year": "2026"},
+        {"kind": "month", "year": "2026", "month": "13"},
+        {"year": "abc"},
+        {"cutoff_day": "31"},
+    ):
         with pytest.raises(ValueError):
             period_from_params(bad)
 

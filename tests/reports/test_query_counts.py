@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from petitions.models import Field, Petition, PetitionStatus, WrittenReply
 from sessions.models import DialogueSession
-from tests import factories as f
 
 from .conftest import make_user
 
@@ -29,14 +28,22 @@ def _grow(t, n_sessions: int, n_petitions: int):
             kind="periodic" if i % 4 else "ad_hoc",
             held_on=dt.date(2026, 1 + i % 3, 1 + i % 27),
             notice_due_on=dt.date(2026, 1 + i % 3, 1 + i % 27) + dt.timedelta(days=10),
-            notice_issued_on=None if i % 3 == 0 else dt.date(2026, 1 + i % 3, 1 + i % 27) + dt.timedelta(days=5 + i % 10),
+            notice_issued_on=None
+            if i % 3 == 0
+            else dt.date(2026, 1 + i % 3, 1 + i % 27) + dt.timedelta(days=5 + i % 10),
             place="Hội trường",
             topic=f"Đối thoại {i}",
         )
         for i in range(n_sessions)
     )
     statuses = itertools.cycle(
-        [PetitionStatus.RECORDED, PetitionStatus.CLARIFIED, PetitionStatus.ASSIGNED, PetitionStatus.REPLIED, PetitionStatus.COMPLEX]
+        [
+            PetitionStatus.RECORDED,
+            PetitionStatus.CLARIFIED,
+            PetitionStatus.ASSIGNED,
+            PetitionStatus.REPLIED,
+            PetitionStatus.COMPLEX,
+        ]
     )
     petitions = []
     for i in range(n_petitions):
@@ -55,7 +62,9 @@ def _grow(t, n_sessions: int, n_petitions: int):
                 assigned_unit=units[i % 4] if assigned else None,
                 assigned_on=notice if assigned else None,
                 reply_due_on=notice + dt.timedelta(days=30) if assigned else None,
-                responded_on=notice + dt.timedelta(days=i % 50) if status in (PetitionStatus.REPLIED, PetitionStatus.COMPLEX) else None,
+                responded_on=notice + dt.timedelta(days=i % 50)
+                if status in (PetitionStatus.REPLIED, PetitionStatus.COMPLEX)
+                else None,
                 final_replied_on=notice + dt.timedelta(days=i % 50) if status == PetitionStatus.REPLIED else None,
                 complex_target_on=notice + dt.timedelta(days=60) if status == PetitionStatus.COMPLEX else None,
                 assessment=["", "satisfied", "unsatisfied"][i % 3] if status == PetitionStatus.REPLIED else "",
@@ -63,7 +72,9 @@ def _grow(t, n_sessions: int, n_petitions: int):
         )
     created = Petition.objects.bulk_create(petitions)
     WrittenReply.objects.bulk_create(
-        WrittenReply(petition=p, unit=p.assigned_unit, replied_on=p.final_replied_on, number=f"{p.pk}/TL", summary="Trả lời")
+        WrittenReply(
+            petition=p, unit=p.assigned_unit, replied_on=p.final_replied_on, number=f"{p.pk}/TL", summary="Trả lời"
+        )
         for p in created
         if p.status == PetitionStatus.REPLIED
     )

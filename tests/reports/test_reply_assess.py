@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from petitions.models import EventKind, Notification, ObligationKind, PetitionEvent, ReplyAssessment
+from notifications.events import events_dispatch
+from notifications.models import Notification, ObligationKind
+from petitions.models import EventKind, PetitionEvent, ReplyAssessment
 from petitions.services import reply_assess
 from tests import factories as f
 
@@ -42,25 +44,30 @@ def test_unsatisfied_assessment_sets_petition_adds_event_and_notifies_unit_and_h
     assert ReplyAssessment.objects.get() == assessment
     event = PetitionEvent.objects.get(petition=world.p_late, kind=EventKind.ASSESSED)
     assert event.actor == world.front and "Không hài lòng" in event.message
-    notes = Notification.objects.filter(obligation=ObligationKind.ASSESSMENT, object_id=assessment.pk, stage="unsatisfied")
+    assert events_dispatch() == 3
+    notes = Notification.objects.filter(obligation=ObligationKind.EVENT, object_id=event.pk, stage=EventKind.ASSESSED)
     assert {n.recipient.username for n in notes} == {"agency_officer", "agency_leader", "giam_doc"}
     assert all(n.petition_id == world.p_late.pk for n in notes)
+    assert events_dispatch() == 0  # once per event, however often the dispatcher runs
 
 
 def test_satisfied_assessment_notifies_nobody(world, heads):
     _assess(world, reply=world.r_met, result="satisfied", reason="")
     world.p_met.refresh_from_db()
     assert world.p_met.assessment == "satisfied"
+    assert events_dispatch() == 0
     assert not Notification.objects.exists()
 
 
 def test_a_later_assessment_replaces_the_petition_assessment_and_keeps_history(world, heads):
     first = _assess(world)
     _assess(world, result="satisfied", reason="")
+    events_dispatch()
     world.p_late.refresh_from_db()
     assert world.p_late.assessment == "satisfied"
     assert ReplyAssessment.objects.filter(petition=world.p_late).count() == 2
-    assert set(Notification.objects.values_list("object_id", flat=True)) == {first.pk}
+    first_event = PetitionEvent.objects.get(kind=EventKind.ASSESSED, data__assessment_id=first.pk)
+    assert set(Notification.objects.values_list("object_id", flat=True)) == {first_event.pk}
 
 
 def test_commune_front_may_assess_a_reply_of_a_unit_in_its_area(world, heads):
@@ -94,7 +101,11 @@ def test_a_petition_not_yet_replied_cannot_be_assessed(world, heads):
 
     # a reply row on a petition whose status is still "complex" (target date pending)
     reply = WrittenReply.objects.create(
-        petition=world.p_complex, unit=world.commune, replied_on=dt.date(2026, 1, 30), number="TB-01", summary="Thông báo"
+        petition=world.p_complex,
+        unit=world.commune,
+        replied_on=dt.date(2026, 1, 30),
+        number="TB-01",
+        summary="Thông báo",
     )
     _refused(world, "đã có văn bản trả lời", reply=reply)
 

@@ -41,12 +41,12 @@ EXPECTED_PROVINCE = {
 
 
 def test_key_figures_follow_the_rules_on_every_state(world, year_2026):
-    figures = selectors.key_figures(world.board, world.province, year_2026)
+    figures = selectors.dashboard_data(world.board, world.province, year_2026).figures
     assert figures == EXPECTED_PROVINCE
 
 
 def test_every_key_figure_equals_its_drill_down_count(world, year_2026):
-    figures = selectors.key_figures(world.board, world.province, year_2026)
+    figures = selectors.dashboard_data(world.board, world.province, year_2026).figures
     assert set(figures) == set(selectors.FIGURES)
     for key, value in figures.items():
         assert selectors.figure_queryset(world.board, key, world.province, year_2026).count() == value, key
@@ -58,7 +58,7 @@ def test_r1_lists_the_unit_without_a_dialogue_this_year(world, year_2026):
 
 
 def test_unit_table_cells_equal_their_drill_down_counts(world, year_2026):
-    table = selectors.unit_table(world.board, world.province, year_2026)
+    table = selectors.dashboard_data(world.board, world.province, year_2026).units
     by_unit = {row["unit"]: row for row in table}
     assert by_unit[world.agency]["petitions_assigned"] == 4
     assert by_unit[world.agency]["on_time_rate"] == 50.0  # (met + forwarded) / (those + late + overdue)
@@ -70,7 +70,7 @@ def test_unit_table_cells_equal_their_drill_down_counts(world, year_2026):
 
 
 def test_field_table_cells_equal_their_drill_down_counts(world, year_2026):
-    table = selectors.field_table(world.board, world.province, year_2026)
+    table = selectors.dashboard_data(world.board, world.province, year_2026).fields
     assert {row["field__name"] for row in table} == {"Đất đai", "Môi trường", None}
     assert sum(row["petitions_received"] for row in table) == EXPECTED_PROVINCE["petitions_received"]
     for row in table:
@@ -80,7 +80,7 @@ def test_field_table_cells_equal_their_drill_down_counts(world, year_2026):
 
 
 def test_monthly_trend_cells_equal_the_month_drill_down(world, year_2026):
-    trend = selectors.monthly_trend(world.board, world.province, year_2026)
+    trend = selectors.dashboard_data(world.board, world.province, year_2026).trend
     assert len(trend) == 12
     assert sum(row["sessions_held"] for row in trend) == EXPECTED_PROVINCE["sessions_held"]
     # January 2026 report month = 15/12/2025–14/01/2026 holds the session of 05/01.
@@ -92,18 +92,22 @@ def test_monthly_trend_cells_equal_the_month_drill_down(world, year_2026):
 
 def test_period_bounds_decide_what_counts(world):
     march = Period(kind="month", year=2026, month=3)  # 15/02–14/03/2026
-    figures = selectors.key_figures(world.board, world.province, march)
+    figures = selectors.dashboard_data(world.board, world.province, march).figures
     assert figures["sessions_held"] == 2  # district 20/02 and commune 02/03
     calendar_q1 = Period(kind="q1", year=2026, cutoff=Cutoff(day=1, month=1))  # 01/01–31/03/2026
-    assert selectors.key_figures(world.board, world.province, calendar_q1)["sessions_held"] == 5
+    assert selectors.dashboard_data(world.board, world.province, calendar_q1).figures["sessions_held"] == 5
 
 
 def test_commune_board_sees_only_its_area(world, year_2026):
-    figures = selectors.key_figures(world.commune_board, world.commune_area, year_2026)
+    figures = selectors.dashboard_data(world.commune_board, world.commune_area, year_2026).figures
     assert figures["sessions_held"] == 2
     assert figures["petitions_received"] == 4  # its sessions' petitions + those assigned to its units
     assert figures["r1_required"] == 2 and figures["r1_missing"] == 1
-    ids = set(selectors.figure_queryset(world.commune_board, "petitions_received", world.commune_area, year_2026).values_list("pk", flat=True))
+    ids = set(
+        selectors.figure_queryset(world.commune_board, "petitions_received", world.commune_area, year_2026).values_list(
+            "pk", flat=True
+        )
+    )
     assert ids == {world.p_recorded.pk, world.p_recorded2.pk, world.p_satisfied.pk, world.p_complex.pk}
 
 

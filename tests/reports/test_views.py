@@ -1,7 +1,6 @@
 """Dashboard, drill-down and Front monitor pages: scoping (404 outside the scope), the monitor's
 writes, and the exports read back with openpyxl and python-docx."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -9,7 +8,8 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from petitions.models import EventKind, Notification, PetitionEvent, SupervisionNote
+from notifications.models import Notification
+from petitions.models import EventKind, PetitionEvent, SupervisionNote
 from reports import selectors
 
 from .test_selectors import EXPECTED_PROVINCE
@@ -41,7 +41,12 @@ def test_commune_user_never_sees_the_province_figures_lists_or_exports(world, lo
     assert own.status_code == 200 and own.context["unit"] == world.commune_area
     assert own.context["figures"]["petitions_received"] == 4
     listed = _get(client, "reports:figure", "petitions_received", **YEAR).context["page"].object_list
-    assert {p.pk for p in listed} == {world.p_recorded.pk, world.p_recorded2.pk, world.p_satisfied.pk, world.p_complex.pk}
+    assert {p.pk for p in listed} == {
+        world.p_recorded.pk,
+        world.p_recorded2.pk,
+        world.p_satisfied.pk,
+        world.p_complex.pk,
+    }
     wb = load_workbook(io.BytesIO(_get(client, "reports:figure", "petitions_received", format="xlsx", **YEAR).content))
     ids = {row[0] for row in wb.active.iter_rows(min_row=3, values_only=True)}
     assert ids == {world.p_recorded.pk, world.p_recorded2.pk, world.p_satisfied.pk, world.p_complex.pk}
@@ -100,12 +105,19 @@ def test_monitor_lists_show_only_the_commune_area(world, login):
     sessions = _get(client, "reports:monitor_sessions").context["page"].object_list
     assert {s.pk for s in sessions} == {world.s_overdue.pk, world.s_pending.pk, world.s_future.pk}
     petitions = _get(client, "reports:monitor_petitions").context["page"].object_list
-    assert {p.pk for p in petitions} == {world.p_recorded.pk, world.p_recorded2.pk, world.p_satisfied.pk, world.p_complex.pk}
+    assert {p.pk for p in petitions} == {
+        world.p_recorded.pk,
+        world.p_recorded2.pk,
+        world.p_satisfied.pk,
+        world.p_complex.pk,
+    }
     replies = _get(client, "reports:monitor_replies").context["page"].object_list
     assert [r.pk for r in replies] == [world.r_satisfied.pk]
     assert _get(client, "reports:monitor_petition", world.p_met.pk).status_code == 404
     assert _get(client, "reports:monitor_assess", world.r_met.pk).status_code == 404
-    response = client.post(reverse("reports:monitor_assess", args=[world.r_met.pk]), {"result": "satisfied", "assessed_on": "2026-03-20"})
+    response = client.post(
+        reverse("reports:monitor_assess", args=[world.r_met.pk]), {"result": "satisfied", "assessed_on": "2026-03-20"}
+    )
     assert response.status_code == 404
     response = client.post(reverse("reports:monitor_note_add", args=[world.p_met.pk]), {"text": "Ghi chú"})
     assert response.status_code == 404
@@ -120,7 +132,9 @@ def test_monitor_filters_replied_petitions_not_yet_assessed(world, login):
 
 def test_monitor_adds_a_supervision_note(world, login):
     client = login(world.front)
-    response = client.post(reverse("reports:monitor_note_add", args=[world.p_overdue.pk]), {"text": "Đề nghị Sở khẩn trương trả lời."})
+    response = client.post(
+        reverse("reports:monitor_note_add", args=[world.p_overdue.pk]), {"text": "Đề nghị Sở khẩn trương trả lời."}
+    )
     assert response.status_code == 302
     note = SupervisionNote.objects.get()
     assert note.petition == world.p_overdue and note.author == world.front and note.unit == world.province
@@ -137,7 +151,9 @@ def test_monitor_assesses_a_reply_not_satisfied_and_it_counts(world, login):
     assert "cần ghi rõ lý do" in refused.content.decode()
     done = client.post(url, {"result": "unsatisfied", "reason": "Trả lời chung chung.", "assessed_on": "2026-03-20"})
     assert done.status_code == 302
-    assert Notification.objects.filter(recipient=world.agency_officer, obligation="assessment").count() == 1
+    assert (
+        Notification.objects.filter(recipient=world.agency_officer, obligation="event", stage="assessed").count() == 1
+    )
     board = login(world.board)
     figures = _get(board, "reports:dashboard", unit=world.province.pk, **YEAR).context["figures"]
     assert figures["petitions_unsatisfied"] == EXPECTED_PROVINCE["petitions_unsatisfied"] + 1
@@ -162,7 +178,9 @@ def test_dashboard_xlsx_holds_every_table(world, login):
 def test_drill_down_xlsx_has_as_many_rows_as_the_figure(world, login):
     client = login(world.board)
     for key in ("petitions_received", "sessions_held", "r1_missing", "notices_overdue"):
-        wb = load_workbook(io.BytesIO(_get(client, "reports:figure", key, unit=world.province.pk, format="xlsx", **YEAR).content))
+        wb = load_workbook(
+            io.BytesIO(_get(client, "reports:figure", key, unit=world.province.pk, format="xlsx", **YEAR).content)
+        )
         assert wb.active.max_row - 2 == EXPECTED_PROVINCE[key], key
 
 
@@ -184,7 +202,7 @@ def test_periodic_report_docx_has_statistics_and_overdue_items_by_unit(world, lo
 def test_periodic_report_xlsx_lists_overdue_items(world, login):
     response = _get(login(world.board), "reports:periodic", "xlsx", unit=world.province.pk, **YEAR)
     wb = load_workbook(io.BytesIO(response.content))
-    assert "Quá hạn theo đơn vị" in wb.sheetnames and "Chưa đối thoại (R1)" in wb.sheetnames
+    assert "Quá hạn theo đơn vị" in wb.sheetnames and "Chưa đối thoại trong năm" in wb.sheetnames
     ids = {row[0] for row in wb["Quá hạn theo đơn vị"].iter_rows(min_row=3, values_only=True)}
     assert ids == {world.p_overdue.pk, world.p_complex.pk}
 

@@ -20,7 +20,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security.world import (
-    AREA,
     FOREIGN_MARKER,
     MISSING_PK,
     ROLES,
@@ -105,12 +104,16 @@ ROUTES: dict[str, Route] = {
     # Project-wide ----------------------------------------------------------------------------
     "home": Route(ALL, cases=("none",)),
     "login": Route(
-        ALL, cases=("none",),
+        ALL,
+        cases=("none",),
         expect=lambda role, case: (200, None) if role == "anonymous" else (302, reverse("home")),
     ),  # fmt: skip
     "logout": Route(ALL, method="POST", cases=("none",), expect=lambda role, case: (302, reverse("login"))),
     "set_language": Route(
-        ALL, method="POST", cases=("none",), post_ok=lambda b: {"language": "vi", "next": "/"},
+        ALL,
+        method="POST",
+        cases=("none",),
+        post_ok=lambda b: {"language": "vi", "next": "/"},
         expect=lambda role, case: (302, "/"),
     ),  # fmt: skip
     # Sessions -------------------------------------------------------------------------------
@@ -123,8 +126,10 @@ ROUTES: dict[str, Route] = {
     "sessions:import_template": Route(EDITORS, kwargs=_session("open_session")),
     "sessions:import": Route(EDITORS, kwargs=_session("open_session"), write=_import_payload),
     "sessions:clarify": Route(
-        EDITORS, kwargs=lambda b, role: {"pk": b.open_session.pk, "petition_pk": b.open_petition.pk},
-        write=lambda b: {"answer": "Đã trả lời tại hội nghị"}, cases=(*OBJECT_CASES, "mixed"),
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.open_session.pk, "petition_pk": b.open_petition.pk},
+        write=lambda b: {"answer": "Đã trả lời tại hội nghị"},
+        cases=(*OBJECT_CASES, "mixed"),
     ),  # fmt: skip
     "sessions:notice_assign": Route(
         EDITORS, kwargs=_session("open_session"), write=lambda b: {f"unit_{b.open_petition.pk}": b.ubnd.pk}
@@ -133,39 +138,71 @@ ROUTES: dict[str, Route] = {
     "sessions:notice_docx": Route(VISIBLE, kwargs=_session("issued_session")),
     "sessions:notice_signed_file": Route(VISIBLE, kwargs=_session("issued_session")),
     "sessions:notice_signed_upload": Route(
-        EDITORS, kwargs=_session("issued_session"), method="POST", write=lambda b: {"signed_file": pdf("moi.pdf")},
-        ok=302, ok_location=lambda b: b.issued_session.get_absolute_url(),
+        EDITORS,
+        kwargs=_session("issued_session"),
+        method="POST",
+        write=lambda b: {"signed_file": pdf("moi.pdf")},
+        ok=302,
+        ok_location=lambda b: b.issued_session.get_absolute_url(),
     ),  # fmt: skip
     "sessions:recipient_received": Route(
-        EDITORS, kwargs=lambda b, role: {"pk": b.issued_session.pk, "recipient_pk": b.recipient.pk}, method="POST",
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.issued_session.pk, "recipient_pk": b.recipient.pk},
+        method="POST",
         write=lambda b: {f"r{b.recipient.pk}-received_on": "16/03/2026"},
         post_ok=lambda b: {f"r{b.recipient.pk}-received_on": "không phải ngày"},
-        ok=302, ok_location=lambda b: b.issued_session.get_absolute_url(), cases=(*OBJECT_CASES, "mixed"),
+        ok=302,
+        ok_location=lambda b: b.issued_session.get_absolute_url(),
+        cases=(*OBJECT_CASES, "mixed"),
     ),  # fmt: skip
     "sessions:withdraw": Route(
-        EDITORS, kwargs=_session("open_session"), method="POST", write=lambda b: {"reason": "Nhập nhầm"},
-        ok=302, ok_location=lambda b: b.open_session.get_absolute_url(),
+        EDITORS,
+        kwargs=_session("open_session"),
+        method="POST",
+        write=lambda b: {"reason": "Nhập nhầm"},
+        ok=302,
+        ok_location=lambda b: b.open_session.get_absolute_url(),
     ),  # fmt: skip
     # Petitions ------------------------------------------------------------------------------
     "petitions:list": Route(ALL, cases=("none",), query=lambda b, role: {"q": "Đề nghị", "status": "assigned"}),
     "petitions:inbox": Route(ALL, cases=("none",)),
     "petitions:detail": Route(VISIBLE, kwargs=_petition("p_waiting")),
     "petitions:reply": Route(
-        AGENCY, kwargs=_petition("p_waiting"),
+        AGENCY,
+        kwargs=_petition("p_waiting"),
         write=lambda b: {"replied_on": "19/03/2026", "number": "5/SNN", "summary": "Đã xử lý", "letter": pdf()},
     ),  # fmt: skip
     "petitions:reply_draft": Route(AGENCY, kwargs=_petition("p_waiting")),
     "petitions:forward": Route(
-        AGENCY, kwargs=_petition("p_waiting"),
+        AGENCY,
+        kwargs=_petition("p_waiting"),
         write=lambda b: {"to_unit": b.ubnd.pk, "forwarded_on": "19/03/2026", "reason": "Thẩm quyền"},
     ),  # fmt: skip
     "petitions:complex": Route(
-        AGENCY, kwargs=_petition("p_waiting"),
-        write=lambda b: {"notified_on": "19/03/2026", "new_target_on": "30/06/2026", "reason": "Cần xác minh", "letter": pdf()},
+        AGENCY,
+        kwargs=_petition("p_waiting"),
+        write=lambda b: {
+            "notified_on": "19/03/2026",
+            "new_target_on": "30/06/2026",
+            "reason": "Cần xác minh",
+            "letter": pdf(),
+        },
+    ),  # fmt: skip
+    "petitions:close": Route(
+        EDITORS,
+        kwargs=_petition("p_replied"),
+        method="POST",
+        write=lambda b: {"reason": "Đã giải quyết xong"},
+        ok=302,
+        ok_location=lambda b: b.p_replied.get_absolute_url(),
     ),  # fmt: skip
     "petitions:withdraw": Route(
-        EDITORS, kwargs=_petition("open_petition"), method="POST", write=lambda b: {"reason": "Nhập nhầm"},
-        ok=302, ok_location=lambda b: b.open_petition.get_absolute_url(),
+        EDITORS,
+        kwargs=_petition("open_petition"),
+        method="POST",
+        write=lambda b: {"reason": "Nhập nhầm"},
+        ok=302,
+        ok_location=lambda b: b.open_petition.get_absolute_url(),
     ),  # fmt: skip
     "petitions:reply_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.reply.pk}),
     "petitions:forward_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.forwarding.pk}),
@@ -173,12 +210,20 @@ ROUTES: dict[str, Route] = {
     # Notifications: only ever one's own (the administrator included) ---------------------------
     "notifications:list": Route(ALL, cases=("none",)),
     "notifications:open": Route(
-        ALL, kwargs=lambda b, role: {"pk": b.notifications[role].pk}, admin_sees_foreign=False,
-        ok=302, ok_location=lambda b: b.p_waiting.get_absolute_url(),
+        ALL,
+        kwargs=lambda b, role: {"pk": b.notifications[role].pk},
+        admin_sees_foreign=False,
+        ok=302,
+        ok_location=lambda b: b.p_waiting.get_absolute_url(),
     ),  # fmt: skip
     "notifications:read": Route(
-        ALL, kwargs=lambda b, role: {"pk": b.notifications[role].pk}, method="POST", write=lambda b: {},
-        admin_sees_foreign=False, ok=302, ok_location=lambda b: reverse("notifications:list"),
+        ALL,
+        kwargs=lambda b, role: {"pk": b.notifications[role].pk},
+        method="POST",
+        write=lambda b: {},
+        admin_sees_foreign=False,
+        ok=302,
+        ok_location=lambda b: reverse("notifications:list"),
     ),  # fmt: skip
     "notifications:read_all": Route(
         ALL, method="POST", cases=("none",), ok=302, ok_location=lambda b: reverse("notifications:list")
@@ -188,15 +233,19 @@ ROUTES: dict[str, Route] = {
     "reports:dashboard[xlsx]": Route(DASHBOARD, query=lambda b, role: {**_unit_query(b, role), "format": "xlsx"}),
     "reports:figure": Route(DASHBOARD, kwargs=lambda b, role: {"key": "petitions_received"}, query=_unit_query),
     "reports:figure[xlsx]": Route(
-        DASHBOARD, kwargs=lambda b, role: {"key": "petitions_received"},
+        DASHBOARD,
+        kwargs=lambda b, role: {"key": "petitions_received"},
         query=lambda b, role: {**_unit_query(b, role), "format": "xlsx"},
     ),  # fmt: skip
     # ``by_unit`` narrows a list already cut to the user's scope (a petition may be assigned to
     # a unit outside the tree): another province's unit gives an empty list, not its rows.
     "reports:figure[by_unit]": Route(
-        DASHBOARD, kwargs=lambda b, role: {"key": "petitions_received"},
+        DASHBOARD,
+        kwargs=lambda b, role: {"key": "petitions_received"},
         query=lambda b, role: {"unit": "", "by_unit": b.ubnd.pk, "kind": "year", "year": "2026"},
-        expect=lambda role, case: (302, reverse("login")) if role == "anonymous" else (200 if role in DASHBOARD else 404, None),
+        expect=lambda role, case: (
+            (302, reverse("login")) if role == "anonymous" else (200 if role in DASHBOARD else 404, None)
+        ),
     ),  # fmt: skip
     "reports:periodic": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "docx"}, query=_unit_query),
     "reports:periodic[xlsx]": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "xlsx"}, query=_unit_query),
@@ -208,9 +257,12 @@ ROUTES: dict[str, Route] = {
     "reports:monitor_replies": Route(MONITOR, cases=("none",)),
     "reports:monitor_replies[xlsx]": Route(MONITOR, cases=("none",), query=lambda b, role: {"format": "xlsx"}),
     "reports:monitor_petition": Route(MONITOR, kwargs=_petition("p_replied")),
-    "reports:monitor_note_add": Route(MONITOR, kwargs=_petition("p_replied"), write=lambda b: {"text": "Ý kiến giám sát"}),
+    "reports:monitor_note_add": Route(
+        MONITOR, kwargs=_petition("p_replied"), write=lambda b: {"text": "Ý kiến giám sát"}
+    ),
     "reports:monitor_assess": Route(
-        MONITOR, kwargs=lambda b, role: {"reply_pk": b.reply.pk},
+        MONITOR,
+        kwargs=lambda b, role: {"reply_pk": b.reply.pk},
         write=lambda b: {"result": "unsatisfied", "reason": "Chưa thỏa đáng", "assessed_on": "19/03/2026"},
     ),  # fmt: skip
 }
@@ -267,7 +319,9 @@ def _is_covered(name: str | None, route: str) -> bool:
 
 
 def test_every_url_pattern_is_in_the_access_matrix():
-    missing = [f"{name or '(unnamed)'} {route}" for name, route in discovered_patterns() if not _is_covered(name, route)]
+    missing = [
+        f"{name or '(unnamed)'} {route}" for name, route in discovered_patterns() if not _is_covered(name, route)
+    ]
     assert not missing, "new URL not in the access matrix: " + "; ".join(missing)
     names = {name for name, _ in discovered_patterns()}
     stale = sorted({key.split("[")[0] for key in ROUTES} - names)
@@ -329,13 +383,15 @@ class Matrix:
     def request(self, role, method, url, data=None):
         try:
             response = getattr(self.client(role), method.lower())(url, data or {})
-        except Exception as exc:  # noqa: BLE001 - a crash is recorded as a 500
+        except Exception as exc:
             return None, f"500 {type(exc).__name__}: {exc}"
         return response, None
 
     def check(self, label, role, method, url, expected, data=None, *, foreign_text_allowed=False):
         status, location = expected
-        before = fingerprint() if method == "POST" and status != 200 and not (status == 302 and location is None) else None
+        before = (
+            fingerprint() if method == "POST" and status != 200 and not (status == 302 and location is None) else None
+        )
         refusal = status in (403, 404) or (status == 302 and location is not None and _is_login(location))
         response, crash = self.request(role, method, url, data)
         self.outcome.checked += 1
@@ -358,7 +414,7 @@ class Matrix:
 
 
 def _is_login(location: str) -> bool:
-    return location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
+    return location.startswith((reverse("login"), reverse("admin:login")))
 
 
 def _bundle(world, case):
@@ -414,7 +470,11 @@ def run_project_routes(matrix: Matrix):
                 allowed = expected[0] == route.ok and role in route.allowed and route.expect is None
                 foreign_ok = role == "admin"
                 if route.method == "POST":
-                    payload = (route.post_ok(bundle) if route.post_ok else {}) if allowed or route.expect else (route.write(bundle) if route.write else {})
+                    payload = (
+                        (route.post_ok(bundle) if route.post_ok else {})
+                        if allowed or route.expect
+                        else (route.write(bundle) if route.write else {})
+                    )
                     matrix.check(key, role, "POST", url, expected, payload, foreign_text_allowed=foreign_ok)
                     continue
                 matrix.check(key, role, "GET", url, expected, foreign_text_allowed=foreign_ok)
@@ -453,7 +513,14 @@ def run_admin_routes(matrix: Matrix):
         site_pages.append(("admin:app_list", {"app_label": app_label}, "GET", (200, None)))
     for name, kwargs, method, superuser in site_pages:
         for role in ROLES:
-            matrix.check(name, role, method, reverse(name, kwargs=kwargs), _admin_expected(role, superuser), foreign_text_allowed=True)
+            matrix.check(
+                name,
+                role,
+                method,
+                reverse(name, kwargs=kwargs),
+                _admin_expected(role, superuser),
+                foreign_text_allowed=True,
+            )
     # Login, logout and the catch-all behave differently by design.
     for role in ROLES:
         login = (302, index) if role == "admin" else (200, None)
@@ -491,8 +558,17 @@ def run_admin_routes(matrix: Matrix):
         bare = f"{reverse(f'{info}_changelist')}{obj.pk}/"
         for role in ROLES:
             for name, kwargs, superuser in pages:
-                matrix.check(name, role, "GET", reverse(name, kwargs=kwargs), _admin_expected(role, superuser), foreign_text_allowed=True)
-            matrix.check(f"{info} (bare)", role, "GET", bare, _admin_expected(role, (302, None)), foreign_text_allowed=True)
+                matrix.check(
+                    name,
+                    role,
+                    "GET",
+                    reverse(name, kwargs=kwargs),
+                    _admin_expected(role, superuser),
+                    foreign_text_allowed=True,
+                )
+            matrix.check(
+                f"{info} (bare)", role, "GET", bare, _admin_expected(role, (302, None)), foreign_text_allowed=True
+            )
             if role != "admin":
                 # A refused delete or change by POST writes nothing.
                 matrix.check(
@@ -505,10 +581,16 @@ def _admin_world(world):
     """One row of every model the admin shows that the services do not create themselves."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
-    from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
     from django.utils import timezone
+    from django_celery_beat.models import (
+        ClockedSchedule,
+        CrontabSchedule,
+        IntervalSchedule,
+        PeriodicTask,
+        SolarSchedule,
+    )
 
-    from petitions.models import CalendarDay
+    from regulations.models import CalendarDay
 
     Group.objects.get_or_create(name="Cán bộ")
     interval, _ = IntervalSchedule.objects.get_or_create(every=15, period="minutes")

@@ -30,7 +30,11 @@ from tests.security.world import MINIMAL_PDF, build_world, fingerprint, frozen_c
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # ---------------------------------------------------------------------------------------------
 # Strategies
@@ -51,7 +55,21 @@ BAD_DATES = [
 dates = st.one_of(
     st.sampled_from(BAD_DATES), st.dates().map(lambda d: f"{d.day:02d}/{d.month:02d}/{d.year:04d}"), texts
 )
-BAD_IDS = ["-1", "0", "2147483648", "9223372036854775808", "1" * 40, "abc", "", "1.0", " 1", "1\x00", "1e3", "0x1f", "١"]
+BAD_IDS = [
+    "-1",
+    "0",
+    "2147483648",
+    "9223372036854775808",
+    "1" * 40,
+    "abc",
+    "",
+    "1.0",
+    " 1",
+    "1\x00",
+    "1e3",
+    "0x1f",
+    "١",
+]
 ints = st.one_of(st.sampled_from(BAD_IDS), st.integers().map(str), texts)
 
 
@@ -76,7 +94,9 @@ def bad_files() -> dict[str, bytes]:
     (20 MB of zeros in a few kB), a DOCX-shaped zip with garbage inside, an XLSX whose sheet is
     not XML, an XLSX with the wrong header row and one with 5,000 rows of junk."""
     rng = __import__("random").Random(7)
-    junk_rows = [[rng.choice(["", "x", "Có", "Tập thể", 42, 3.5, "=1+1", "ạ" * 300]) for _ in range(12)] for _ in range(5000)]
+    junk_rows = [
+        [rng.choice(["", "x", "Có", "Tập thể", 42, 3.5, "=1+1", "ạ" * 300]) for _ in range(12)] for _ in range(5000)
+    ]
     return {
         "random": bytes(rng.randrange(256) for _ in range(2048)),
         "empty": b"",
@@ -85,7 +105,9 @@ def bad_files() -> dict[str, bytes]:
         "png_header_junk": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
         "zip_bomb": _zip({"word/document.xml": b"0" * 20_000_000, "[Content_Types].xml": b"<x/>"}),
         "docx_garbage": _zip({"word/document.xml": b"\xff\xfe<<<", "[Content_Types].xml": b"not xml"}),
-        "xlsx_not_xml": _zip({"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"\x00\x01", "xl/worksheets/sheet1.xml": b"<<"}),
+        "xlsx_not_xml": _zip(
+            {"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"\x00\x01", "xl/worksheets/sheet1.xml": b"<<"}
+        ),
         "xlsx_sheet_bomb": _zip({"[Content_Types].xml": b"<x/>", "xl/worksheets/sheet1.xml": b" " * 20_000_000}),
         "xlsx_wrong_header": petitions_xlsx([["a", "b"]], header=["Tên", "Nội dung", "Ngày"]),
         "xlsx_5000_junk_rows": petitions_xlsx(junk_rows),
@@ -201,7 +223,9 @@ def test_session_form_never_crashes_nor_half_writes(world, data):
         "place": data.draw(texts),
         "topic": data.draw(texts),
         "minutes": data.draw(maybe_files),
-        "participants-TOTAL_FORMS": data.draw(st.sampled_from(["1", "1", "1", "0", "-1", "abc", "", "1\x00", "99999999999"])),
+        "participants-TOTAL_FORMS": data.draw(
+            st.sampled_from(["1", "1", "1", "0", "-1", "abc", "", "1\x00", "99999999999"])
+        ),
         "participants-INITIAL_FORMS": "0",
         "participants-0-name": data.draw(texts),
         "participants-0-role": data.draw(st.one_of(st.just("citizen"), texts)),
@@ -209,7 +233,12 @@ def test_session_form_never_crashes_nor_half_writes(world, data):
     }
     submit(client, reverse("sessions:create"), payload)
     payload["organising_unit"] = str(world.tree.ubnd.pk)
-    submit(client, reverse("sessions:edit", kwargs={"pk": world.own.open_session.pk}), payload, touched=[world.own.open_session])
+    submit(
+        client,
+        reverse("sessions:edit", kwargs={"pk": world.own.open_session.pk}),
+        payload,
+        touched=[world.own.open_session],
+    )
 
 
 @FUZZ
@@ -245,9 +274,25 @@ cells = st.one_of(
 
 
 @FUZZ
-@given(file=st.one_of(upload_files(), st.lists(st.lists(cells, max_size=11), min_size=1, max_size=5).map(lambda rows: SimpleUploadedFile("kien-nghi.xlsx", petitions_xlsx(rows)))))
-@example(file=SimpleUploadedFile("kien-nghi.xlsx", petitions_xlsx([["Ông Hà Văn Sơn", "Cá nhân", "", "", "", "Đề nghị làm đường", "", "Không", ""]])))
-@example(file=SimpleUploadedFile("kien-nghi.xlsx", petitions_xlsx([["Ông A_x0000_B", "Cá nhân", "", "", "", "Nội dung_x0000_", "", "Không", ""]])))
+@given(
+    file=st.one_of(
+        upload_files(),
+        st.lists(st.lists(cells, max_size=11), min_size=1, max_size=5).map(
+            lambda rows: SimpleUploadedFile("kien-nghi.xlsx", petitions_xlsx(rows))
+        ),
+    )
+)
+@example(
+    file=SimpleUploadedFile(
+        "kien-nghi.xlsx",
+        petitions_xlsx([["Ông Hà Văn Sơn", "Cá nhân", "", "", "", "Đề nghị làm đường", "", "Không", ""]]),
+    )
+)
+@example(
+    file=SimpleUploadedFile(
+        "kien-nghi.xlsx", petitions_xlsx([["Ông A_x0000_B", "Cá nhân", "", "", "", "Nội dung_x0000_", "", "Không", ""]])
+    )
+)
 def test_xlsx_import_never_crashes_and_imports_all_or_nothing(world, file):
     client = client_for(world, "staff")
     submit(client, reverse("sessions:import", kwargs={"pk": world.own.open_session.pk}), {"file": file})
@@ -266,7 +311,9 @@ def test_xlsx_import_of_every_malformed_file_changes_nothing(world):
 @given(answer=texts)
 def test_clarify_never_crashes(world, answer):
     client = client_for(world, "staff")
-    url = reverse("sessions:clarify", kwargs={"pk": world.own.open_session.pk, "petition_pk": world.own.open_petition.pk})
+    url = reverse(
+        "sessions:clarify", kwargs={"pk": world.own.open_session.pk, "petition_pk": world.own.open_petition.pk}
+    )
     submit(client, url, {"answer": answer}, touched=[world.own.open_petition])
 
 
@@ -275,7 +322,11 @@ def test_clarify_never_crashes(world, answer):
 def test_notice_wizard_steps_never_crash_nor_half_write(world, data):
     client = client_for(world, "staff")
     session = world.own.open_session
-    submit(client, reverse("sessions:notice_assign", kwargs={"pk": session.pk}), {f"unit_{world.own.open_petition.pk}": data.draw(ids(world))})
+    submit(
+        client,
+        reverse("sessions:notice_assign", kwargs={"pk": session.pk}),
+        {f"unit_{world.own.open_petition.pk}": data.draw(ids(world))},
+    )
     payload = {
         "number": data.draw(st.one_of(st.just("9"), ints)),
         "symbol": data.draw(st.one_of(st.just("TB-UBND"), texts)),
@@ -298,15 +349,30 @@ def test_recipient_received_day_and_signed_scan_never_crash(world, day, file):
     b = world.own
     url = reverse("sessions:recipient_received", kwargs={"pk": b.issued_session.pk, "recipient_pk": b.recipient.pk})
     submit(client, url, {f"r{b.recipient.pk}-received_on": day}, touched=[b.recipient])
-    submit(client, reverse("sessions:notice_signed_upload", kwargs={"pk": b.issued_session.pk}), {"signed_file": file}, touched=[b.notice])
+    submit(
+        client,
+        reverse("sessions:notice_signed_upload", kwargs={"pk": b.issued_session.pk}),
+        {"signed_file": file},
+        touched=[b.notice],
+    )
 
 
 @FUZZ
 @given(reason=texts)
 def test_withdrawals_never_crash(world, reason):
     client = client_for(world, "staff")
-    submit(client, reverse("sessions:withdraw", kwargs={"pk": world.own.open_session.pk}), {"reason": reason}, touched=[world.own.open_session])
-    submit(client, reverse("petitions:withdraw", kwargs={"pk": world.own.open_petition.pk}), {"reason": reason}, touched=[world.own.open_petition])
+    submit(
+        client,
+        reverse("sessions:withdraw", kwargs={"pk": world.own.open_session.pk}),
+        {"reason": reason},
+        touched=[world.own.open_session],
+    )
+    submit(
+        client,
+        reverse("petitions:withdraw", kwargs={"pk": world.own.open_petition.pk}),
+        {"reason": reason},
+        touched=[world.own.open_petition],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from petitions.history import petition_history
 from petitions.models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
-from sessions.models import ConclusionNotice, DialogueSession, Membership, Unit
+from sessions.models import ConclusionNotice, DialogueSession
 from tests import factories as f
 from tests.screens import issue_notice, make_session
+from units.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,16 @@ def assigned(province, staff_user):
 
 
 def test_the_key_models_keep_a_history():
-    for model in (Petition, DialogueSession, ConclusionNotice, WrittenReply, Forwarding, ComplexCaseNotice, Unit, Membership):
+    for model in (
+        Petition,
+        DialogueSession,
+        ConclusionNotice,
+        WrittenReply,
+        Forwarding,
+        ComplexCaseNotice,
+        Unit,
+        Membership,
+    ):
         assert hasattr(model, "history"), model
 
 
@@ -44,16 +54,28 @@ def test_the_bulk_assignment_of_a_notice_is_recorded_in_each_petitions_history(p
         assert petition.history.count() == 2  # created, then assigned by the notice
 
 
-def test_history_lists_who_changed_which_field_from_what_to_what(client, province, staff_user, agency_user, assigned, pdf_upload):
+def test_history_lists_who_changed_which_field_from_what_to_what(
+    client, province, staff_user, agency_user, assigned, pdf_upload
+):
     petition = assigned[0]
     client.force_login(agency_user)
     response = client.post(
         reverse("petitions:reply", args=[petition.pk]),
-        {"replied_on": "19/03/2026", "number": "12/SNNMT-VP", "summary": "Đã xem xét và trả lời.", "letter": pdf_upload()},
+        {
+            "replied_on": "19/03/2026",
+            "number": "12/SNNMT-VP",
+            "summary": "Đã xem xét và trả lời.",
+            "letter": pdf_upload(),
+        },
     )
     assert response.status_code == 302
     entries = petition_history(petition)
-    assignment = next(e for e in entries if e.subject == "Kiến nghị" and any(c.label == "trạng thái" and c.new == PetitionStatus.ASSIGNED.label for c in e.changes))
+    assignment = next(
+        e
+        for e in entries
+        if e.subject == "Kiến nghị"
+        and any(c.label == "trạng thái" and c.new == PetitionStatus.ASSIGNED.label for c in e.changes)
+    )
     assert assignment.user == staff_user
     unit_change = next(c for c in assignment.changes if c.label == "đơn vị chịu trách nhiệm")
     assert (unit_change.old, unit_change.new) == ("—", "Sở Nông nghiệp và Môi trường")
@@ -88,7 +110,9 @@ def test_an_administrator_sees_the_history(client, assigned):
     assert response.context["history"]
 
 
-def test_the_history_card_costs_the_same_queries_however_long_the_history(client, staff_user, assigned, django_assert_max_num_queries):
+def test_the_history_card_costs_the_same_queries_however_long_the_history(
+    client, staff_user, assigned, django_assert_max_num_queries
+):
     petition = assigned[0]
     client.force_login(staff_user)
     client.get(reverse("petitions:detail", args=[petition.pk]))  # warm the session and caches

@@ -69,7 +69,9 @@ def test_settings_refuse_to_load_without_a_secret_key_when_debug_is_off():
 
 
 def test_the_development_key_is_never_used_in_production():
-    code = "import django, json; django.setup(); from django.conf import settings; print(json.dumps(settings.SECRET_KEY))"
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; print(json.dumps(settings.SECRET_KEY))"
+    )
     env = _production_env()
     result = _run(["-c", code], env)
     assert result.returncode == 0, result.stderr

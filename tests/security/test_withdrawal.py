@@ -39,7 +39,9 @@ def test_staff_withdraw_a_petition_with_a_reason_and_it_is_kept_with_its_timelin
     page = staff.get(reverse("petitions:detail", args=[petitions[0].pk]))
     assert reverse("petitions:withdraw", args=[petitions[0].pk]) in page.content.decode()
 
-    response = staff.post(reverse("petitions:withdraw", args=[petitions[0].pk]), {"reason": "  Nhập trùng với kiến nghị #2  "})
+    response = staff.post(
+        reverse("petitions:withdraw", args=[petitions[0].pk]), {"reason": "  Nhập trùng với kiến nghị #2  "}
+    )
     assert response.status_code == 302 and response.url == petitions[0].get_absolute_url()
     petition = Petition.objects.get(pk=petitions[0].pk)
     assert petition.status == PetitionStatus.WITHDRAWN
@@ -75,7 +77,7 @@ def test_the_agency_cannot_withdraw_a_petition_it_sees(client, agency_user, staf
     issue_notice(session, unit=province.agency, actor=staff_user)
     client.force_login(agency_user)
     page = client.get(reverse("petitions:detail", args=[petitions[0].pk]))
-    assert page.status_code == 200 and not page.context["can_withdraw"]
+    assert page.status_code == 200 and not page.context["actions"]["withdraw"]
     assert client.post(reverse("petitions:withdraw", args=[petitions[0].pk]), {"reason": "Thử"}).status_code == 404
     assert Petition.objects.get(pk=petitions[0].pk).status == PetitionStatus.ASSIGNED
 
@@ -84,7 +86,7 @@ def test_a_replied_petition_cannot_be_withdrawn(staff, province):
     _, petitions = make_session(province.ubnd)
     Petition.objects.filter(pk=petitions[0].pk).update(status=PetitionStatus.REPLIED)
     page = staff.get(reverse("petitions:detail", args=[petitions[0].pk]))
-    assert not page.context["can_withdraw"]
+    assert not page.context["actions"]["withdraw"]
     response = staff.post(reverse("petitions:withdraw", args=[petitions[0].pk]), {"reason": "Nhầm"}, follow=True)
     assert "Không thể thu hồi kiến nghị đã có văn bản trả lời." in _messages(response)
     assert Petition.objects.get(pk=petitions[0].pk).status == PetitionStatus.REPLIED

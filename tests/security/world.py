@@ -16,9 +16,9 @@ import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from notifications.models import Notification
 from petitions import services as petition_services
-from petitions.models import Notification, PetitionStatus
-from sessions import services as session_services
+from petitions.models import PetitionStatus
 from tests import factories as f
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -52,7 +52,7 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
     """A session without notice (one petition, assigned), a session with its notice (four
     petitions: waiting, replied + assessed + noted, forwarded, complex), and notifications."""
     leader = f.LeaderFactory(unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND")
-    open_session = session_services.session_record(
+    open_session = petition_services.session_record_with_petitions(
         organising_unit=ubnd,
         kind="periodic",
         held_on=dt.date(2026, 3, 18),
@@ -64,9 +64,9 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         petitions=[{"petitioner_name": f"Bà Lò Thị Mai {marker}", "content": f"Đề nghị sửa đường {marker}"}],
     )
     open_petition = open_session.petitions.get()
-    session_services.petition_assign(petition=open_petition, unit=agency, actor=staff)
+    petition_services.petition_assign(petition=open_petition, unit=agency, actor=staff)
 
-    issued_session = session_services.session_record(
+    issued_session = petition_services.session_record_with_petitions(
         organising_unit=ubnd,
         kind="periodic",
         held_on=HELD_ON,
@@ -81,7 +81,7 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         ],
     )
     petitions = list(issued_session.petitions.order_by("id"))
-    notice = session_services.notice_issue(
+    notice = petition_services.notice_issue(
         session=issued_session,
         number=1,
         symbol="TB-UBND",
@@ -110,8 +110,13 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
     )
     notifications = {
         role: Notification.objects.create(
-            recipient=user, obligation="reply", object_id=p_waiting.pk, stage="remind_5", petition=p_waiting,
-            due_on=p_waiting.reply_due_on, title=f"Sắp đến hạn trả lời {marker}",
+            recipient=user,
+            obligation="reply",
+            object_id=p_waiting.pk,
+            stage="remind_5",
+            petition=p_waiting,
+            due_on=p_waiting.reply_due_on,
+            title=f"Sắp đến hạn trả lời {marker}",
             url=p_waiting.get_absolute_url() if hasattr(p_waiting, "get_absolute_url") else "",
         )  # fmt: skip
         for role, user in recipients_of_notifications.items()
@@ -156,7 +161,13 @@ def build_world(province):
     """``province`` is the tree of ``tests.conftest.province``. Call with the clock frozen."""
     t = province
     f.FieldFactory(name="Đất đai")
-    other_agency = f.UnitFactory(name="Sở Nông nghiệp tỉnh Phú Thọ", parent=t.other_ubnd, level="province", symbol="SNN", kind=f.AgencyKindFactory())
+    other_agency = f.UnitFactory(
+        name="Sở Nông nghiệp tỉnh Phú Thọ",
+        parent=t.other_ubnd,
+        level="province",
+        symbol="SNN",
+        kind=f.AgencyKindFactory(),
+    )
     users = {
         "anonymous": None,
         "staff": _user("m_staff", t.province, "staff"),
@@ -181,9 +192,11 @@ def build_world(province):
         marker=FOREIGN_MARKER,
     )  # fmt: skip
     # Anybody's "foreign" notification is province B's staff member's.
-    foreign.notifications = {role: foreign.notifications["b_staff"] for role in ROLES}
+    foreign.notifications = dict.fromkeys(ROLES, foreign.notifications["b_staff"])
     own.notifications["anonymous"] = own.notifications["staff"]
-    return SimpleNamespace(tree=t, users=users, foreign_users=foreign_users, own=own, foreign=foreign, missing=_Missing())
+    return SimpleNamespace(
+        tree=t, users=users, foreign_users=foreign_users, own=own, foreign=foreign, missing=_Missing()
+    )
 
 
 def fingerprint() -> str:
@@ -203,7 +216,7 @@ def petitions_xlsx(rows: list[list], *, header: list | None = None) -> bytes:
 
     from openpyxl import Workbook
 
-    from common.xlsx import COLUMNS
+    from petitions.imports import COLUMNS
 
     workbook = Workbook()
     sheet = workbook.active

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from sessions.models import Unit
-from sessions.selectors import units_visible_to
 from tests import factories as f
+from units.models import Unit
+from units.selectors import units_visible_to
 
 pytestmark = pytest.mark.django_db
 

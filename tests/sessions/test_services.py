@@ -7,19 +7,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from petitions.models import EventKind, Petition, PetitionStatus
+from petitions.services import notice_issue, petition_assign, petition_clarify, petition_record, session_withdraw
+from petitions.services import session_record_with_petitions as session_record
 from sessions.models import ConclusionNotice, DialogueSession, NoticeRecipient
-from sessions.services import (
-    notice_issue,
-    notice_next_number,
-    numbering_period,
-    petition_assign,
-    petition_clarify,
-    petition_record,
-    session_record,
-    session_update,
-    session_withdraw,
-)
-from tests import factories as f
+from sessions.services import notice_next_number, numbering_period, session_update
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -42,7 +33,12 @@ def _record(province, staff_user, **kw):
         participants=[{"name": "Ủy ban MTTQ tỉnh", "role": "front"}],
         petitions=[
             {"petitioner_name": "Ông Bùi Văn A", "content": "Đề nghị sửa đường liên xóm"},
-            {"petitioner_name": "Bà Đinh Thị B", "content": "Hỏi về chính sách hỗ trợ", "clarified_at_conference": True, "conference_answer": "Đã giải thích"},
+            {
+                "petitioner_name": "Bà Đinh Thị B",
+                "content": "Hỏi về chính sách hỗ trợ",
+                "clarified_at_conference": True,
+                "conference_answer": "Đã giải thích",
+            },
         ],
     )
     data.update(kw)
@@ -80,14 +76,20 @@ def test_session_record_refuses_empty_topic(province, staff_user):
 
 def test_session_record_with_a_bad_petition_row_records_nothing(province, staff_user):
     with pytest.raises(ValidationError):
-        _record(province, staff_user, petitions=[{"petitioner_name": "A", "content": "ok"}, {"petitioner_name": "B", "content": ""}])
+        _record(
+            province,
+            staff_user,
+            petitions=[{"petitioner_name": "A", "content": "ok"}, {"petitioner_name": "B", "content": ""}],
+        )
     assert not DialogueSession.objects.exists() and not Petition.objects.exists()
 
 
 def test_clarified_petition_requires_the_answer_given(province, staff_user):
     session = _record(province, staff_user, petitions=[])
     with pytest.raises(ValidationError):
-        petition_record(session=session, actor=staff_user, petitioner_name="A", content="x", clarified_at_conference=True)
+        petition_record(
+            session=session, actor=staff_user, petitioner_name="A", content="x", clarified_at_conference=True
+        )
     assert not session.petitions.exists()
 
 

@@ -102,7 +102,9 @@ def _list_queries(staff) -> tuple[int, object]:
     return len(ctx.captured_queries), response
 
 
-def test_list_query_count_does_not_grow_with_rows_or_issued_notices(staff, province, staff_user, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows_or_issued_notices(
+    staff, province, staff_user, django_assert_max_num_queries
+):
     # Each row shows its notice's reference, which depends on the issuing unit's kind: with
     # notices issued by two units of different kinds, 2 rows and 25 rows cost the same queries.
     units = [province.ubnd, province.party]
@@ -166,7 +168,10 @@ def test_edit_own_session_and_foreign_is_404(staff, province, own, foreign):
     session = own[0]
     assert staff.get(reverse("sessions:edit", args=[session.pk])).status_code == 200
     assert staff.get(reverse("sessions:edit", args=[foreign[0].pk])).status_code == 404
-    response = staff.post(reverse("sessions:edit", args=[session.pk]), session_post(province, topic="Chủ đề mới", **{"participants-TOTAL_FORMS": "0"}))
+    response = staff.post(
+        reverse("sessions:edit", args=[session.pk]),
+        session_post(province, topic="Chủ đề mới", **{"participants-TOTAL_FORMS": "0"}),
+    )
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.topic == "Chủ đề mới"
@@ -175,7 +180,9 @@ def test_edit_own_session_and_foreign_is_404(staff, province, own, foreign):
 
 def test_edit_with_bad_date_changes_nothing(staff, province, own):
     session = own[0]
-    response = staff.post(reverse("sessions:edit", args=[session.pk]), session_post(province, held_on="99/99/2026", topic="X"))
+    response = staff.post(
+        reverse("sessions:edit", args=[session.pk]), session_post(province, held_on="99/99/2026", topic="X")
+    )
     assert "Nhập ngày theo dạng ngày/tháng/năm" in response.content.decode()
     session.refresh_from_db()
     assert session.topic != "X"
@@ -219,7 +226,12 @@ def test_detail_query_count_is_bounded(staff, province, staff_user, django_asser
 
 
 def rows_post(rows):
-    data = {"rows-TOTAL_FORMS": str(len(rows)), "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "1000"}
+    data = {
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
     for i, row in enumerate(rows):
         base = {"petitioner_kind": "person", "petitioner_name": "", "content": ""}
         base.update(row)
@@ -232,7 +244,12 @@ def test_quick_entry_records_every_filled_row(staff, province):
     data = rows_post(
         [
             {"petitioner_name": "Ông Đinh Văn A", "content": "Đề nghị làm đường"},
-            {"petitioner_name": "Bà Bùi Thị B", "content": "Đề nghị cấp sổ đỏ", "clarified_at_conference": "on", "conference_answer": "Đã giải thích"},
+            {
+                "petitioner_name": "Bà Bùi Thị B",
+                "content": "Đề nghị cấp sổ đỏ",
+                "clarified_at_conference": "on",
+                "conference_answer": "Đã giải thích",
+            },
             {},
         ]
     )
@@ -404,7 +421,9 @@ def test_notice_docx_downloads_and_opens(staff, province, own, staff_user):
     assert "THÔNG BÁO" in text
 
 
-def test_signed_scan_upload_checks_content_and_is_served_only_in_scope(staff, client, province, own, staff_user, pdf_upload):
+def test_signed_scan_upload_checks_content_and_is_served_only_in_scope(
+    staff, client, province, own, staff_user, pdf_upload
+):
     session, _ = own
     issue_notice(session, unit=province.agency, actor=staff_user)
     url = reverse("sessions:notice_signed_upload", args=[session.pk])

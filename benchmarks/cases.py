@@ -1,0 +1,447 @@
+"""The measured cases: each page (server time through Django's test ``Client``, SQL queries
+counted) or job, beside a minimal hand-written SQL query returning the same figures or rows.
+
+The baselines are the database's own limit for the same answer: plain ``cursor.execute``, no
+scoping redundancy, no ORM, no template. Where a subtree is "organised in it OR assigned to it",
+the baseline resolves the subtree's units (and sessions) inside the statement
+(``= ANY(ARRAY(SELECT ...))``) so that PostgreSQL combines two index scans, the fastest shape
+found; ``LIKE 'prefix%'`` on both joined units instead reads the whole country's period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from notifications.engine import deadlines_enforce, stages_for
+from reports.periods import current_period
+from units.models import Unit
+
+from .dataset import Built
+
+
+@dataclass
+class Result:
+    case: str
+    runs_ms: list[float]
+    queries: int
+    baseline_runs_ms: list[float]
+    note: str = ""
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.runs_ms)
+
+    @property
+    def baseline_ms(self) -> float:
+        return statistics.median(self.baseline_runs_ms)
+
+    @property
+    def ratio(self) -> float:
+        return self.median_ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+
+def _timed(fn: Callable, repeat: int) -> tuple[list[float], object]:
+    fn()  # warm-up: connection, caches, plans
+    runs, value = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = fn()
+        runs.append((time.perf_counter() - started) * 1000)
+    return runs, value
+
+
+def _sql(query: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+# ---------------------------------------------------------------------------------------------
+# Baselines
+# ---------------------------------------------------------------------------------------------
+
+_PETITION_COUNTS = """
+    count(*) AS received,
+    count(*) FILTER (WHERE p.status = 'clarified') AS clarified,
+    count(*) FILTER (WHERE p.assigned_on IS NOT NULL) AS assigned,
+    count(*) FILTER (WHERE p.responded_on <= p.reply_due_on) AS on_time,
+    count(*) FILTER (WHERE p.responded_on > p.reply_due_on) AS late,
+    count(*) FILTER (WHERE p.responded_on IS NULL AND p.reply_due_on < %(today)s) AS overdue,
+    count(*) FILTER (WHERE p.responded_on IS NULL AND p.reply_due_on >= %(today)s) AS pending,
+    count(*) FILTER (WHERE p.final_replied_on IS NOT NULL) AS replied,
+    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM petitions_forwarding fw WHERE fw.petition_id = p.id)) AS forwarded,
+    count(*) FILTER (WHERE p.complex_target_on IS NOT NULL) AS complex,
+    count(*) FILTER (WHERE p.final_replied_on IS NULL AND p.complex_target_on < %(today)s) AS complex_overdue,
+    count(*) FILTER (WHERE p.assessment = 'satisfied') AS satisfied,
+    count(*) FILTER (WHERE p.assessment = 'unsatisfied') AS unsatisfied
+"""
+PETITION_COUNT_KEYS = [
+    "petitions_received",
+    "petitions_clarified",
+    "petitions_assigned",
+    "petitions_on_time",
+    "petitions_late",
+    "petitions_overdue",
+    "petitions_pending",
+    "petitions_replied",
+    "petitions_forwarded",
+    "petitions_complex",
+    "petitions_complex_overdue",
+    "petitions_satisfied",
+    "petitions_unsatisfied",
+]
+
+_SUBTREE_UNITS = "ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s)"
+# Petitions of sessions organised in the subtree during the period, or assigned to a unit of it.
+_SUBTREE_PETITIONS = f"""(p.session_id = ANY(ARRAY(
+        SELECT s2.id FROM dialogue_sessions_dialoguesession s2
+        WHERE s2.organising_unit_id = ANY({_SUBTREE_UNITS}) AND s2.withdrawn_at IS NULL
+          AND s2.held_on BETWEEN %(start)s AND %(until)s))
+     OR p.assigned_unit_id = ANY({_SUBTREE_UNITS}))"""
+
+_DASHBOARD_PETITIONS = f"""
+SELECT p.assigned_unit_id, p.field_id,
+       (extract(year FROM age(s.held_on, %(start)s)) * 12 + extract(month FROM age(s.held_on, %(start)s)))::int AS bucket,
+       {_PETITION_COUNTS}
+FROM petitions_petition p
+JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+WHERE {_SUBTREE_PETITIONS}
+  AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
+  AND p.status <> 'withdrawn'
+GROUP BY 1, 2, 3
+"""
+
+_DASHBOARD_SESSIONS = """
+SELECT s.organising_unit_id, ou.level, s.kind,
+       (extract(year FROM age(s.held_on, %(start)s)) * 12 + extract(month FROM age(s.held_on, %(start)s)))::int AS bucket,
+       count(*),
+       count(*) FILTER (WHERE s.notice_issued_on <= s.notice_due_on),
+       count(*) FILTER (WHERE s.notice_issued_on > s.notice_due_on),
+       count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on < %(today)s),
+       count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on >= %(today)s)
+FROM dialogue_sessions_dialoguesession s
+JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
+WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
+GROUP BY 1, 2, 3, 4
+"""
+
+_DASHBOARD_UNITS = """
+SELECT count(*),
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM dialogue_sessions_dialoguesession s
+           WHERE s.organising_unit_id = u.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s))
+FROM dialogue_sessions_unit u JOIN dialogue_sessions_unitkind k ON k.id = u.kind_id
+WHERE u.path LIKE %(prefix)s AND (k.is_party_committee OR k.code = 'peoples_committee')
+  AND (u.active_from IS NULL OR u.active_from <= %(year_end)s) AND (u.active_to IS NULL OR u.active_to >= %(year_start)s)
+"""
+
+_UNIT_NAMES = "SELECT id, name, path FROM dialogue_sessions_unit WHERE id = ANY(%s)"
+_FIELD_NAMES = "SELECT id, name FROM petitions_field"
+
+
+def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
+    """Every figure of the dashboard page (key figures, per-unit table, fields, monthly trend)
+    from three grouped scans, summed in Python. Returns the key figures."""
+    period = current_period(today=today)
+    params = {
+        "prefix": unit.path + "%",
+        "start": period.start,
+        "until": min(period.end, today),
+        "today": today,
+        "year_start": dt.date(period.r1_year, 1, 1),
+        "year_end": dt.date(period.r1_year, 12, 31),
+    }
+    figures: dict[str, int] = defaultdict(int)
+    by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
+    by_field: dict[int | None, list[int]] = defaultdict(lambda: [0] * 13)
+    trend: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
+    for unit_id, field_id, bucket, *counts in _sql(_DASHBOARD_PETITIONS, params):
+        for i, n in enumerate(counts):
+            figures[PETITION_COUNT_KEYS[i]] += n
+            if unit_id is not None:
+                by_unit[unit_id][i] += n
+            by_field[field_id][i] += n
+            trend[bucket][i] += n
+    sessions_by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for unit_id, level, kind, _bucket, *counts in _sql(_DASHBOARD_SESSIONS, params):
+        held, on_time, late, overdue, pending = counts
+        figures["sessions_held"] += held
+        figures[f"sessions_{kind}"] += held
+        figures[f"sessions_level_{level}"] += held
+        figures["notices_on_time"] += on_time
+        figures["notices_late"] += late
+        figures["notices_overdue"] += overdue
+        figures["notices_pending"] += pending
+        for i, n in enumerate(counts):
+            sessions_by_unit[unit_id][i] += n
+    ((required, held),) = _sql(_DASHBOARD_UNITS, params)
+    figures.update(r1_required=required, r1_held=held, r1_missing=required - held)
+    _sql(_UNIT_NAMES, [list(set(by_unit) | set(sessions_by_unit))])
+    _sql(_FIELD_NAMES, [])
+    return dict(figures)
+
+
+_INBOX_WHERE = """
+FROM petitions_petition p
+WHERE (p.assigned_unit_id = ANY(ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s))
+       AND p.status IN ('assigned', 'complex'))
+   OR (p.status = 'forwarded' AND p.id = ANY(ARRAY(
+        SELECT fw.petition_id FROM petitions_forwarding fw JOIN dialogue_sessions_unit tu ON tu.id = fw.to_unit_id
+        WHERE tu.path LIKE %(prefix)s)))
+"""
+_INBOX_COUNT = "SELECT count(*) " + _INBOX_WHERE
+_INBOX_PAGE = (
+    """
+SELECT p.id, p.content, p.petitioner_name, p.status, p.assigned_on, p.reply_due_on, p.complex_target_on,
+       s.held_on, s.topic, ou.name, au.name, f.name
+FROM (SELECT p.id """
+    + _INBOX_WHERE
+    + """
+      ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id LIMIT %(limit)s) page
+JOIN petitions_petition p ON p.id = page.id
+JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
+LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
+LEFT JOIN petitions_field f ON f.id = p.field_id
+ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id
+"""
+)
+
+
+def inbox_baseline(unit: Unit, limit: int) -> tuple[int, list]:
+    params = {"prefix": unit.path + "%", "limit": limit}
+    return _sql(_INBOX_COUNT, params)[0][0], _sql(_INBOX_PAGE, params)
+
+
+_OVERDUE_WHERE = f"""
+FROM petitions_petition p
+JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
+LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
+WHERE {_SUBTREE_PETITIONS}
+  AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
+  AND p.status <> 'withdrawn' AND p.responded_on IS NULL AND p.reply_due_on < %(today)s
+"""
+# The subtree's rows are materialised before the ORDER BY ... LIMIT: otherwise PostgreSQL walks
+# the whole country's sessions backwards by date looking for the subtree's rows.
+_OVERDUE_PAGE = (
+    "WITH found AS MATERIALIZED (SELECT p.id, p.content, p.petitioner_name, p.status, p.reply_due_on, s.held_on, "
+    "s.topic, ou.name AS organiser, au.name AS assignee "
+    + _OVERDUE_WHERE
+    + ") SELECT * FROM found ORDER BY held_on DESC, id DESC LIMIT %(limit)s"
+)
+
+
+def overdue_baseline(unit: Unit, today: dt.date, limit: int) -> tuple[int, list]:
+    period = current_period(today=today)
+    params = {
+        "prefix": unit.path + "%",
+        "start": period.start,
+        "until": min(period.end, today),
+        "today": today,
+        "limit": limit,
+    }
+    return _sql("SELECT count(*) " + _OVERDUE_WHERE, params)[0][0], _sql(_OVERDUE_PAGE, params)
+
+
+_SESSIONS_WHERE = """
+FROM dialogue_sessions_dialoguesession s
+JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
+WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL
+"""
+_SESSIONS_PAGE = """
+SELECT s.id, s.held_on, s.topic, s.place, s.kind, s.notice_due_on, s.notice_issued_on, ou.name, n.number, n.symbol
+FROM dialogue_sessions_dialoguesession s
+JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
+LEFT JOIN dialogue_sessions_conclusionnotice n ON n.session_id = s.id
+WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL
+ORDER BY s.held_on DESC, s.id DESC LIMIT %(limit)s
+"""
+
+
+def sessions_baseline(unit: Unit, limit: int) -> tuple[int, list]:
+    params = {"prefix": unit.path + "%", "limit": limit}
+    return _sql("SELECT count(*) " + _SESSIONS_WHERE, params)[0][0], _sql(_SESSIONS_PAGE, params)
+
+
+_DEADLINE_SQL = {
+    "notice": """
+SELECT s.id, s.notice_due_on, ou.name, ou.parent_id, s.chair_id
+FROM dialogue_sessions_dialoguesession s JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
+WHERE s.notice_issued_on IS NULL AND s.withdrawn_at IS NULL AND s.held_on <= %(today)s
+  AND s.notice_due_on <= %(latest)s
+  AND NOT EXISTS (SELECT 1 FROM petitions_notification n
+                  WHERE n.obligation = 'notice' AND n.object_id = s.id AND n.stage = (%(stage)s))
+""",
+    "reply": """
+SELECT p.id, p.reply_due_on, p.assigned_unit_id, s.organising_unit_id
+FROM petitions_petition p JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+WHERE p.status = 'assigned' AND p.responded_on IS NULL AND p.assigned_unit_id IS NOT NULL AND s.withdrawn_at IS NULL
+  AND p.reply_due_on <= %(latest)s
+  AND NOT EXISTS (SELECT 1 FROM petitions_notification n
+                  WHERE n.obligation = 'reply' AND n.object_id = p.id AND n.stage = (%(stage)s))
+""",
+    "complex": """
+SELECT p.id, p.complex_target_on, p.assigned_unit_id, c.id
+FROM petitions_petition p JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+JOIN LATERAL (SELECT id FROM petitions_complexcasenotice c WHERE c.petition_id = p.id
+              ORDER BY notified_on DESC, id DESC LIMIT 1) c ON true
+WHERE p.status = 'complex' AND p.final_replied_on IS NULL AND p.assigned_unit_id IS NOT NULL AND s.withdrawn_at IS NULL
+  AND p.complex_target_on <= %(latest)s
+  AND NOT EXISTS (SELECT 1 FROM petitions_notification n
+                  WHERE n.obligation = 'complex' AND n.object_id = c.id AND n.stage = (%(stage)s))
+""",
+}
+
+
+def _stage_sql(due: str, today: dt.date, reminder_days) -> tuple[str, dt.date]:
+    """A CASE giving the stage of an obligation due on ``due`` today (as the job defines it)."""
+    whens = []
+    for stage in stages_for(reminder_days):
+        conds = []
+        if stage.min_left is not None:
+            conds.append(f"{due} >= DATE '{today + dt.timedelta(days=stage.min_left)}'")
+        if stage.max_left is not None:
+            conds.append(f"{due} <= DATE '{today + dt.timedelta(days=stage.max_left)}'")
+        whens.append(f"WHEN {' AND '.join(conds)} THEN '{stage.name}'")
+    latest = today + dt.timedelta(days=max(int(d) for d in reminder_days))
+    return "CASE " + " ".join(whens) + " END", latest
+
+
+def deadlines_baseline(today: dt.date) -> int:
+    """The obligations that reach a stage today and have no notification for it: one query per
+    obligation (the job also builds texts, finds recipients and inserts the rows)."""
+    from django.conf import settings
+
+    found = 0
+    for obligation, due, days in (
+        ("notice", "s.notice_due_on", settings.NOTICE_REMINDER_DAYS),
+        ("reply", "p.reply_due_on", settings.REPLY_REMINDER_DAYS),
+        ("complex", "p.complex_target_on", settings.REPLY_REMINDER_DAYS),
+    ):
+        stage, latest = _stage_sql(due, today, days)
+        query = _DEADLINE_SQL[obligation].replace("%(stage)s", stage)
+        found += len(_sql(query, {"today": today, "latest": latest}))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the cases
+# ---------------------------------------------------------------------------------------------
+
+
+class PageRunner:
+    def __init__(self):
+        self.clients: dict[int, Client] = {}
+
+    def client_for(self, user_id: int) -> Client:
+        if user_id not in self.clients:
+            client = Client()
+            client.force_login(get_user_model().objects.get(pk=user_id))
+            self.clients[user_id] = client
+        return self.clients[user_id]
+
+    def get(self, user_id: int, url: str):
+        response = self.client_for(user_id).get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return response
+
+
+def _page_case(
+    runner: PageRunner, name: str, user_id: int, url: str, baseline: Callable, repeat: int, note=""
+) -> Result:
+    runs, _ = _timed(lambda: runner.get(user_id, url), repeat)
+    with CaptureQueriesContext(connection) as ctx:
+        runner.get(user_id, url)
+    base_runs, _ = _timed(baseline, repeat)
+    return Result(name, runs, len(ctx.captured_queries), base_runs, note=note)
+
+
+def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
+    from django.conf import settings
+
+    from common.web import PAGE_SIZE as SESSIONS_PAGE
+    from reports.views import PAGE_SIZE as REPORTS_PAGE
+
+    today = built.today
+    province = Unit.objects.get(pk=built.province_id)
+    commune = Unit.objects.get(pk=built.commune_id)
+    agency = Unit.objects.get(pk=built.agency_unit_id)
+    runner = PageRunner()
+    results = []
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
+        dashboard = reverse("reports:dashboard")
+        cases = [
+            ("province dashboard", built.province_staff_id, f"{dashboard}?unit={province.pk}",
+             lambda: dashboard_baseline(province, today)),
+            ("commune dashboard", built.commune_staff_id, f"{dashboard}?unit={commune.pk}",
+             lambda: dashboard_baseline(commune, today)),
+            ("agency inbox, page 1", built.agency_user_id, reverse("petitions:inbox"),
+             lambda: inbox_baseline(agency, SESSIONS_PAGE)),
+            ("overdue list, page 1", built.province_staff_id,
+             reverse("reports:figure", args=["petitions_overdue"]) + f"?unit={province.pk}",
+             lambda: overdue_baseline(province, today, REPORTS_PAGE)),
+            ("sessions list, page 1", built.province_staff_id, reverse("sessions:list"),
+             lambda: sessions_baseline(province, SESSIONS_PAGE)),
+        ]  # fmt: skip
+        for name, user_id, url, baseline in cases:
+            log(f"  measuring {name} …")
+            results.append(_page_case(runner, name, user_id, url, baseline, repeat))
+    log("  measuring one day of the deadline jobs …")
+    results.append(deadline_case(today, repeat))
+    results[0].detail["check"] = check_dashboard(built, province, today)
+    return results
+
+
+def deadline_case(today: dt.date, repeat: int) -> Result:
+    """Both deadline jobs for ``today``, each run rolled back so the repeats do the same work."""
+    created = []
+
+    def once():
+        with transaction.atomic():
+            report = deadlines_enforce(today=today)
+            created.append(report.total_created)
+            transaction.set_rollback(True)
+
+    runs, _ = _timed(once, repeat)
+    with CaptureQueriesContext(connection) as ctx:
+        once()
+    base_runs, _ = _timed(lambda: deadlines_baseline(today), repeat)
+    return Result(
+        "deadline jobs, one day", runs, len(ctx.captured_queries), base_runs, note=f"{created[-1]} notifications"
+    )
+
+
+def check_dashboard(built: Built, province: Unit, today: dt.date) -> str:
+    """The baseline must return the page's figures: compare the key figures."""
+    from reports.selectors import dashboard_data
+
+    user = get_user_model().objects.get(pk=built.province_staff_id)
+    page = dashboard_data(user, province, current_period(today=today), today).figures
+    base = dashboard_baseline(province, today)
+    wrong = {k: (page[k], base.get(k, 0)) for k in page if page[k] != base.get(k, 0)}
+    return "same figures" if not wrong else f"DIFFERENT figures (page, baseline): {wrong}"
+
+
+def format_table(results: list[Result]) -> str:
+    head = f"{'case':<26} {'median ms':>10} {'SQL queries':>12} {'baseline ms':>12} {'ratio':>7}  note"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        lines.append(
+            f"{r.case:<26} {r.median_ms:>10.1f} {r.queries:>12} {r.baseline_ms:>12.1f} {r.ratio:>7.2f}  {r.note}".rstrip()
+        )
+    return "\n".join(lines)

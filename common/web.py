@@ -1,0 +1,41 @@
+"""Helpers every screen uses: the page size, service errors on forms, id parameters."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+PAGE_SIZE = 25
+# The largest id a database column holds (PostgreSQL bigint, SQLite integer).
+MAX_ID = 2**63 - 1
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def parse_id(value) -> int | None:
+    """An id from a query parameter: ``None`` when absent, ``ValueError`` when it is not a
+    positive integer a database column can hold."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii():
+        raise ValueError(value)
+    number = int(text)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def id_or_404(value) -> int | None:
+    """``parse_id``, with 404 for an id nothing can have."""
+    try:
+        return parse_id(value)
+    except ValueError:
+        raise Http404 from None

@@ -1,0 +1,438 @@
+"""Build a plausible demo province (DESIGN.md §5): units, leaders, two years of sessions and
+petitions in every state, and the demo users (password ``demo``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from petitions.deadlines import notice_due_date, reply_due_date
+from petitions.models import Assessment, Field, PetitionStatus
+from petitions.services import (
+    complex_notice_send,
+    notice_issue,
+    petition_forward,
+    petition_withdraw,
+    reply_assess,
+    reply_record,
+    session_record_with_petitions,
+    supervision_note_add,
+)
+from sessions.models import SessionKind
+from sessions.services import default_notice_symbol, notice_next_number
+from units.models import DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
+
+DEMO_PASSWORD = "demo"
+REFORM_DAY = dt.date(2025, 7, 1)  # districts abolished, two-level local government
+
+KINDS = [
+    # code, name, format, party, front, board
+    ("area", "Địa bàn hành chính", DocumentFormat.STATE, False, False, False),
+    ("party_committee", "Cấp ủy Đảng", DocumentFormat.PARTY, True, False, False),
+    ("peoples_committee", "Ủy ban nhân dân", DocumentFormat.STATE, False, False, False),
+    ("agency", "Sở, ban, ngành, cơ quan chuyên môn", DocumentFormat.STATE, False, False, False),
+    ("front", "Ủy ban Mặt trận Tổ quốc Việt Nam", DocumentFormat.STATE, False, True, False),
+    ("socio_political", "Tổ chức chính trị - xã hội", DocumentFormat.STATE, False, True, False),
+    ("mass_mobilisation", "Ban Dân vận / Ban Tuyên giáo và Dân vận", DocumentFormat.PARTY, False, False, True),
+    ("internal_affairs", "Ban Nội chính", DocumentFormat.PARTY, False, False, True),
+]
+
+FIELDS = [
+    "Đất đai, bồi thường, giải phóng mặt bằng",
+    "Môi trường",
+    "Giao thông, hạ tầng",
+    "Y tế",
+    "Giáo dục",
+    "Chính sách xã hội, người có công",
+    "An ninh, trật tự",
+    "Nông nghiệp, nông thôn",
+    "Xây dựng Đảng, cán bộ",
+    "Thủ tục hành chính",
+]
+
+TOPICS = [
+    "Đối thoại về công tác bồi thường, giải phóng mặt bằng",
+    "Đối thoại với doanh nghiệp, nhà đầu tư",
+    "Đối thoại về xây dựng nông thôn mới",
+    "Đối thoại với đoàn viên, hội viên các đoàn thể",
+    "Đối thoại về cải cách thủ tục hành chính",
+    "Đối thoại về bảo vệ môi trường, khai thác khoáng sản",
+    "Đối thoại với nhân dân khu vực trạm thu phí đường Hòa Lạc - Hòa Bình",
+    "Đối thoại về chính sách hỗ trợ người có công",
+]
+
+CONTENTS = [
+    "Đề nghị xem xét lại đơn giá bồi thường đất nông nghiệp khi thu hồi làm dự án.",
+    "Đường liên xóm xuống cấp, đề nghị đầu tư sửa chữa trước mùa mưa.",
+    "Đề nghị xử lý tình trạng khai thác cát trái phép gây sạt lở bờ sông.",
+    "Đề nghị cấp giấy chứng nhận quyền sử dụng đất cho các hộ đã sử dụng ổn định.",
+    "Trạm y tế thiếu bác sĩ, đề nghị tăng cường nhân lực.",
+    "Đề nghị hỗ trợ kinh phí sửa chữa phòng học xuống cấp.",
+    "Đề nghị giải quyết chế độ cho người có công còn tồn đọng.",
+    "Tình trạng xe quá tải làm hỏng đường, đề nghị tăng cường kiểm tra.",
+    "Đề nghị rút ngắn thời gian giải quyết thủ tục cấp phép xây dựng.",
+    "Đề nghị hỗ trợ giống cây trồng sau thiên tai.",
+    "Ô nhiễm từ trang trại chăn nuôi, đề nghị kiểm tra xử lý.",
+    "Đề nghị công khai quy hoạch khu dân cư mới.",
+    "Đề nghị lắp đặt hệ thống chiếu sáng tại đường trục chính.",
+    "Đề nghị làm rõ việc thu các khoản đóng góp tự nguyện.",
+]
+PEOPLE = ["Bùi Văn", "Đinh Thị", "Quách Văn", "Xa Văn", "Hà Thị", "Nguyễn Văn", "Trần Thị", "Lò Văn"]
+GIVEN = ["Hùng", "Lan", "Minh", "Thắng", "Hoa", "Tuấn", "Mai", "Sơn", "Nga", "Cường"]
+COLLECTIVES = [
+    "Chi hội Nông dân xóm Mường",
+    "Ban công tác Mặt trận khu dân cư số 3",
+    "Hội Cựu chiến binh xã",
+    "Tập thể các hộ dân xóm Bãi",
+]
+COMMUNES = [
+    ("Phường Hòa Bình", "Hòa Bình"),
+    ("Phường Tân Hòa", "Hòa Bình"),
+    ("Phường Thống Nhất", "Hòa Bình"),
+    ("Xã Yên Quang", "Yên Quang"),
+    ("Xã Tân Lạc", "Tân Lạc"),
+    ("Xã Mai Châu", "Mai Châu"),
+    ("Xã Lạc Sơn", "Lạc Sơn"),
+    ("Xã Đà Bắc", "Đà Bắc"),
+]
+DISTRICTS = [
+    ("Thành phố Hòa Bình", "Thành ủy", "TU"),
+    ("Huyện Tân Lạc", "Huyện ủy", "HU"),
+    ("Huyện Kỳ Sơn", "Huyện ủy", "HU"),
+]
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu: một tỉnh với đơn vị, lãnh đạo, hội nghị hai năm, kiến nghị ở mọi trạng thái và các tài khoản demo_*."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Cho phép chạy khi DEBUG tắt.")
+        parser.add_argument("--seed", type=int, default=7, help="Hạt giống ngẫu nhiên (mặc định 7).")
+        parser.add_argument("--sessions", type=int, default=70, help="Số hội nghị (mặc định 70).")
+
+    def handle(self, *args, force, seed, sessions, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG đang tắt (môi trường thật?): seed_demo từ chối chạy. Dùng --force nếu chắc chắn.")
+        if get_user_model().objects.filter(username="demo_admin").exists():
+            self.stdout.write("Dữ liệu mẫu đã có (tài khoản demo_admin tồn tại): không tạo lại.")
+            return
+        if sessions < 1:
+            raise CommandError("--sessions phải lớn hơn 0.")
+        self.rng = random.Random(seed)
+        self.today = timezone.localdate()
+        with transaction.atomic():
+            units = self._units()
+            users = self._users(units)
+            counts = self._sessions(units, users, sessions)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
+                f"tài khoản demo_staff, demo_leader, demo_agency, demo_front, demo_board, demo_admin (mật khẩu: {DEMO_PASSWORD})."
+            )
+        )
+
+    # -- units ---------------------------------------------------------------------------------
+
+    def _units(self):
+        kinds = {}
+        for code, name, fmt, party, front, board in KINDS:
+            kinds[code], _ = UnitKind.objects.get_or_create(
+                code=code,
+                defaults=dict(
+                    name=name, document_format=fmt, is_party_committee=party, is_front=front,
+                    receives_mass_mobilisation_reports=board,
+                ),
+            )  # fmt: skip
+        for name in FIELDS:
+            Field.objects.get_or_create(name=name)
+
+        def unit(name, kind, parent=None, level=UnitLevel.PROVINCE, symbol="", place="Hòa Bình", **kw):
+            return Unit.objects.create(
+                name=name, kind=kinds[kind], parent=parent, level=level, symbol=symbol, place_name=place, **kw
+            )
+
+        u = {}
+        u["province"] = province = unit("Tỉnh Hòa Bình", "area")
+        u["party"] = unit("Tỉnh ủy Hòa Bình", "party_committee", province, symbol="TU")
+        u["ubnd"] = unit("UBND tỉnh Hòa Bình", "peoples_committee", province, symbol="UBND")
+        u["front"] = unit("Ủy ban MTTQ Việt Nam tỉnh Hòa Bình", "front", province, symbol="MTTQ")
+        unit(
+            "Ban Dân vận Tỉnh ủy Hòa Bình",
+            "mass_mobilisation",
+            province,
+            symbol="BDVTU",
+            active_to=dt.date(2025, 2, 28),
+        )
+        u["board"] = unit(
+            "Ban Tuyên giáo và Dân vận Tỉnh ủy Hòa Bình", "mass_mobilisation", province, symbol="BTGDVTU",
+            active_from=dt.date(2025, 3, 1),
+        )  # fmt: skip
+        unit("Ban Nội chính Tỉnh ủy Hòa Bình", "internal_affairs", province, symbol="BNCTU")
+        unit("Hội Liên hiệp Phụ nữ tỉnh", "socio_political", province)
+        unit("Hội Nông dân tỉnh", "socio_political", province)
+        agencies = [
+            ("Sở Nông nghiệp và Môi trường", "SNNMT"),
+            ("Sở Xây dựng", "SXD"),
+            ("Sở Y tế", "SYT"),
+            ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+            ("Sở Nội vụ", "SNV"),
+            ("Công an tỉnh", "CAT"),
+        ]
+        u["agencies"] = [unit(n, "agency", u["ubnd"], symbol=s) for n, s in agencies]
+        u["districts"] = []
+        for name, committee, symbol in DISTRICTS:
+            place = name.split(" ", 1)[1] if name.startswith("Huyện") else "Hòa Bình"
+            area = unit(name, "area", province, UnitLevel.DISTRICT, place=place, active_to=dt.date(2025, 6, 30))
+            party = unit(
+                f"{committee} {place}",
+                "party_committee",
+                area,
+                UnitLevel.DISTRICT,
+                symbol,
+                place,
+                active_to=dt.date(2025, 6, 30),
+            )
+            ubnd = unit(f"UBND {name[0].lower()}{name[1:]}", "peoples_committee", area,
+                        UnitLevel.DISTRICT, "UBND", place, active_to=dt.date(2025, 6, 30))  # fmt: skip
+            u["districts"].append((area, party, ubnd))
+        u["communes"] = []
+        for name, place in COMMUNES:
+            area = unit(name, "area", province, UnitLevel.COMMUNE, place=place, active_from=REFORM_DAY)
+            party = unit(f"Đảng ủy {name[0].lower()}{name[1:]}", "party_committee", area,
+                         UnitLevel.COMMUNE, "ĐU", place, active_from=REFORM_DAY)  # fmt: skip
+            ubnd = unit(
+                f"UBND {name[0].lower()}{name[1:]}",
+                "peoples_committee",
+                area,
+                UnitLevel.COMMUNE,
+                "UBND",
+                place,
+                active_from=REFORM_DAY,
+            )
+            unit(
+                f"Ủy ban MTTQ {name[0].lower()}{name[1:]}",
+                "front",
+                area,
+                UnitLevel.COMMUNE,
+                "MTTQ",
+                place,
+                active_from=REFORM_DAY,
+            )
+            u["communes"].append((area, party, ubnd))
+        return u
+
+    # -- users and leaders ---------------------------------------------------------------------
+
+    def _users(self, u):
+        User = get_user_model()
+
+        def user(username, first, last, **kw):
+            obj = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+                                           email=f"{username}@hoabinh.example.vn", **kw)  # fmt: skip
+            return obj
+
+        users = {
+            "staff": user("demo_staff", "Đinh Thị", "Thu"),
+            "leader": user("demo_leader", "Bùi Văn", "Khánh"),
+            "agency": user("demo_agency", "Quách Văn", "Lâm"),
+            "front": user("demo_front", "Hà Thị", "Hạnh"),
+            "board": user("demo_board", "Xa Văn", "Tâm"),
+            "admin": user("demo_admin", "Quản trị", "Hệ thống", is_staff=True, is_superuser=True),
+        }
+        province = u["province"]
+        Membership.objects.create(user=users["staff"], unit=province, role=Role.STAFF, organisation=u["party"])
+        Membership.objects.create(user=users["leader"], unit=province, role=Role.LEADER, organisation=u["party"])
+        Membership.objects.create(user=users["agency"], unit=u["agencies"][0], role=Role.AGENCY)
+        Membership.objects.create(user=users["front"], unit=province, role=Role.FRONT, organisation=u["front"])
+        Membership.objects.create(user=users["board"], unit=province, role=Role.BOARD, organisation=u["board"])
+        Membership.objects.create(user=users["admin"], unit=province, role=Role.ADMIN)
+        # A commune's own staff and officers, for trying a narrower scope.
+        commune_area, commune_party, commune_ubnd = u["communes"][4]
+        Membership.objects.create(user=user("demo_commune_staff", "Lò Văn", "Nam"), unit=commune_area, role=Role.STAFF)
+        Membership.objects.create(user=user("demo_commune_front", "Hà Văn", "Bình"), unit=commune_area, role=Role.FRONT)
+
+        start = dt.date(2021, 1, 1)
+        self.leaders = {
+            u["party"].pk: Leader.objects.create(
+                unit=u["party"],
+                full_name="Bùi Văn Khánh",
+                position="Bí thư Tỉnh ủy",
+                user=users["leader"],
+                term_start=start,
+            ),  # fmt: skip
+            u["ubnd"].pk: Leader.objects.create(
+                unit=u["ubnd"], full_name="Bùi Đức Hinh", position="Chủ tịch UBND tỉnh", term_start=start
+            ),  # fmt: skip
+        }
+        for agency in u["agencies"]:
+            Leader.objects.create(unit=agency, full_name=f"{self.rng.choice(PEOPLE)} {self.rng.choice(GIVEN)}",
+                                  position=f"Giám đốc {agency.name}", term_start=start)  # fmt: skip
+        for group, (party_title, ubnd_title) in (
+            ("districts", ("Bí thư", "Chủ tịch UBND")),
+            ("communes", ("Bí thư Đảng ủy", "Chủ tịch UBND")),
+        ):
+            for _area, party, ubnd in u[group]:
+                begin = party.active_from or start
+                self.leaders[party.pk] = Leader.objects.create(
+                    unit=party, full_name=f"{self.rng.choice(PEOPLE)} {self.rng.choice(GIVEN)}", position=party_title,
+                    term_start=begin, term_end=party.active_to,
+                )  # fmt: skip
+                self.leaders[ubnd.pk] = Leader.objects.create(
+                    unit=ubnd, full_name=f"{self.rng.choice(PEOPLE)} {self.rng.choice(GIVEN)}", position=ubnd_title,
+                    term_start=begin, term_end=ubnd.active_to,
+                )  # fmt: skip
+        return users
+
+    # -- sessions and petitions ------------------------------------------------------------------
+
+    def _organisers(self, u, day):
+        organisers = [u["party"], u["ubnd"]]
+        group = u["communes"] if day >= REFORM_DAY else u["districts"]
+        for _area, party, ubnd in group:
+            organisers += [party, ubnd]
+        return organisers
+
+    def _sessions(self, u, users, count):
+        rng, today = self.rng, self.today
+        fields = list(Field.objects.all())
+        first_day = dt.date(today.year - 1, 1, 10)
+        span = (today + dt.timedelta(days=14) - first_day).days
+        days = sorted(first_day + dt.timedelta(days=rng.randrange(span)) for _ in range(count))
+
+        # Recent sessions in every state: notice overdue, notice due soon, notice open, a planned
+        # session, and one whose petitions' replies fall due in the next days.
+        def first_day_back(offsets, due, low, high):
+            """The first ``today - offset`` whose due date falls ``low``..``high`` days ahead."""
+            for offset in offsets:
+                day = today - dt.timedelta(days=offset)
+                if low <= (due(day) - today).days <= high:
+                    return day
+            return today - dt.timedelta(days=offsets[0])
+
+        special = {
+            today - dt.timedelta(days=15): None,  # notice overdue
+            first_day_back(range(7, 11), notice_due_date, 0, 3): None,  # notice due soon
+            today - dt.timedelta(days=2): None,  # notice open
+            today + dt.timedelta(days=6): None,  # planned
+            # replies due soon: notice issued 6 days after the session, reply due in 0..3 days
+            first_day_back(range(33, 40), lambda d: reply_due_date(d + dt.timedelta(days=6)), 0, 3): 6,
+            today - dt.timedelta(days=16): 6,  # replies open
+        }
+        days = sorted(days[: count - len(special)] + list(special))
+        staff = users["staff"]
+        n_petitions = 0
+        agencies = u["agencies"]
+        for held_on in days:
+            organiser = rng.choice(self._organisers(u, held_on))
+            chair = self.leaders.get(organiser.pk)
+            rows = []
+            for _ in range(rng.randint(3, 8)):
+                collective = rng.random() < 0.25
+                clarified = rng.random() < 0.2
+                rows.append(
+                    dict(
+                        petitioner_kind="collective" if collective else "person",
+                        petitioner_name=rng.choice(COLLECTIVES)
+                        if collective
+                        else f"{rng.choice(PEOPLE)} {rng.choice(GIVEN)}",
+                        petitioner_address=f"Xóm {rng.randint(1, 12)}, {organiser.place_name}",
+                        petitioner_phone=f"09{rng.randint(10000000, 99999999)}",
+                        content=rng.choice(CONTENTS),
+                        field=rng.choice(fields),
+                        clarified_at_conference=clarified,
+                        conference_answer="Đồng chí chủ trì đã giải thích rõ chính sách tại hội nghị."
+                        if clarified
+                        else "",
+                    )
+                )
+            session = session_record_with_petitions(
+                organising_unit=organiser,
+                kind=SessionKind.AD_HOC if rng.random() < 0.3 else SessionKind.PERIODIC,
+                held_on=held_on,
+                topic=rng.choice(TOPICS),
+                place=f"Hội trường {organiser.name}",
+                chair=chair,
+                actor=staff,
+                participants=[
+                    {"name": "Ủy ban MTTQ cùng cấp", "role": "front"},
+                    {"name": "Đại diện các hộ dân", "role": "citizen", "headcount": rng.randint(20, 120)},
+                ],
+                petitions=rows,
+            )
+            n_petitions += len(rows)
+            # The notice: most on time, some late, some still missing (overdue or not yet due).
+            if held_on > today:
+                continue
+            delay = special[held_on] if held_on in special else rng.choice([3, 5, 7, 8, 9, 10, 12, 16])
+            if delay is None or (held_on not in special and rng.random() < 0.06):
+                continue
+            issued_on = min(held_on + dt.timedelta(days=delay), today)
+            symbol = default_notice_symbol(organiser)
+            pending = list(session.petitions.filter(status=PetitionStatus.RECORDED))
+            local = [ubnd for _a, _p, ubnd in u["communes"] + u["districts"] if ubnd.is_active_on(issued_on)]
+            notice_issue(
+                session=session,
+                number=notice_next_number(session=session, symbol=symbol, issued_on=issued_on),
+                symbol=symbol,
+                issued_on=issued_on,
+                actor=staff,
+                signer_name=chair.full_name if chair else "",
+                signer_position=chair.position if chair else "",
+                body="Đồng chí chủ trì kết luận, giao các cơ quan, đơn vị giải quyết các kiến nghị dưới đây.",
+                assignments={
+                    p.pk: (agencies[0] if rng.random() < 0.35 else rng.choice(agencies + local)) for p in pending
+                },
+            )
+            if held_on in special:
+                continue  # left waiting: its replies fall due in the coming days
+            for petition in pending:
+                petition.refresh_from_db()
+                self._answer(petition, users, u)
+        return {"sessions": len(days), "petitions": n_petitions}
+
+    def _answer(self, petition, users, u):
+        """Move an assigned petition on: replied on time or late, forwarded, complex, or left open."""
+        rng, today = self.rng, self.today
+        roll = rng.random()
+        agency_user = users["agency"]
+        act_on = petition.assigned_on + dt.timedelta(days=rng.choice([5, 12, 20, 26, 29, 33, 41]))
+        if act_on > today or roll < 0.12:
+            return  # still waiting: open, due soon or overdue depending on the date
+        if roll < 0.70:
+            reply = reply_record(
+                petition=petition, replied_on=act_on, number=f"{rng.randint(10, 999)}/{petition.assigned_unit.symbol or 'CV'}",
+                summary="Đơn vị đã kiểm tra, giải quyết và trả lời bằng văn bản cho người kiến nghị.", actor=agency_user,
+            )  # fmt: skip
+            # The Front assesses some replies; a few are judged unsatisfactory.
+            assessed_on = act_on + dt.timedelta(days=rng.randint(1, 10))
+            if assessed_on <= today and rng.random() < 0.4:
+                unsatisfied = rng.random() < 0.3
+                reply_assess(
+                    reply=reply, assessor=users["front"], assessed_on=assessed_on,
+                    result=Assessment.UNSATISFIED if unsatisfied else Assessment.SATISFIED,
+                    reason="Trả lời chưa đúng trọng tâm, chưa nêu thời hạn khắc phục." if unsatisfied else "",
+                    unit=u["front"],
+                )  # fmt: skip
+        elif roll < 0.80:
+            petition_forward(petition=petition, to_unit=u["ubnd"] if petition.assigned_unit != u["ubnd"] else u["party"],
+                             reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.", forwarded_on=act_on, actor=agency_user)  # fmt: skip
+        elif roll < 0.92:
+            target = act_on + dt.timedelta(days=rng.choice([20, 45, 90]))
+            complex_notice_send(petition=petition, notified_on=act_on, new_target_on=target,
+                                reason="Vụ việc phức tạp, cần đo đạc, xác minh nguồn gốc đất.", actor=agency_user)  # fmt: skip
+            final = target - dt.timedelta(days=rng.choice([-5, 3, 10]))
+            if final <= today and rng.random() < 0.6:
+                reply_record(petition=petition, replied_on=max(final, act_on), number=f"{rng.randint(10, 999)}/CV",
+                             summary="Trả lời cuối cùng sau khi xác minh.", actor=agency_user)  # fmt: skip
+        elif roll < 0.96:
+            supervision_note_add(
+                petition=petition, author=users["front"], text="MTTQ đề nghị đơn vị sớm trả lời kiến nghị."
+            )
+        else:
+            petition_withdraw(petition=petition, reason="Người kiến nghị đã rút kiến nghị.", actor=users["staff"])

@@ -1,0 +1,93 @@
+"""Notifications: in-app notices recorded under a unique key before any mail is sent.
+
+``Notification`` was created by the ``petitions`` app and moved here with its table."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Petition, PetitionEvent
+from sessions.models import DialogueSession
+
+
+class ObligationKind(models.TextChoices):
+    NOTICE = "notice", _("Thông báo kết luận")
+    REPLY = "reply", _("Trả lời kiến nghị")
+    COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
+    ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
+    # Not an obligation: something happened on a petition that someone should know.
+    EVENT = "event", _("Sự kiện trên kiến nghị")
+
+
+class EmailStatus(models.TextChoices):
+    NONE = "none", _("Không gửi thư")
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+
+
+class Notification(models.Model):
+    """An in-app notice to one user, recorded under a unique key (obligation, object, stage,
+    recipient) *before* anything is sent: a re-run or a second worker inserts nothing new."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    obligation = models.CharField(_("nghĩa vụ"), max_length=20, choices=ObligationKind.choices)
+    object_id = models.BigIntegerField(_("mã đối tượng"))
+    stage = models.CharField(_("mốc"), max_length=30, help_text=_("Ví dụ: remind_3, remind_1, overdue."))
+    session = models.ForeignKey(
+        DialogueSession, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("hội nghị")
+    )
+    petition = models.ForeignKey(
+        Petition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("kiến nghị"),
+    )
+    due_on = models.DateField(_("hạn"), null=True, blank=True)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    email_status = models.CharField(
+        _("thư điện tử"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
+    email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
+    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+
+    class Meta:
+        db_table = "petitions_notification"
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "object_id", "stage", "recipient"], name="unique_notification_key"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class DispatchedEvent(models.Model):
+    """A timeline event already turned into notifications (or found to need none), so the
+    dispatcher (``notifications.events``) looks at each event once."""
+
+    event = models.OneToOneField(
+        PetitionEvent, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("sự kiện")
+    )
+    dispatched_at = models.DateTimeField(_("xử lý lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện đã thông báo")
+        verbose_name_plural = _("sự kiện đã thông báo")
+
+    def __str__(self):
+        return str(self.event_id)

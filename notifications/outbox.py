@@ -1,0 +1,104 @@
+"""The mail outbox: recorded notifications are mailed afterwards, never before they exist.
+
+The in-app notice exists as soon as its row is committed (``notifications.engine``); mail is
+a separate, retried step that can never take the notice away. Each mail is sent under a row
+lock (``SKIP LOCKED`` on PostgreSQL), so two senders never mail the same row; a failure is
+recorded on the row and retried by the next sweep until ``NOTIFICATION_EMAIL_MAX_ATTEMPTS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import EmailStatus, Notification
+from .selectors import notification_target_url
+
+logger = logging.getLogger(__name__)
+
+
+def email_max_attempts() -> int:
+    return getattr(settings, "NOTIFICATION_EMAIL_MAX_ATTEMPTS", 5)
+
+
+@dataclass
+class EmailReport:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+    def as_dict(self) -> dict:
+        return {"sent": self.sent, "failed": self.failed, "retrying": self.retrying}
+
+
+def _email_for(notification: Notification) -> EmailMessage:
+    site = settings.SITE_URL.rstrip("/")
+    case_link = site + notification_target_url(notification)
+    open_link = site + reverse("notifications:open", args=[notification.pk])
+    body = "\n\n".join(
+        [
+            _("Kính gửi %(name)s,")
+            % {"name": notification.recipient.get_full_name() or notification.recipient.username},
+            notification.body,
+            _("Xem hồ sơ: %(link)s") % {"link": case_link},
+            _("Đánh dấu đã đọc và mở trong cổng: %(link)s") % {"link": open_link},
+            _("Thư này do Cổng theo dõi tiếp xúc, đối thoại gửi tự động; vui lòng không trả lời thư."),
+        ]
+    )
+    return EmailMessage(
+        subject=notification.title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email]
+    )
+
+
+def notification_emails_send(*, limit: int = 500) -> EmailReport:
+    """Mail the pending notifications, oldest first, one row lock at a time."""
+    report = EmailReport()
+    pending = list(
+        Notification.objects.filter(email_status=EmailStatus.PENDING)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not pending:
+        return report
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    mail = get_connection()
+    with translation.override(settings.LANGUAGE_CODE):
+        for pk in pending:
+            with transaction.atomic():
+                row = (
+                    Notification.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                    .select_related("recipient", "petition", "session")
+                    .filter(pk=pk, email_status=EmailStatus.PENDING)
+                    .first()
+                )
+                if row is None:  # sent or being sent by another worker
+                    continue
+                row.email_attempts += 1
+                if not row.recipient.email or not row.recipient.is_active:
+                    row.email_status = EmailStatus.NONE
+                    row.save(update_fields=["email_status", "email_attempts"])
+                    continue
+                try:
+                    mail.send_messages([_email_for(row)])
+                except Exception as exc:
+                    row.email_error = f"{timezone.now():%d/%m/%Y %H:%M} {type(exc).__name__}: {exc}"[:2000]
+                    if row.email_attempts >= email_max_attempts():
+                        row.email_status = EmailStatus.FAILED
+                        report.failed += 1
+                    else:
+                        report.retrying += 1
+                    logger.warning("Mail for notification %s failed (attempt %s): %s", pk, row.email_attempts, exc)
+                    row.save(update_fields=["email_status", "email_attempts", "email_error"])
+                    continue
+                row.email_status = EmailStatus.SENT
+                row.email_sent_at = timezone.now()
+                row.save(update_fields=["email_status", "email_attempts", "email_sent_at"])
+                report.sent += 1
+    return report

@@ -1,0 +1,153 @@
+"""The petition's state machine: its statuses, the actions that move it, from which statuses each
+action is allowed, where it leads, and the message that refuses it.
+
+Services enforce it (``check``); views and templates ask it which actions to offer
+(``allows``); nothing else compares statuses to decide what may happen.
+
+    recorded ──clarify──▶ clarified (closed at the conference, no clock)
+    recorded ──issue (the conclusion notice)──▶ assigned
+    assigned ──reply──▶ replied ──close──▶ closed
+    assigned ──forward──▶ forwarded ──reply──▶ replied
+    assigned ──complex──▶ complex ──reply──▶ replied
+    (any status before a reply) ──withdraw──▶ withdrawn
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import PetitionStatus
+
+S = PetitionStatus
+
+
+class Action:
+    """The actions on a petition (names used by services, views and templates)."""
+
+    CLARIFY = "clarify"
+    ASSIGN = "assign"  # choose the responsible unit before the notice
+    ISSUE = "issue"  # the conclusion notice assigns it and starts its clock
+    EDIT = "edit"
+    REPLY = "reply"
+    FORWARD = "forward"
+    COMPLEX = "complex"
+    ASSESS = "assess"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    # ``None``: the status does not change (e.g. choosing a unit before the notice).
+    target: str | None
+    # The refusal, with ``%(status)s`` for the current status' label.
+    refusal: str
+    # A more precise refusal from some statuses.
+    refusal_from: dict[str, str] = field(default_factory=dict)
+
+
+_BEFORE_NOTICE = frozenset({S.RECORDED})
+_AWAITING_ANSWER = frozenset({S.ASSIGNED, S.COMPLEX, S.FORWARDED})
+_ANSWERED = frozenset({S.REPLIED, S.CLOSED})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            Action.CLARIFY,
+            _BEFORE_NOTICE,
+            S.CLARIFIED,
+            gettext_lazy("Không thể đánh dấu đã làm rõ cho kiến nghị ở trạng thái “%(status)s”."),
+        ),
+        Transition(
+            Action.ASSIGN, _BEFORE_NOTICE, None, gettext_lazy("Chỉ giao được kiến nghị chưa làm rõ tại hội nghị.")
+        ),
+        Transition(
+            Action.ISSUE,
+            _BEFORE_NOTICE,
+            S.ASSIGNED,
+            gettext_lazy("Kiến nghị ở trạng thái “%(status)s” không còn chờ thông báo kết luận."),
+        ),
+        Transition(
+            Action.EDIT,
+            frozenset({S.RECORDED, S.CLARIFIED}),
+            None,
+            gettext_lazy("Không thể sửa kiến nghị ở trạng thái “%(status)s”."),
+        ),
+        Transition(
+            Action.REPLY,
+            _AWAITING_ANSWER,
+            S.REPLIED,
+            gettext_lazy("Không thể trả lời kiến nghị ở trạng thái “%(status)s”."),
+            {
+                S.REPLIED: gettext_lazy("Kiến nghị này đã được trả lời bằng văn bản và đã kết thúc."),
+                S.CLOSED: gettext_lazy("Kiến nghị này đã được trả lời bằng văn bản và đã kết thúc."),
+            },
+        ),
+        Transition(
+            Action.FORWARD,
+            frozenset({S.ASSIGNED}),
+            S.FORWARDED,
+            gettext_lazy("Chỉ chuyển được kiến nghị đang chờ giải quyết; trạng thái hiện tại là “%(status)s”."),
+        ),
+        Transition(
+            Action.COMPLEX,
+            frozenset({S.ASSIGNED, S.COMPLEX}),
+            S.COMPLEX,
+            gettext_lazy("Không thể gửi thông báo vụ việc phức tạp cho kiến nghị ở trạng thái “%(status)s”."),
+        ),
+        Transition(Action.ASSESS, _ANSWERED, None, gettext_lazy("Chỉ đánh giá được kiến nghị đã có văn bản trả lời.")),
+        Transition(
+            Action.CLOSE,
+            frozenset({S.REPLIED}),
+            S.CLOSED,
+            gettext_lazy("Chỉ kết thúc được kiến nghị đã có văn bản trả lời và chưa kết thúc."),
+        ),
+        Transition(
+            Action.WITHDRAW,
+            frozenset(S.values) - {S.WITHDRAWN, *_ANSWERED},
+            S.WITHDRAWN,
+            gettext_lazy("Không thể thu hồi kiến nghị đã có văn bản trả lời."),
+            {S.WITHDRAWN: gettext_lazy("Kiến nghị này đã được thu hồi.")},
+        ),
+    )
+}
+
+# Statuses in which nothing is owed any more (no clock runs, nothing to offer but reading).
+FINAL_STATUSES = frozenset({S.CLARIFIED, S.CLOSED, S.WITHDRAWN})
+# Statuses in which the responsible unit still owes an answer.
+AWAITING_ANSWER = _AWAITING_ANSWER
+
+
+def allows(status: str, action: str) -> bool:
+    """May ``action`` be taken on a petition in ``status``?"""
+    return status in TRANSITIONS[action].sources
+
+
+def refusal(status: str, action: str) -> str:
+    """Why ``action`` is refused in ``status``, in the user's language."""
+    transition = TRANSITIONS[action]
+    message = transition.refusal_from.get(status, transition.refusal)
+    return str(message) % {"status": S(status).label}
+
+
+def check(status: str, action: str) -> None:
+    """Raise the refusal as a ``ValidationError`` unless ``action`` is allowed in ``status``."""
+    if not allows(status, action):
+        raise ValidationError(refusal(status, action))
+
+
+def target(status: str, action: str) -> str:
+    """The status after ``action`` (checked)."""
+    check(status, action)
+    return TRANSITIONS[action].target or status
+
+
+def status_label(status: str) -> str:
+    return str(S(status).label) if status in S.values else _("Không rõ")

@@ -1,0 +1,99 @@
+"""The generated DOCX opens again with python-docx and carries each format's required elements."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from docx import Document
+
+from common.dates import vietnamese_date_line
+from petitions.documents import notice_docx, reply_draft_docx
+from tests.screens import issue_notice, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def all_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for cell in table._cells:
+            parts.extend(p.text for p in cell.paragraphs)
+    return "\n".join(parts)
+
+
+def italic_texts(content: bytes) -> list[str]:
+    document = Document(io.BytesIO(content))
+    runs = []
+    for table in document.tables:
+        for cell in table._cells:
+            runs.extend(r.text for p in cell.paragraphs for r in p.runs if r.italic)
+    return runs
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    with time_machine.travel(dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        yield
+
+
+def test_party_notice_follows_guidance_36(province, staff_user):
+    session, petitions = make_session(
+        province.party, topic="Đối thoại với Nhân dân về xây dựng nông thôn mới", held_on=dt.date(2026, 3, 2)
+    )
+    notice = issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 5), number=12)
+    text = all_text(notice_docx(notice))
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
+    # Issuing body with its superior above and "*" below, then the number.
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    body = lines.index("TỈNH ỦY HÒA BÌNH")
+    assert lines[body - 1] == "TỈNH HÒA BÌNH" and lines[body + 1] == "*"
+    assert "Số 12-TB/TU" in text
+    assert "Hòa Bình, ngày 05 tháng 3 năm 2026" in italic_texts(notice_docx(notice))
+    assert "THÔNG BÁO" in text and notice.subject in text
+    assert petitions[0].content in text and "Sở Nông nghiệp và Môi trường" in text
+    assert "Nơi nhận:" in text and "- Sở Nông nghiệp và Môi trường;" in text
+    assert "T/M BAN THƯỜNG VỤ" in text
+
+
+def test_state_notice_follows_decree_30(province, staff_user):
+    session, petitions = make_session(province.commune, topic="Đối thoại về giải phóng mặt bằng")
+    notice = issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 15), number=3)
+    content = notice_docx(notice)
+    text = all_text(content)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    assert "UBND XÃ TÂN LẠC" in text
+    assert "Số: 3/TB-UBND" in text
+    assert "Tân Lạc, ngày 15 tháng 3 năm 2026" in italic_texts(content)
+    assert notice.subject in text
+    assert "Nơi nhận:" in text and "- Sở Nông nghiệp và Môi trường;" in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text
+
+
+def test_date_line_pads_days_below_ten_and_january_february():
+    assert vietnamese_date_line("Hòa Bình", dt.date(2026, 2, 5)) == "Hòa Bình, ngày 05 tháng 02 năm 2026"
+    assert vietnamese_date_line("Hòa Bình", dt.date(2026, 11, 20)) == "Hòa Bình, ngày 20 tháng 11 năm 2026"
+
+
+def test_place_falls_back_to_the_nearest_ancestor(province, staff_user):
+    province.ubnd.place_name = ""
+    province.ubnd.save()
+    session, _ = make_session(province.ubnd)
+    notice = issue_notice(session, unit=province.agency, actor=staff_user)
+    assert "Hòa Bình, ngày 15 tháng 3 năm 2026" in italic_texts(notice_docx(notice))
+
+
+def test_reply_draft_is_addressed_to_the_petitioner_and_cites_the_notice(province, staff_user):
+    session, petitions = make_session(province.ubnd)
+    notice = issue_notice(session, unit=province.agency, actor=staff_user)
+    petition = petitions[0]
+    petition.refresh_from_db()
+    text = all_text(reply_draft_docx(petition))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" in text
+    assert f"Kính gửi: {petition.petitioner_name}" in text
+    assert notice.reference in text and petition.content in text
+    assert "Nơi nhận:" in text
