@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -216,13 +215,6 @@ def _serialise(obligation: str, stage: str) -> None:
         key = zlib.crc32(f"deadline:{obligation}:{stage}".encode())
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
-def object_url(name: str, pk: int) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:  # the screen is not installed: the mail links to the notification
-        return ""
 
 
 def _run_stage(

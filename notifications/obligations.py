@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,7 @@ from petitions.models import ComplexCaseNotice, Petition, PetitionStatus
 from sessions.models import DialogueSession
 from units.models import Role
 
-from .engine import Directory, Draft, Obligation, Stage, object_url, register, unit_parents
+from .engine import Directory, Draft, Obligation, Stage, register, unit_parents
 from .models import ObligationKind
 
 
@@ -69,7 +70,7 @@ def _notice_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
         due_on=due,
         title=title,
         body=body,
-        url=object_url("sessions:detail", row["pk"]),
+        url=reverse("sessions:detail", args=[row["pk"]]),
         session_id=row["pk"],
     )
 
@@ -176,7 +177,7 @@ def _reply_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
         due_on=due,
         title=title,
         body=body,
-        url=object_url("petitions:detail", row["pk"]),
+        url=reverse("petitions:detail", args=[row["pk"]]),
         session_id=row["session_id"],
         petition_id=row["pk"],
     )
@@ -211,7 +212,7 @@ def _complex_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
         due_on=due,
         title=title,
         body=body,
-        url=object_url("petitions:detail", row["pk"]),
+        url=reverse("petitions:detail", args=[row["pk"]]),
         session_id=row["session_id"],
         petition_id=row["pk"],
     )

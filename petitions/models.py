@@ -118,15 +118,6 @@ class Petition(NoDeleteModel):
     def get_absolute_url(self):
         return reverse("petitions:detail", args=[self.pk])
 
-    @property
-    def is_closed(self) -> bool:
-        return self.status in {
-            PetitionStatus.CLARIFIED,
-            PetitionStatus.REPLIED,
-            PetitionStatus.CLOSED,
-            PetitionStatus.WITHDRAWN,
-        }
-
 
 class WrittenReply(NoDeleteModel):
     """A written reply (trả lời bằng văn bản) to the petitioner, R3."""

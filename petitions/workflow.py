@@ -31,7 +31,6 @@ class Action:
     CLARIFY = "clarify"
     ASSIGN = "assign"  # choose the responsible unit before the notice
     ISSUE = "issue"  # the conclusion notice assigns it and starts its clock
-    EDIT = "edit"
     REPLY = "reply"
     FORWARD = "forward"
     COMPLEX = "complex"
@@ -73,12 +72,6 @@ TRANSITIONS: dict[str, Transition] = {
             _BEFORE_NOTICE,
             S.ASSIGNED,
             gettext_lazy("Kiến nghị ở trạng thái “%(status)s” không còn chờ thông báo kết luận."),
-        ),
-        Transition(
-            Action.EDIT,
-            frozenset({S.RECORDED, S.CLARIFIED}),
-            None,
-            gettext_lazy("Không thể sửa kiến nghị ở trạng thái “%(status)s”."),
         ),
         Transition(
             Action.REPLY,

@@ -14,6 +14,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
 fi
 export DJANGO_SETTINGS_MODULE=dialogue_portal.settings
+# Lint and formatting first: a style slip fails in seconds, not after the whole suite.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/python manage.py check
 .venv/bin/python manage.py makemigrations --check --dry-run
 exec .venv/bin/python -m pytest "$@"
