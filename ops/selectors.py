@@ -87,7 +87,10 @@ def jobs_watched(*, now: dt.datetime | None = None) -> list[JobWatch]:
         if not is_watched(entry) or (entry.start_time and entry.start_time > now):
             continue
         since = entry.last_success or min(filter(None, [entry.first_run, entry.date_changed]), default=now)
-        due = next_run_after(entry, since)
+        try:
+            due = next_run_after(entry, since)
+        except ValueError:  # a schedule celery itself cannot read
+            due = None
         deadline = due + grace if due else None
         watches.append(
             JobWatch(
