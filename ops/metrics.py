@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+
+# The "_created" companion series only double the output.
+disable_created_metrics()
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 QUERY_BUCKETS = (0, 1, 2, 5, 10, 15, 20, 30, 50, 100, 200)

@@ -31,11 +31,10 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.request_id = request_id.request_id_from(request.META)
-        token = request_id.set_request_id(request.request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset_request_id(token)
+        # Not reset afterwards: Django logs a 4xx/5xx answer once this middleware has returned,
+        # and that line must carry the id too. The next request sets its own.
+        request_id.set_request_id(request.request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 
