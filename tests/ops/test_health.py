@@ -113,7 +113,12 @@ def test_readiness_is_503_and_says_nothing_more_when_the_database_is_down(client
         conn.cursor.side_effect = OperationalError("could not connect to server: 10.1.2.3")
         response = client.get(READY)
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "fail", "broker": "ok", "migrations": "unknown", "jobs": {"*": "unknown"}}
+    assert response.json()["checks"] == {
+        "database": "fail",
+        "broker": "ok",
+        "migrations": "unknown",
+        "jobs": {"*": "unknown"},
+    }
     assert "10.1.2.3" not in response.content.decode()
 
 

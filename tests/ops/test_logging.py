@@ -55,7 +55,12 @@ def test_json_logs_when_the_setting_asks():
     env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "dialogue_portal.settings"}
     env.pop("DATABASE_URL", None)
     child = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert child.returncode == 0, child.stderr
     line = next(line for line in child.stderr.splitlines() if "portal.test" in line)
@@ -70,7 +75,12 @@ def test_text_logs_by_default_with_the_id():
     env.pop("LOG_FORMAT", None)
     env.pop("DATABASE_URL", None)
     child = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     line = next(line for line in child.stderr.splitlines() if "portal.test" in line)
     assert line.endswith("WARNING [-] portal.test: xin chào")

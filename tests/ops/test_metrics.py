@@ -37,7 +37,15 @@ def sample(text: str, name: str, **labels) -> float | None:
 
 def test_requests_are_measured_by_view_with_their_database_queries(client, staff_user):
     client.force_login(staff_user)
-    before = sample(client.get(METRICS).content.decode(), "portal_http_request_duration_seconds_count", view="sessions:list", method="GET") or 0
+    before = (
+        sample(
+            client.get(METRICS).content.decode(),
+            "portal_http_request_duration_seconds_count",
+            view="sessions:list",
+            method="GET",
+        )
+        or 0
+    )
     client.get(reverse("sessions:list"))
     client.get(reverse("sessions:list"), {"q": "một chuỗi tìm kiếm"})
     text = client.get(METRICS).content.decode()
@@ -51,12 +59,16 @@ def test_job_metrics_come_from_the_recorded_runs(client):
     now = timezone.now()
     JobRun.objects.create(job=DEADLINE_TASK, started=now - dt.timedelta(hours=3), finished=now - dt.timedelta(hours=3) + dt.timedelta(seconds=12), outcome=JobOutcome.SUCCESS)  # fmt: skip
     JobRun.objects.create(job=EMAIL_TASK, started=now - dt.timedelta(days=2), outcome=JobOutcome.SUCCESS)
-    JobRun.objects.create(job=EMAIL_TASK, started=now - dt.timedelta(minutes=3), finished=now, outcome=JobOutcome.FAILURE)
+    JobRun.objects.create(
+        job=EMAIL_TASK, started=now - dt.timedelta(minutes=3), finished=now, outcome=JobOutcome.FAILURE
+    )
     text = client.get(METRICS).content.decode()
     assert sample(text, "portal_job_late", job=DEADLINE_TASK) == 0
     assert sample(text, "portal_job_late", job=EMAIL_TASK) == 1
     assert sample(text, "portal_job_last_duration_seconds", job=DEADLINE_TASK) == 12
-    assert sample(text, "portal_job_last_success_timestamp_seconds", job=DEADLINE_TASK) == pytest.approx((now - dt.timedelta(hours=3)).timestamp())
+    assert sample(text, "portal_job_last_success_timestamp_seconds", job=DEADLINE_TASK) == pytest.approx(
+        (now - dt.timedelta(hours=3)).timestamp()
+    )
     assert sample(text, "portal_job_runs_last_day", job=EMAIL_TASK, outcome="failure") == 1
     assert sample(text, "portal_job_runs_last_day", job=EMAIL_TASK, outcome="success") is None  # two days ago
 

@@ -166,7 +166,9 @@ def test_next_run_after_reads_the_crontab_in_its_time_zone(crontab, after, expec
 
 def test_next_run_after_the_29th_of_february_waits_for_a_leap_year():
     entry = PeriodicTask(
-        name="t", task="t", crontab=CrontabSchedule.objects.create(minute="0", hour="7", day_of_month="29", month_of_year="2")
+        name="t",
+        task="t",
+        crontab=CrontabSchedule.objects.create(minute="0", hour="7", day_of_month="29", month_of_year="2"),
     )
     assert next_run_after(entry, hanoi(20, 7)) == dt.datetime(2028, 2, 29, 7, tzinfo=HANOI)
 
