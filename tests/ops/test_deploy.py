@@ -159,3 +159,11 @@ def test_gunicorn_settings_follow_the_environment_and_reset_the_metrics_folder(t
 def test_every_unit_starts_a_program_of_the_virtualenv(name, tmp_path):
     program = Path(unit_command(name, tmp_path)[0])
     assert program.exists() and os.access(program, os.X_OK), program
+
+
+def test_every_variable_of_the_example_is_read_by_the_settings_or_gunicorn():
+    import re
+
+    read = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', (ROOT / "dialogue_portal" / "settings.py").read_text()))
+    read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', (DEPLOY / "gunicorn.conf.py").read_text()))
+    assert set(example_environment()) - read == set()
