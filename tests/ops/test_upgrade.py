@@ -111,5 +111,7 @@ def test_the_upgraded_database_runs_the_daily_job_without_duplicating_a_notifica
     # The previous release had already run the job that day: nothing is new.
     assert out.strip().splitlines()[-1].endswith(": thông báo mới 0")
     # The upgraded database records the run (ops.JobRun is new in this release).
-    runs = _manage(db, "shell", "-c", "from ops.models import JobRun; print(list(JobRun.objects.values_list('job', 'outcome')))")
+    runs = _manage(
+        db, "shell", "-c", "from ops.models import JobRun; print(list(JobRun.objects.values_list('job', 'outcome')))"
+    )
     assert runs.strip().splitlines()[-1] == "[('notifications.enforce_deadlines', 'success')]"
