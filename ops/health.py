@@ -98,21 +98,21 @@ def check_migrations() -> str:
     return OK
 
 
-def check_jobs() -> dict[str, str]:
+def check_jobs(watches=None) -> dict[str, str]:
     try:
-        watches = jobs_watched()
+        watches = jobs_watched() if watches is None else watches
     except DatabaseError:
         logger.exception("Readiness: could not read the periodic jobs")
         return {"*": UNKNOWN}
     return {w.task: LATE if w.late else OK for w in watches}
 
 
-def readiness() -> tuple[bool, dict]:
-    """(all well?, the verdict of every check)."""
+def readiness(watches=None) -> tuple[bool, dict]:
+    """(all well?, the verdict of every check); ``watches``: the jobs' watch if already read."""
     checks = {"database": check_database(), "broker": check_broker()}
     if checks["database"] == OK:
         checks["migrations"] = check_migrations()
-        checks["jobs"] = check_jobs()
+        checks["jobs"] = check_jobs(watches)
     else:
         checks["migrations"] = UNKNOWN
         checks["jobs"] = {"*": UNKNOWN}

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def monitoring_endpoint(view):
-    """Mark a view the late-job check and the metrics leave alone (health, metrics)."""
+    """Mark a machine endpoint (health, metrics), which the late-job check leaves alone."""
     view.monitoring_endpoint = True
     return view
 

@@ -34,7 +34,7 @@ def status(request):
         run.summary = run_summary(run)
     watches = jobs_watched()
     runs = last_runs([w.task for w in watches])
-    healthy, checks = health.readiness()
+    healthy, checks = health.readiness(watches)
     return render(
         request,
         "ops/status.html",
