@@ -53,6 +53,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; the metrics time the whole answer.
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After a successful form post, notify the events it wrote on petitions' timelines.
     "notifications.middleware.EventDispatchMiddleware",
+    # For administrators: is a periodic job late? (the red banner, the alert e-mail)
+    "ops.middleware.LateJobMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -87,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.notifications",
+                "ops.context_processors.operations",
             ],
             # Template helpers of every page (navigation, dates, state labels).
             "libraries": {"portal": "dialogue_portal.templatetags"},
@@ -122,6 +128,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind the reverse proxy every connection comes from it: throttle by the client's address.
+AXES_CLIENT_IP_CALLABLE = "common.web.client_ip"
+# Requests from these addresses carry the client's address in X-Real-IP (deploy/nginx sets it).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -136,7 +146,7 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -202,6 +212,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DEADLINE_JOBS_CRONTAB = env("DEADLINE_JOBS_CRONTAB", default="0 7 * * *")
 NOTIFICATION_EMAIL_SWEEP_MINUTES = env.int("NOTIFICATION_EMAIL_SWEEP_MINUTES", default=15)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
+# Separate queues, so a slow mail server never holds up the daily deadline job (deploy/systemd:
+# the worker consumes both; a second worker may take one of them).
+CELERY_TASK_ROUTES = {
+    "notifications.enforce_deadlines": {"queue": "deadlines"},
+    "ops.*": {"queue": "deadlines"},
+    "notifications.send_emails": {"queue": "mail"},
+}
+
+# --- Operations (ops): job runs, health, metrics ------------------------------------------------
+# A periodic job is late when it has not completed this many minutes after its scheduled time
+# (the 07:00 daily job by 08:00). Fractions are allowed.
+JOB_LATE_AFTER_MINUTES = env.float("JOB_LATE_AFTER_MINUTES", default=60)
+JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", default=365)
+JOB_RUNS_CLEANUP_CRONTAB = env("JOB_RUNS_CLEANUP_CRONTAB", default="30 3 * * *")
+# Who may read /suc-khoe/ (readiness) and /suc-khoe/chi-so/ (metrics): these client addresses
+# or networks, or a request with "Authorization: Bearer <MONITORING_TOKEN>". Liveness
+# (/suc-khoe/song/) is open.
+MONITORING_ALLOWED_IPS = env.list("MONITORING_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+MONITORING_TOKEN = env("MONITORING_TOKEN", default="")
 
 # --- The legal clock (Regulation 07-QC/TU; other provinces differ, hence settings) -------------
 # day_type is "calendar" (Civil Code counting with roll-over past rest days) or "working".
@@ -259,10 +288,32 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers and monitoring may probe gunicorn directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/"]
 
+# Logs go to stderr (journald under systemd), each line with the request's or task's id;
+# LOG_FORMAT=json writes one JSON object per line for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# The worker logs through the handler above when JSON is asked for (else Celery's own format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

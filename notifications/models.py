@@ -17,6 +17,8 @@ class ObligationKind(models.TextChoices):
     ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
     # Not an obligation: something happened on a petition that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
+    # Not about a case either: the portal itself (a periodic job that did not run), for administrators.
+    SYSTEM = "system", _("Vận hành hệ thống")
 
 
 class EmailStatus(models.TextChoices):

@@ -265,6 +265,13 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda b, role: {"reply_pk": b.reply.pk},
         write=lambda b: {"result": "unsatisfied", "reason": "Chưa thỏa đáng", "assessed_on": "19/03/2026"},
     ),  # fmt: skip
+    # Operations: the status page is the administrators'; the monitoring endpoints answer by
+    # address or token, not by user (the test client is on loopback, which is allowed; outsiders
+    # get 404: tests/ops/test_health.py). Liveness is open to anybody.
+    "ops:status": Route(frozenset({"admin"}), cases=("none",)),
+    "ops:liveness": Route(ALL, cases=("none",), expect=lambda role, case: (200, None)),
+    "ops:readiness": Route(ALL, cases=("none",), expect=lambda role, case: (200, None)),
+    "ops:metrics": Route(ALL, cases=("none",), expect=lambda role, case: (200, None)),
 }
 
 # The admin site: every page of the site itself is listed; a registered model's pages are
@@ -590,6 +597,7 @@ def _admin_world(world):
         SolarSchedule,
     )
 
+    from ops.models import JobRun
     from regulations.models import CalendarDay
 
     Group.objects.get_or_create(name="Cán bộ")
@@ -601,6 +609,9 @@ def _admin_world(world):
         PeriodicTask.objects.create(name="matrix", task="petitions.tasks.noop", interval=interval)
     if not CalendarDay.objects.exists():
         CalendarDay.objects.create(day="2026-04-30", kind=CalendarDay._meta.get_field("kind").choices[0][0])
+    # Every periodic job ran a moment ago (the readiness endpoint is green, the admin lists a run).
+    for task in set(PeriodicTask.objects.values_list("task", flat=True)):
+        JobRun.objects.create(job=task, started=timezone.now(), finished=timezone.now(), outcome="success")
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="t", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")

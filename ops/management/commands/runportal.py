@@ -42,7 +42,7 @@ class Command(BaseCommand):
         cmd = [
             sys.executable, "-m", "celery", "-A", "dialogue_portal", "worker", "--beat",
             "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
-            "--pool", "solo", "--loglevel", "INFO",
+            "--pool", "solo", "--queues", "celery,deadlines,mail", "--loglevel", "INFO",
         ]  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"Worker + beat: {' '.join(cmd[1:])} (log: var/log/worker.log)"))
         return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
