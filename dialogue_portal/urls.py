@@ -28,4 +28,5 @@ urlpatterns = [
     path("kien-nghi/", include("petitions.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("public.urls")),
 ]

@@ -10,7 +10,8 @@ from common.forms import WithdrawForm
 
 from .forms import CloseForm
 from .history import petition_history
-from .models import Petition
+from .identity import petitioner_of
+from .models import Petition, Publication
 from .selectors import explain_reply_due, petition_actions
 
 
@@ -20,7 +21,9 @@ def petition_page_context(request, petition: Petition) -> dict:
     return {
         "petition": petition,
         "actions": actions,
-        "history": petition_history(petition) if actions["history"] else None,
+        "history": petition_history(petition, viewer=request.user) if actions["history"] else None,
+        "petitioner": petitioner_of(petition, request.user),
+        "publication": Publication.objects.filter(petition=petition).first(),
         "withdraw_form": WithdrawForm(),
         "close_form": CloseForm(),
         "events": petition.events.select_related("actor").order_by("at", "id"),
