@@ -22,9 +22,11 @@ def client_key(request) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address[:64]
-    if ip.version == 6 and not ip.ipv4_mapped:
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 def hit(request, *, scope: str, limit: int, window: int) -> tuple[bool, int]:

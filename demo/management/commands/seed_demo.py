@@ -26,6 +26,7 @@ from petitions.services import (
 )
 from sessions.models import SessionKind
 from sessions.services import default_notice_symbol, notice_next_number
+from demo.citizen import seed_citizen
 from units.models import DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
 
 DEMO_PASSWORD = "demo"
@@ -130,10 +131,13 @@ class Command(BaseCommand):
             units = self._units()
             users = self._users(units)
             counts = self._sessions(units, users, sessions)
+            citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
-                f"tài khoản demo_staff, demo_leader, demo_agency, demo_front, demo_board, demo_admin (mật khẩu: {DEMO_PASSWORD})."
+                f"tài khoản demo_staff, demo_leader, demo_agency, demo_front, demo_board, demo_admin (mật khẩu: {DEMO_PASSWORD}); "
+                f"{citizen['published']} kết quả công khai, {citizen['protected']} người kiến nghị được bảo vệ danh tính; "
+                f"thử tra cứu tại /tra-cuu/ với mã {citizen['sample_code']}."
             )
         )
 
