@@ -107,7 +107,7 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
             "index": index,
             # The notice goes to agencies: a protected petitioner is never named in it.
             "name": petitioner_of(petition).name,
-            "content": petition.content,
+            "content": petitioner_of(petition).content,
             "unit": petition.assigned_unit or _("(chưa giao)"),
         }
         if petition.reply_due_on:
@@ -184,7 +184,7 @@ def _reply_draft_docx(petition: Petition, *, unit: Unit | None = None, viewer=No
             "Thực hiện %(notice)s về kết luận hội nghị tiếp xúc, đối thoại ngày %(day)s, %(unit)s nhận được kiến nghị:"
             " “%(content)s”."
         )
-        % {"notice": notice_text, "day": vn_date(session.held_on), "unit": unit.name, "content": petition.content},
+        % {"notice": notice_text, "day": vn_date(session.held_on), "unit": unit.name, "content": who.content},
         indent=True,
     )
     para(document, _("Sau khi xem xét, %(unit)s trả lời như sau:") % {"unit": unit.name}, indent=True)

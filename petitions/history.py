@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from .identity import PROTECTED
 from .models import ComplexCaseNotice, Forwarding, Petition, Publication, WrittenReply
+from .publicity import redact
 from .selectors import may_see_petitioner
 
 HISTORY_LIMIT = 100
@@ -142,6 +143,8 @@ def petition_history(petition: Petition, *, viewer=None, limit: int = HISTORY_LI
             if not reveal and f.name in IDENTITY_FIELDS:
                 changes.append(HistoryChange(str(f.verbose_name), str(PROTECTED), str(PROTECTED)))
                 continue
+            if not reveal and f.name == "content" and record.instance_type is Petition:
+                old, new = (redact(v, petition) if v else v for v in (old, new))
             changes.append(HistoryChange(str(f.verbose_name), _display(f, old, related), _display(f, new, related)))
         if record.history_type == "~" and not changes:
             continue  # a save that changed nothing visible

@@ -6,7 +6,8 @@ export, document and message. Who may see a protected petitioner is decided by
     {% petitioner p as who %}          the same in a template (``portal`` library; viewer = request.user)
     petitioner_name(name, protected)   for rows read with ``values()`` and no viewer (notifications)
 
-``viewer=None`` means "no particular reader" (a document sent to agencies, a notification, a
+``content`` is the petition's text as that reader may see it (a protected petitioner's name,
+address, phone and e-mail removed from it). ``viewer=None`` means "no particular reader" (a document sent to agencies, a notification, a
 public page): a protected petitioner is then always hidden.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy
 
 from .models import Petition
+from .publicity import redact
 from .selectors import may_see_petitioner
 
 PROTECTED = gettext_lazy("Người kiến nghị được bảo vệ danh tính")
@@ -25,7 +27,8 @@ PROTECTED = gettext_lazy("Người kiến nghị được bảo vệ danh tính"
 @dataclass(frozen=True)
 class ShownPetitioner:
     """What a reader may see of a petitioner. ``hidden``: the identity is protected from this
-    reader; every field but ``name`` (the protection notice) and ``kind`` is then empty."""
+    reader; every field but ``name`` (the protection notice) and ``kind`` is then empty, and
+    ``content`` (the petition's text) has the petitioner's data removed."""
 
     name: str
     kind: str
@@ -34,6 +37,7 @@ class ShownPetitioner:
     email: str
     hidden: bool
     protected: bool
+    content: str = ""
 
     def __str__(self) -> str:
         return self.name
@@ -42,7 +46,9 @@ class ShownPetitioner:
 def petitioner_of(petition: Petition, viewer=None) -> ShownPetitioner:
     kind = petition.get_petitioner_kind_display()
     if not may_see_petitioner(viewer, petition):
-        return ShownPetitioner(str(PROTECTED), kind, "", "", "", hidden=True, protected=True)
+        return ShownPetitioner(
+            str(PROTECTED), kind, "", "", "", hidden=True, protected=True, content=redact(petition.content, petition)
+        )
     return ShownPetitioner(
         petition.petitioner_name,
         kind,
@@ -51,6 +57,7 @@ def petitioner_of(petition: Petition, viewer=None) -> ShownPetitioner:
         petition.petitioner_email,
         hidden=False,
         protected=petition.identity_protected,
+        content=petition.content,
     )
 
 

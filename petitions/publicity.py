@@ -44,18 +44,27 @@ def redacted_mark() -> str:
 
 def _own_data(petition: Petition) -> list[str]:
     """The petitioner's own data as it may appear in a text, longest first."""
+    return _data_of(
+        name=petition.petitioner_name,
+        phone=petition.petitioner_phone,
+        email=petition.petitioner_email,
+        address=petition.petitioner_address,
+    )
+
+
+def _data_of(*, name: str, phone: str, email: str, address: str) -> list[str]:
     values = set()
-    name = (petition.petitioner_name or "").strip()
+    name = (name or "").strip()
     if name:
         values.add(name)
         bare = _HONORIFICS.sub("", name).strip()
         if len(bare) >= 3:
             values.add(bare)
-    for value in (petition.petitioner_address, petition.petitioner_email):
+    for value in (address, email):
         value = (value or "").strip()
         if len(value) >= 3:
             values.add(value)
-    phone = re.sub(r"\D", "", petition.petitioner_phone or "")
+    phone = re.sub(r"\D", "", phone or "")
     if len(phone) >= 6:
         values.add(phone)
     return sorted(values, key=len, reverse=True)
@@ -74,9 +83,18 @@ def _pattern(value: str) -> re.Pattern:
 def redact(text: str, petition: Petition) -> str:
     """``text`` without the petitioner's name, address, phone and e-mail, nor any e-mail address,
     phone number or identity card number."""
+    return _redact(text, _own_data(petition))
+
+
+def redact_values(text: str, *, name: str, phone: str, email: str, address: str) -> str:
+    """``redact`` for a row read with ``values()``."""
+    return _redact(text, _data_of(name=name, phone=phone, email=email, address=address))
+
+
+def _redact(text: str, own: list[str]) -> str:
     text = text or ""
     mark = redacted_mark()
-    for value in _own_data(petition):
+    for value in own:
         text = _pattern(value).sub(mark, text)
     for pattern in (_EMAIL, _PHONE, _ID_NUMBER):
         text = pattern.sub(mark, text)

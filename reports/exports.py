@@ -138,7 +138,7 @@ def petition_rows(petitions, viewer=None) -> tuple[list[str], list[list]]:
             p.session.held_on,
             p.session.organising_unit.name,
             petitioner_of(p, viewer).name,
-            p.content,
+            petitioner_of(p, viewer).content,
             p.field.name if p.field_id else "",
             p.assigned_unit.name if p.assigned_unit_id else "",
             p.get_status_display(),
@@ -303,7 +303,15 @@ def periodic_report_docx(data: dict):
         ).bold = True
         table(
             [_("Mã"), _("Nội dung"), _("Hạn trả lời"), _("Hạn giải quyết mới")],
-            [[f"#{p.pk}", p.content, vn_date(p.reply_due_on), vn_date(p.complex_target_on)] for p in petitions],
+            [
+                [
+                    f"#{p.pk}",
+                    petitioner_of(p, data.get("viewer")).content,
+                    vn_date(p.reply_due_on),
+                    vn_date(p.complex_target_on),
+                ]
+                for p in petitions
+            ],  # fmt: skip
         )
     return doc
 

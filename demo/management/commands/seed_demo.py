@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.citizen import seed_citizen
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
 from petitions.services import (
@@ -26,7 +27,6 @@ from petitions.services import (
 )
 from sessions.models import SessionKind
 from sessions.services import default_notice_symbol, notice_next_number
-from demo.citizen import seed_citizen
 from units.models import DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
 
 DEMO_PASSWORD = "demo"
