@@ -3,6 +3,7 @@ same answer for every wrong code, a per-address rate limit), the published resul
 and per unit, and the figures behind their setting."""
 
 import datetime as dt
+import io
 import random
 import re
 
@@ -175,8 +176,8 @@ def test_the_lookup_reveals_no_personal_data_for_any_petition_of_the_demo(client
     """Every petition of the demo (every status and deadline state it has): its lookup page
     holds none of its petitioner's data, nor any other petitioner's name."""
     settings.PUBLIC_LOOKUP_LIMIT = 100_000
-    call_command("seed_demo", "--force", "--sessions", "24", stdout=open("/dev/null", "w"))
-    call_command("enforce_deadlines", "--no-email", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--force", "--sessions", "24", stdout=io.StringIO())
+    call_command("enforce_deadlines", "--no-email", stdout=io.StringIO())
     petitions = list(Petition.objects.all())
     statuses = {p.status for p in petitions}
     assert {"clarified", "assigned", "replied", "forwarded", "complex", "withdrawn"} <= statuses
