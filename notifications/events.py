@@ -4,7 +4,8 @@ The services of the lower layers record what happened on the petition's append-o
 (``PetitionEvent``) and know nothing of notifications. This module reads the recent timeline and
 records, for each event of a notified kind, one notification per recipient under the unique key
 (``event``, event id, event kind, recipient): running it twice, or from two processes, inserts
-nothing new. It runs after every successful form post (``EventDispatchMiddleware``), in the
+nothing new. A published result or a forwarding also writes one ``OutgoingMail`` to the
+petitioner's optional e-mail, under its own unique key. It runs after every successful form post (``EventDispatchMiddleware``), in the
 daily job and in the mail sweep, so events written by commands and tasks are notified too.
 """
 

@@ -1,4 +1,5 @@
-"""The mail outbox: recorded notifications are mailed afterwards, never before they exist.
+"""The mail outbox: recorded notifications, and the mails to petitioners (``OutgoingMail``), are
+mailed afterwards, never before they exist.
 
 The in-app notice exists as soon as its row is committed (``notifications.engine``); mail is
 a separate, retried step that can never take the notice away. Each mail is sent under a row
