@@ -165,7 +165,8 @@ def public_petition(petition: Petition) -> PublicPetition:
     forwardings = list(petition.forwardings.select_related("to_unit").order_by("forwarded_on", "id"))
     if petition.status == PetitionStatus.FORWARDED and forwardings:
         responsible = forwardings[-1].to_unit
-    publication = getattr(petition, "publication", None) if hasattr(petition, "publication") else None
+    # No publication row: the reverse accessor raises an AttributeError subclass, hence the default.
+    publication = getattr(petition, "publication", None)
     published = publication is not None and publication.is_published
     return PublicPetition(
         code=format_code(petition.receipt_code),

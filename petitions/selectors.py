@@ -245,7 +245,7 @@ def petition_actions(user, petition: Petition) -> dict[str, bool]:
     return {
         # The organising unit's staff: receipt, protection and publication of the result.
         "receipt": editable,
-        "protect": editable and status != PetitionStatus.WITHDRAWN,
+        Action.PROTECT: editable and workflow.allows(status, Action.PROTECT),
         Action.PUBLISH: editable and workflow.allows(status, Action.PUBLISH),
         Action.REPLY: actionable and workflow.allows(status, Action.REPLY),
         Action.FORWARD: actionable and workflow.allows(status, Action.FORWARD),

@@ -626,8 +626,7 @@ def petition_protect(*, petition: Petition, protected: bool, actor) -> Petition:
     timeline and the audit history record who did it and when."""
     petition = _lock(petition)
     _check_organiser(petition, actor)
-    if petition.status == PetitionStatus.WITHDRAWN:
-        raise ValidationError(_("Kiến nghị đã thu hồi: không thay đổi được việc bảo vệ danh tính."))
+    workflow.check(petition.status, Action.PROTECT)
     protected = bool(protected)
     if petition.identity_protected != protected:
         petition.identity_protected = protected

@@ -191,7 +191,7 @@ def petitions_import(request, pk):
 @require_http_methods(["GET", "POST"])
 def petition_clarify(request, pk, petition_pk):
     session = editable_session_or_404(request, pk)
-    petition = get_object_or_404(Petition.objects.filter(session=session), pk=petition_pk)
+    petition = get_object_or_404(Petition.objects.filter(session=session).select_related("session"), pk=petition_pk)
     form = ClarifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +214,7 @@ def _notice_session(request, pk):
 def _pending_petitions(session):
     return list(
         Petition.objects.filter(session=session, status=PetitionStatus.RECORDED)
-        .select_related("assigned_unit")
+        .select_related("assigned_unit", "session__organising_unit")
         .order_by("id")
     )
 

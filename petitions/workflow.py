@@ -39,6 +39,7 @@ class Action:
     CLOSE = "close"
     WITHDRAW = "withdraw"
     PUBLISH = "publish"  # make the result public (công khai); unpublishing is always allowed
+    PROTECT = "protect"  # protect the petitioner's identity, or lift the protection
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,12 @@ TRANSITIONS: dict[str, Transition] = {
             _ANSWERED,
             None,
             gettext_lazy("Chỉ công khai được kết quả của kiến nghị đã có văn bản trả lời."),
+        ),
+        Transition(
+            Action.PROTECT,
+            frozenset(S.values) - {S.WITHDRAWN},
+            None,
+            gettext_lazy("Kiến nghị đã thu hồi: không thay đổi được việc bảo vệ danh tính."),
         ),
         Transition(
             Action.WITHDRAW,

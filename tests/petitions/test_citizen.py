@@ -315,3 +315,13 @@ def test_the_petition_page_offers_protection_and_publication_only_to_the_organis
     # The petition's text, as the agency reads it, has the petitioner's contact removed too.
     assert EMAIL not in page and PHONE not in page and "[đã ẩn]" in page
     assert replied.status == PetitionStatus.REPLIED
+
+
+def test_a_withdrawn_petition_cannot_change_its_protection(protected, people):
+    from petitions.services import petition_withdraw
+
+    petition_withdraw(petition=protected, reason="Nhập nhầm", actor=people["staff"])
+    with pytest.raises(ValidationError, match="đã thu hồi"):
+        petition_protect(petition=protected, protected=False, actor=people["staff"])
+    protected.refresh_from_db()
+    assert protected.identity_protected
