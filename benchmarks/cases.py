@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from notifications.engine import deadlines_enforce, stages_for
+from petitions.models import Petition, PetitionStatus
 from reports.periods import current_period
 from units.models import Unit
 
@@ -346,10 +347,12 @@ class PageRunner:
     def __init__(self):
         self.clients: dict[int, Client] = {}
 
-    def client_for(self, user_id: int) -> Client:
+    def client_for(self, user_id: int | None) -> Client:
+        """A logged-in client; ``None``: anonymous (the public pages)."""
         if user_id not in self.clients:
             client = Client()
-            client.force_login(get_user_model().objects.get(pk=user_id))
+            if user_id is not None:
+                client.force_login(get_user_model().objects.get(pk=user_id))
             self.clients[user_id] = client
         return self.clients[user_id]
 
@@ -370,6 +373,22 @@ def _page_case(
     return Result(name, runs, len(ctx.captured_queries), base_runs, note=note)
 
 
+def lookup_baseline(code: str) -> list:
+    """The lookup's answer: the petition by its code with its session, units and field, and its
+    forwardings, complex-case notices, replies and publication."""
+    rows = _sql(
+        "SELECT p.id, p.content, p.status, p.reply_due_on, p.complex_target_on, s.topic, s.held_on, o.name, a.name,"
+        " fl.name FROM petitions_petition p JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id"
+        " JOIN dialogue_sessions_unit o ON o.id = s.organising_unit_id LEFT JOIN dialogue_sessions_unit a ON a.id = p.assigned_unit_id"
+        " LEFT JOIN petitions_field fl ON fl.id = p.field_id WHERE p.receipt_code = %(code)s",
+        {"code": code},
+    )
+    pk = rows[0][0]
+    for table in ("petitions_forwarding", "petitions_complexcasenotice", "petitions_writtenreply"):
+        rows += _sql(f"SELECT * FROM {table} WHERE petition_id = %(pk)s", {"pk": pk})
+    return rows + _sql("SELECT * FROM petitions_publication WHERE petition_id = %(pk)s", {"pk": pk})
+
+
 def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
     from django.conf import settings
 
@@ -383,7 +402,19 @@ def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
     runner = PageRunner()
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-    with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
+    # A petition answered by a forwarding (the lookup then reads its forwardings too); the
+    # lookup's one-minute cache and its rate limit are off so every run does the whole work.
+    code = (
+        Petition.objects.filter(status=PetitionStatus.FORWARDED).values_list("receipt_code", flat=True).first()
+        or Petition.objects.values_list("receipt_code", flat=True).first()
+    )
+    with override_settings(
+        ALLOWED_HOSTS=hosts,
+        SECURE_SSL_REDIRECT=False,
+        DEBUG=False,
+        PUBLIC_LOOKUP_CACHE_SECONDS=0,
+        PUBLIC_LOOKUP_LIMIT=10**9,
+    ):
         dashboard = reverse("reports:dashboard")
         cases = [
             ("province dashboard", built.province_staff_id, f"{dashboard}?unit={province.pk}",
@@ -397,6 +428,8 @@ def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
              lambda: overdue_baseline(province, today, REPORTS_PAGE)),
             ("sessions list, page 1", built.province_staff_id, reverse("sessions:list"),
              lambda: sessions_baseline(province, SESSIONS_PAGE)),
+            ("public lookup by code", None, reverse("public:lookup") + f"?ma={code}",
+             lambda: lookup_baseline(code)),
         ]  # fmt: skip
         for name, user_id, url, baseline in cases:
             log(f"  measuring {name} …")

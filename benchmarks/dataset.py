@@ -24,6 +24,7 @@ from django.utils import timezone
 from common.text import normalise_search
 from notifications.engine import stages_for
 from notifications.models import EmailStatus, Notification, ObligationKind
+from petitions.codes import new_receipt_code
 from petitions.deadlines import NOTICE, REPLY, WorkCalendar, explain_due_date
 from petitions.models import (
     Assessment,
@@ -368,6 +369,7 @@ class Generator:
         self.plan = plan
         self.today = today
         self.rng = random.Random(seed)
+        self.receipt_codes: set[str] = set()
         self.log = log
         self.now = timezone.now()
         self.ids = _Ids()
@@ -749,6 +751,14 @@ class Generator:
             },
         )
 
+    def _receipt_code(self) -> str:
+        """A unique receipt code, drawn like the product's (``petitions.codes``), reproducibly."""
+        code = new_receipt_code(self.rng)
+        while code in self.receipt_codes:
+            code = new_receipt_code(self.rng)
+        self.receipt_codes.add(code)
+        return code
+
     def _petition(self, prov, session_id, held_on, organiser, local_pc, issued_on, session_withdrawn):
         rng, today = self.rng, self.today
         created = self.at(held_on)
@@ -759,6 +769,8 @@ class Generator:
             "petitioner_address": "",
             "petitioner_phone": "",
             "petitioner_email": "",
+            "receipt_code": self._receipt_code(),
+            "identity_protected": rng.random() < 0.03,
             "content": rng.choice(CONTENTS),
             "field_id": rng.choice(self.fields) if rng.random() < 0.95 else None,
             "clarified_at_conference": False,

@@ -46,6 +46,7 @@ LOCAL_APPS = [
     "petitions.apps.PetitionsConfig",
     "notifications.apps.NotificationsConfig",
     "reports.apps.ReportsConfig",
+    "public.apps.PublicConfig",
     "ops.apps.OpsConfig",
     "demo.apps.DemoConfig",
     "benchmarks.apps.BenchmarksConfig",
@@ -109,6 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache: the public pages and the lookup's rate limit. The default (one process's
+# memory) suits a laptop; with several web processes set CACHE_URL=redis://127.0.0.1:6379/1 so
+# they share the counters and pages.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -254,6 +260,15 @@ PARTY_TERM_STARTS = env.list("PARTY_TERM_STARTS", default=["2015-10-01", "2020-1
 # Reporting year cut-off: many reports run from 15/12 to 14/12.
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=15)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)
+
+# --- The citizen's side (public pages) ---------------------------------------------------------
+# Lookups by receipt code per address and window (then HTTP 429 with a Vietnamese message).
+PUBLIC_LOOKUP_LIMIT = env.int("PUBLIC_LOOKUP_LIMIT", default=20)
+PUBLIC_LOOKUP_WINDOW_SECONDS = env.int("PUBLIC_LOOKUP_WINDOW_SECONDS", default=600)
+PUBLIC_LOOKUP_CACHE_SECONDS = env.int("PUBLIC_LOOKUP_CACHE_SECONDS", default=60)
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=3600)
+# The public figures per unit and year: the province switches them on.
+PUBLIC_FIGURES = env.bool("PUBLIC_FIGURES", default=False)
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

@@ -29,4 +29,5 @@ urlpatterns = [
     path("thong-bao/", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("ops.urls")),
+    path("", include("public.urls")),
 ]

@@ -4,7 +4,8 @@ The services of the lower layers record what happened on the petition's append-o
 (``PetitionEvent``) and know nothing of notifications. This module reads the recent timeline and
 records, for each event of a notified kind, one notification per recipient under the unique key
 (``event``, event id, event kind, recipient): running it twice, or from two processes, inserts
-nothing new. It runs after every successful form post (``EventDispatchMiddleware``), in the
+nothing new. A published result or a forwarding also writes one ``OutgoingMail`` to the
+petitioner's optional e-mail, under its own unique key. It runs after every successful form post (``EventDispatchMiddleware``), in the
 daily job and in the mail sweep, so events written by commands and tasks are notified too.
 """
 
@@ -21,11 +22,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from petitions.models import Assessment, EventKind, PetitionEvent
+from common.dates import vn_date
+from petitions.codes import format_code
+from petitions.models import Assessment, EventKind, Forwarding, PetitionEvent
+from petitions.publicity import lookup_url
 from units.models import Membership, Role
 from units.selectors import head_user_ids
 
-from .models import DispatchedEvent, EmailStatus, Notification, ObligationKind
+from .models import DispatchedEvent, EmailStatus, Notification, ObligationKind, OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +68,95 @@ HANDLERS: dict[str, tuple[Callable[[PetitionEvent], list[int]], Callable[[Petiti
 }
 
 
+# ---------------------------------------------------------------------------------------------
+# Telling the petitioner (their optional e-mail on the petition): the result published, the
+# matter forwarded. One ``OutgoingMail`` per key, so a re-run or a second publication sends
+# nothing twice; the outbox mails it with the same retries as the notifications.
+# ---------------------------------------------------------------------------------------------
+
+
+def _petitioner_intro(petition) -> str:
+    session = petition.session
+    return _("Kiến nghị của Ông/Bà (mã tra cứu %(code)s) tại hội nghị “%(topic)s” do %(unit)s tổ chức ngày %(day)s") % {
+        "code": format_code(petition.receipt_code),
+        "topic": session.topic,
+        "unit": session.organising_unit,
+        "day": vn_date(session.held_on),
+    }
+
+
+def _published_mail(event: PetitionEvent) -> tuple[str, str, str] | None:
+    if not event.data.get("first"):
+        return None  # an edit of the public text: the petitioner was told the first time
+    petition = event.petition
+    subject = _("Kết quả giải quyết kiến nghị của Ông/Bà đã được công khai (mã %(code)s)") % {
+        "code": format_code(petition.receipt_code)
+    }
+    body = _intro_body(petition, _("đã có văn bản trả lời; kết quả đã được công khai."))
+    return f"petitioner:published:{petition.pk}", subject, body
+
+
+def _forwarded_mail(event: PetitionEvent) -> tuple[str, str, str] | None:
+    petition = event.petition
+    forwarding = Forwarding.objects.select_related("to_unit").filter(pk=event.data.get("forwarding_id")).first()
+    if forwarding is None:
+        return None
+    subject = _("Kiến nghị của Ông/Bà đã được chuyển cấp có thẩm quyền (mã %(code)s)") % {
+        "code": format_code(petition.receipt_code)
+    }
+    body = _intro_body(
+        petition,
+        _("đã được chuyển đến %(unit)s ngày %(day)s để xem xét, giải quyết theo thẩm quyền.")
+        % {"unit": forwarding.to_unit, "day": vn_date(forwarding.forwarded_on)},
+    )
+    return f"petitioner:forwarded:{forwarding.pk}", subject, body
+
+
+def _intro_body(petition, what: str) -> str:
+    return "\n\n".join(
+        [
+            _("Kính gửi Ông/Bà,"),
+            f"{_petitioner_intro(petition)} {what}",
+            _("Xem tình trạng giải quyết và nội dung trả lời: %(link)s") % {"link": lookup_url(petition)},
+            _("Thư này do Cổng theo dõi tiếp xúc, đối thoại gửi tự động; vui lòng không trả lời thư."),
+        ]
+    )
+
+
+PETITIONER_MAILS: dict[str, Callable[[PetitionEvent], tuple[str, str, str] | None]] = {
+    EventKind.PUBLISHED: _published_mail,
+    EventKind.FORWARDED: _forwarded_mail,
+}
+
+
+def _mail_petitioner(event: PetitionEvent) -> int:
+    petition = event.petition
+    if not petition.petitioner_email:
+        return 0
+    made = PETITIONER_MAILS[event.kind](event)
+    if made is None:
+        return 0
+    key, subject, body = made
+    rows = OutgoingMail.objects.bulk_create(
+        [
+            OutgoingMail(
+                key=key, to_address=petition.petitioner_email, subject=subject[:300], body=body, petition=petition
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return len(rows)
+
+
 def events_dispatch(*, now: dt.datetime | None = None) -> int:
     """Notify the events of the last days not yet dispatched; return the notifications made."""
     from django.conf import settings
 
     now = now or timezone.now()
     pending = (
-        PetitionEvent.objects.filter(kind__in=list(HANDLERS), at__gte=now - WINDOW)
+        PetitionEvent.objects.filter(kind__in=[*HANDLERS, *PETITIONER_MAILS], at__gte=now - WINDOW)
         .filter(~Exists(DispatchedEvent.objects.filter(event=OuterRef("pk"))))
-        .select_related("petition")
+        .select_related("petition__session__organising_unit")
         .order_by("id")
     )
     created = 0
@@ -88,6 +172,13 @@ def events_dispatch(*, now: dt.datetime | None = None) -> int:
 
 
 def _notify(event: PetitionEvent) -> int:
+    made = _mail_petitioner(event) if event.kind in PETITIONER_MAILS else 0
+    if event.kind in HANDLERS:
+        made += _notify_users(event)
+    return made
+
+
+def _notify_users(event: PetitionEvent) -> int:
     recipients_of, text_of = HANDLERS[event.kind]
     user_ids = recipients_of(event)
     if not user_ids:

@@ -93,3 +93,33 @@ class DispatchedEvent(models.Model):
 
     def __str__(self):
         return str(self.event_id)
+
+
+class OutgoingMail(models.Model):
+    """A mail to an address outside the portal's users (a petitioner's optional e-mail), recorded
+    under a unique key before it is sent and mailed by the same outbox and retries as the
+    notifications (``notifications.outbox``). Kept apart from ``Notification``, whose rows are a
+    user's in-app notices (bell, read state) under the key (obligation, object, stage, recipient)."""
+
+    key = models.CharField(_("khóa"), max_length=120, unique=True, help_text=_("Ví dụ: petitioner:published:12."))
+    to_address = models.EmailField(_("gửi đến"))
+    subject = models.CharField(_("tiêu đề"), max_length=300)
+    body = models.TextField(_("nội dung"))
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("kiến nghị")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    email_status = models.CharField(
+        _("trạng thái"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    email_sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+
+    class Meta:
+        verbose_name = _("thư gửi người kiến nghị")
+        verbose_name_plural = _("thư gửi người kiến nghị")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.subject

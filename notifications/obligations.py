@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import vn_date
+from petitions.identity import petitioner_name
 from petitions.models import ComplexCaseNotice, Petition, PetitionStatus
+from petitions.publicity import redact_values
 from sessions.models import DialogueSession
 from units.models import Role
 
@@ -125,6 +127,10 @@ _PETITION_FIELDS = [
     "pk",
     "content",
     "petitioner_name",
+    "identity_protected",
+    "petitioner_phone",
+    "petitioner_email",
+    "petitioner_address",
     "assigned_on",
     "assigned_unit_id",
     "assigned_unit__name",
@@ -137,10 +143,15 @@ _PETITION_FIELDS = [
 
 
 def _petition_values(row: dict, due: dt.date) -> dict:
-    content = row["content"] if len(row["content"]) <= 160 else row["content"][:157] + "..."
+    content = row["content"]
+    if row["identity_protected"]:
+        content = redact_values(content, name=row["petitioner_name"], phone=row["petitioner_phone"],
+                                email=row["petitioner_email"], address=row["petitioner_address"])  # fmt: skip
+    content = content if len(content) <= 160 else content[:157] + "..."
     return {
         "id": row["pk"],
-        "petitioner": row["petitioner_name"],
+        # Sent to several people and by mail: a protected petitioner is never named.
+        "petitioner": petitioner_name(row["petitioner_name"], row["identity_protected"]),
         "content": content,
         "unit": row["assigned_unit__name"],
         "topic": row["session__topic"],

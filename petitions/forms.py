@@ -74,6 +74,13 @@ class PetitionRowForm(forms.Form):
     petitioner_kind = forms.ChoiceField(label=_("Là"), choices=PetitionerKind.choices, initial=PetitionerKind.PERSON)
     petitioner_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
     petitioner_phone = forms.CharField(label=_("Điện thoại"), max_length=50, required=False)
+    petitioner_email = forms.EmailField(
+        label=_("Thư điện tử (nhận thông báo kết quả)"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+    )
+    identity_protected = forms.BooleanField(label=_("Bảo vệ danh tính người kiến nghị"), required=False)
     content = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}))
     field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=PetitionField.objects.all(), required=False)
     clarified_at_conference = forms.BooleanField(label=_("Đã làm rõ tại hội nghị"), required=False)
@@ -158,4 +165,39 @@ class CloseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nhập lý do kết thúc.")},
+    )
+
+
+class ProtectForm(forms.Form):
+    """Mark a petition's petitioner as protected (``1``) or lift the mark (``0``)."""
+
+    protected = forms.TypedChoiceField(
+        choices=[("1", _("Bảo vệ")), ("0", _("Bỏ bảo vệ"))],
+        coerce=lambda value: value == "1",
+        error_messages={"required": _("Vui lòng chọn bảo vệ hoặc bỏ bảo vệ danh tính.")},
+    )
+
+
+class PublishForm(forms.Form):
+    """The public texts of a result, edited by staff before publishing (personal data removed)."""
+
+    question = forms.CharField(
+        label=_("Nội dung kiến nghị (công khai)"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Hệ thống đã xóa họ tên, địa chỉ, điện thoại, thư điện tử của người kiến nghị; vui lòng kiểm tra lại."
+        ),
+    )
+    answer = forms.CharField(
+        label=_("Nội dung trả lời (công khai)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thôi công khai"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Vui lòng nhập lý do thôi công khai.")},
     )

@@ -11,6 +11,9 @@ from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the 
 from sessions.models import DialogueSession
 from units.models import Unit
 
+from .codes import LENGTH as RECEIPT_CODE_LENGTH
+from .codes import new_receipt_code
+
 
 class Field(models.Model):
     """Field or category of a petition (đất đai, môi trường, ...). Data, not an enum."""
@@ -62,7 +65,22 @@ class Petition(NoDeleteModel):
     petitioner_name = models.CharField(_("họ tên / tên tập thể"), max_length=255)
     petitioner_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     petitioner_phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
-    petitioner_email = models.EmailField(_("thư điện tử"), blank=True)
+    petitioner_email = models.EmailField(
+        _("thư điện tử"),
+        blank=True,
+        help_text=_("Không bắt buộc: người kiến nghị nhận thư khi kết quả được công khai hoặc kiến nghị được chuyển."),
+    )
+    # Shown to the petitioner on the receipt; the public lookup finds the petition by it.
+    receipt_code = models.CharField(
+        _("mã tra cứu"), max_length=RECEIPT_CODE_LENGTH, unique=True, default=new_receipt_code, editable=False
+    )
+    # Name and contact shown only to the organising unit's staff and administrators
+    # (``petitions.selectors.may_see_petitioner``).
+    identity_protected = models.BooleanField(
+        _("bảo vệ danh tính người kiến nghị"),
+        default=False,
+        help_text=_("Ví dụ: kiến nghị về sai phạm, biểu hiện suy thoái của cán bộ."),
+    )
     content = models.TextField(_("nội dung kiến nghị"))
     field = models.ForeignKey(
         Field, null=True, blank=True, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("lĩnh vực")
@@ -257,6 +275,10 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Báo cáo quá hạn")
     WITHDRAWN = "withdrawn", _("Thu hồi")
     CLOSED = "closed", _("Kết thúc")
+    PROTECTED = "protected", _("Bảo vệ danh tính người kiến nghị")
+    UNPROTECTED = "unprotected", _("Bỏ bảo vệ danh tính người kiến nghị")
+    PUBLISHED = "published", _("Công khai kết quả")
+    UNPUBLISHED = "unpublished", _("Thôi công khai kết quả")
 
 
 class PetitionEvent(models.Model):
@@ -325,3 +347,44 @@ class ReplyAssessment(NoDeleteModel):
 
     def __str__(self):
         return f"{self.get_result_display()} – {self.reply}"
+
+
+class Publication(NoDeleteModel):
+    """The public text of a petition's result (công khai): what the public pages show once it is
+    published. Staff edit both texts before publishing (the draft has the petitioner's personal
+    data removed, ``petitions.publicity``); unpublishing keeps the row and its history."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.PROTECT, related_name="publication", verbose_name=_("kiến nghị")
+    )
+    reply = models.ForeignKey(
+        WrittenReply,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("văn bản trả lời được công khai"),
+    )
+    question = models.TextField(_("nội dung kiến nghị (công khai)"))
+    answer = models.TextField(_("nội dung trả lời (công khai)"))
+    is_published = models.BooleanField(_("đang công khai"), default=False, db_index=True)
+    published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người công khai"),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử công khai kết quả"), excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("kết quả công khai")
+        verbose_name_plural = _("kết quả công khai")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.petition_id} {self.question[:60]}"

@@ -10,17 +10,33 @@ from common.forms import WithdrawForm
 
 from .forms import CloseForm
 from .history import petition_history
-from .models import Petition
+from .identity import petitioner_of
+from .models import Petition, Publication
+from .publicity import redact
 from .selectors import explain_reply_due, petition_actions
 
 
+def _redacted(rows, petition: Petition, *fields: str) -> list:
+    """``rows`` with the petitioner's data removed from their free texts (for display only)."""
+    rows = list(rows)
+    for row in rows:
+        for name in fields:
+            setattr(row, name, redact(getattr(row, name), petition))
+    return rows
+
+
 def petition_page_context(request, petition: Petition) -> dict:
-    """Everything the one petition page shows; each part is shown when the role allows it."""
+    """Everything the one petition page shows; each part is shown when the role allows it.
+    A reader who may not see a protected petitioner gets every free text of the page (the
+    petition, the timeline, the answers, the notes) with the petitioner's data removed."""
     actions = petition_actions(request.user, petition)
-    return {
+    petitioner = petitioner_of(petition, request.user)
+    context = {
         "petition": petition,
         "actions": actions,
-        "history": petition_history(petition) if actions["history"] else None,
+        "history": petition_history(petition, viewer=request.user) if actions["history"] else None,
+        "petitioner": petitioner,
+        "publication": Publication.objects.filter(petition=petition).first(),
         "withdraw_form": WithdrawForm(),
         "close_form": CloseForm(),
         "events": petition.events.select_related("actor").order_by("at", "id"),
@@ -31,3 +47,10 @@ def petition_page_context(request, petition: Petition) -> dict:
         "explanation": explain_reply_due(petition),
         "today": timezone.localdate(),
     }
+    if petitioner.hidden:
+        context["events"] = _redacted(context["events"], petition, "message")
+        context["replies"] = _redacted(context["replies"], petition, "summary")
+        context["forwardings"] = _redacted(context["forwardings"], petition, "reason")
+        context["complex_notices"] = _redacted(context["complex_notices"], petition, "reason")
+        context["notes"] = _redacted(context["notes"], petition, "text")
+    return context

@@ -9,18 +9,20 @@ deadline states are derived, never stored: each is a ``Q`` over the stored legal
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from regulations.deadlines import REPLY, explain_due_date
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of, subtree_q
-from units.models import Unit
+from units.models import Role, Unit
 
 from . import workflow
+from .codes import LOOKUP_PREFIX, normalise_code
 from .models import Forwarding, Petition, PetitionStatus, WrittenReply
 from .workflow import Action
 
@@ -157,6 +159,78 @@ def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Protected identities: the one rule for who may see a petitioner's name and contact
+# ---------------------------------------------------------------------------------------------
+#
+# A petition marked ``identity_protected`` shows its petitioner's name, address, phone and
+# e-mail only to the staff of its organising subtree (those who may edit its session,
+# ``sessions.selectors.sessions_editable_by``) and to administrators. Everyone else (agencies,
+# leaders, the Front, the Board, the public) and every text that leaves the portal for other
+# readers (the notice sent to agencies, notifications) gets ``petitions.identity.PROTECTED``.
+# Pages, exports and documents never read ``petitioner_*`` directly: they go through
+# ``petitions.identity.petitioner_of`` (or the ``{% petitioner %}`` tag), which asks these.
+
+
+def petitioner_visible_q(user) -> Q:
+    """Petitions whose petitioner ``user`` may see (for filters, e.g. a search by name)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return ~Q(pk__in=[])
+    return Q(identity_protected=False) | subtree_q(scope.staff_paths or [], "session__organising_unit__path")
+
+
+def may_see_petitioner(user, petition: Petition) -> bool:
+    """May ``user`` (``None``: no particular reader) see ``petition``'s petitioner? An annotation
+    from ``with_petitioner_visibility`` answers without a query."""
+    if not petition.identity_protected:
+        return True
+    if user is None:
+        return False
+    annotated = getattr(petition, "petitioner_visible", None)
+    if annotated is not None:
+        return bool(annotated)
+    scope = scope_of(user)
+    return scope.is_admin or scope.covers(petition.session.organising_unit, {Role.STAFF})
+
+
+def with_petitioner_visibility(qs: QuerySet[Petition], user) -> QuerySet[Petition]:
+    """Annotate ``petitioner_visible`` on a list, so its rows need no query each."""
+    if scope_of(user).is_admin:
+        return qs.annotate(petitioner_visible=Value(True, output_field=BooleanField()))
+    return qs.annotate(
+        petitioner_visible=Case(
+            When(petitioner_visible_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The public lookup by receipt code
+# ---------------------------------------------------------------------------------------------
+
+
+def petition_by_receipt_code(code: str | None, today: dt.date | None = None) -> Petition | None:
+    """The petition whose receipt code is ``code`` (as typed), or ``None``.
+
+    The first characters (not secret) select a handful of candidates through the index; the
+    whole code is compared with ``hmac.compare_digest`` against each of them, so the answer
+    time does not tell how much of a guess was right. A malformed code asks nothing."""
+    code = normalise_code(code)
+    if code is None:
+        return None
+    found = None
+    wanted = code.encode()
+    for pk, stored in Petition.objects.filter(receipt_code__startswith=code[:LOOKUP_PREFIX]).values_list(
+        "pk", "receipt_code"
+    ):
+        if hmac.compare_digest(stored.encode(), wanted):
+            found = pk
+    if found is None:
+        return None
+    return with_reply_states(_petitions(), today).select_related("publication").get(pk=found)
+
+
+# ---------------------------------------------------------------------------------------------
 # What a user may do on one petition: the state machine and the scope, asked together
 # ---------------------------------------------------------------------------------------------
 
@@ -169,6 +243,10 @@ def petition_actions(user, petition: Petition) -> dict[str, bool]:
     monitors = scope.front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is not None
     status = petition.status
     return {
+        # The organising unit's staff: receipt, protection and publication of the result.
+        "receipt": editable,
+        Action.PROTECT: editable and workflow.allows(status, Action.PROTECT),
+        Action.PUBLISH: editable and workflow.allows(status, Action.PUBLISH),
         Action.REPLY: actionable and workflow.allows(status, Action.REPLY),
         Action.FORWARD: actionable and workflow.allows(status, Action.FORWARD),
         Action.COMPLEX: actionable and workflow.allows(status, Action.COMPLEX),

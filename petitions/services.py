@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +25,12 @@ from common.uploads import validate_document
 from regulations.deadlines import reply_due_date
 from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession
+from sessions.selectors import sessions_editable_by
 from units.access import scope_of
 from units.models import Unit
 
 from . import workflow
+from .codes import new_receipt_code
 from .models import (
     Assessment,
     ComplexCaseNotice,
@@ -37,6 +40,7 @@ from .models import (
     Petition,
     PetitionEvent,
     PetitionStatus,
+    Publication,
     ReplyAssessment,
     SupervisionNote,
     WrittenReply,
@@ -49,6 +53,7 @@ PETITION_FIELDS = (
     "petitioner_address",
     "petitioner_phone",
     "petitioner_email",
+    "identity_protected",
     "content",
     "field",
 )
@@ -66,6 +71,26 @@ def _lock(petition: Petition) -> Petition:
         .select_related("assigned_unit", "session__organising_unit")
         .get(pk=petition.pk)
     )
+
+
+def _unused_receipt_code() -> str:
+    """A receipt code no petition has (a collision is astronomically rare, but cheap to rule out)."""
+    code = new_receipt_code()
+    while Petition.objects.filter(receipt_code=code).exists():
+        code = new_receipt_code()
+    return code
+
+
+def _clean_email(value: str) -> str:
+    value = (value or "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError(
+                {"petitioner_email": _("Địa chỉ thư điện tử của người kiến nghị không hợp lệ.")}
+            ) from None
+    return value
 
 
 def _require_text(value: str, label: str) -> str:
@@ -114,8 +139,11 @@ def petition_record(
     clarified_at_conference: bool = False,
     conference_answer: str = "",
     assigned_unit: Unit | None = None,
+    identity_protected: bool = False,
 ) -> Petition:
-    """Record a petition raised at the session, optionally already clarified there."""
+    """Record a petition raised at the session, optionally already clarified there. It gets its
+    receipt code (``petitions.codes``); ``identity_protected`` hides the petitioner from all but
+    the organising unit's staff (``petitions.selectors.may_see_petitioner``)."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     session_services.session_check_accepts_petitions(session)
     errors = {}
@@ -127,13 +155,16 @@ def petition_record(
         errors["conference_answer"] = _("Kiến nghị đã làm rõ tại hội nghị cần có nội dung đã trả lời.")
     if errors:
         raise ValidationError(errors)
+    petitioner_email = _clean_email(petitioner_email)
     petition = Petition.objects.create(
         session=session,
+        receipt_code=_unused_receipt_code(),
+        identity_protected=bool(identity_protected),
         petitioner_kind=petitioner_kind,
         petitioner_name=petitioner_name.strip(),
         petitioner_address=(petitioner_address or "").strip(),
         petitioner_phone=(petitioner_phone or "").strip(),
-        petitioner_email=(petitioner_email or "").strip(),
+        petitioner_email=petitioner_email,
         content=content.strip(),
         field=field,
         clarified_at_conference=bool(clarified_at_conference),
@@ -143,6 +174,8 @@ def petition_record(
         created_by=actor,
     )
     petition_event_add(petition=petition, kind=EventKind.RECORDED, actor=actor, message=petition.content[:500])
+    if petition.identity_protected:
+        petition_event_add(petition=petition, kind=EventKind.PROTECTED, actor=actor)
     if clarified_at_conference:
         petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
     if petition.assigned_unit_id:
@@ -170,6 +203,8 @@ def petition_update(*, petition: Petition, actor, **changes) -> Petition:
         raise ValidationError({"content": _("Vui lòng nhập nội dung kiến nghị.")})
     if "petitioner_name" in changes and not (changes["petitioner_name"] or "").strip():
         raise ValidationError({"petitioner_name": _("Vui lòng nhập người hoặc tập thể nêu kiến nghị.")})
+    if "petitioner_email" in changes:
+        changes["petitioner_email"] = _clean_email(changes["petitioner_email"])
     changed = [name for name, value in changes.items() if getattr(petition, name) != value]
     for name in changed:
         value = changes[name]
@@ -572,3 +607,100 @@ def reply_assess(
         },
     )
     return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# The citizen's side: protected identities and the publication of results (công khai)
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_organiser(petition: Petition, actor) -> None:
+    """Protection and publication belong to the organising unit's staff (and administrators)."""
+    if not sessions_editable_by(actor).filter(pk=petition.session_id).exists():
+        raise ValidationError(_("Chỉ cán bộ văn phòng của cơ quan tổ chức hội nghị mới thực hiện được việc này."))
+
+
+@transaction.atomic
+def petition_protect(*, petition: Petition, protected: bool, actor) -> Petition:
+    """Mark a petition as needing its petitioner's identity protected, or lift the mark. The
+    timeline and the audit history record who did it and when."""
+    petition = _lock(petition)
+    _check_organiser(petition, actor)
+    workflow.check(petition.status, Action.PROTECT)
+    protected = bool(protected)
+    if petition.identity_protected != protected:
+        petition.identity_protected = protected
+        petition.save(update_fields=["identity_protected", "updated_at"])
+        kind = EventKind.PROTECTED if protected else EventKind.UNPROTECTED
+        petition_event_add(petition=petition, kind=kind, actor=actor)
+    return petition
+
+
+@transaction.atomic
+def petition_publish(*, petition: Petition, question: str, answer: str, actor) -> Publication:
+    """Publish the result of a replied petition with the public texts staff edited (or update
+    the texts of a published one). Texts that still hold the petitioner's personal data, an
+    e-mail address, a phone or an identity card number are refused."""
+    from .publicity import latest_reply, personal_data_in
+
+    petition = _lock(petition)
+    _check_organiser(petition, actor)
+    workflow.check(petition.status, Action.PUBLISH)
+    errors = {}
+    texts = {}
+    for name, value, label in (
+        ("question", question, _("nội dung kiến nghị công khai")),
+        ("answer", answer, _("nội dung trả lời công khai")),
+    ):
+        value = (value or "").replace("\x00", "").strip()
+        if not value:
+            errors[name] = _("Vui lòng nhập %(label)s.") % {"label": label}
+        elif len(value) > 10000:
+            errors[name] = _("%(label)s dài quá 10.000 ký tự.") % {"label": label.capitalize()}
+        elif found := personal_data_in(value, petition):
+            errors[name] = _(
+                "Nội dung công khai còn thông tin cá nhân (%(found)s): vui lòng xóa trước khi công khai."
+            ) % {"found": ", ".join(dict.fromkeys(found))}
+        texts[name] = value
+    if errors:
+        raise ValidationError(errors)
+    publication = Publication.objects.select_for_update().filter(petition=petition).first()
+    was_published = publication is not None and publication.is_published
+    if publication is None:
+        publication = Publication(petition=petition)
+    publication.reply = latest_reply(petition)
+    publication.question, publication.answer = texts["question"], texts["answer"]
+    if not was_published:
+        publication.is_published = True
+        publication.published_at = timezone.now()
+        publication.published_by = actor
+    publication.save()
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.PUBLISHED,
+        actor=actor,
+        message=_("Cập nhật nội dung công khai.") if was_published else _("Công khai kết quả trả lời."),
+        data={"publication_id": publication.pk, "first": not was_published},
+    )
+    return publication
+
+
+@transaction.atomic
+def petition_unpublish(*, petition: Petition, reason: str, actor) -> Publication:
+    """Take a published result off the public pages (the row and its history stay)."""
+    petition = _lock(petition)
+    _check_organiser(petition, actor)
+    reason = _require_text(reason, _("lý do thôi công khai"))
+    publication = Publication.objects.select_for_update().filter(petition=petition, is_published=True).first()
+    if publication is None:
+        raise ValidationError(_("Kết quả của kiến nghị này chưa được công khai."))
+    publication.is_published = False
+    publication.save(update_fields=["is_published", "updated_at"])
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.UNPUBLISHED,
+        actor=actor,
+        message=reason,
+        data={"publication_id": publication.pk},
+    )
+    return publication

@@ -32,7 +32,7 @@ from .documents import notice_docx
 from .forms import ClarifyForm, NoticeAssignForm, PetitionImportForm, PetitionRowFormSet
 from .imports import XlsxImportError, parse_petitions_xlsx, petitions_template
 from .models import Field, Petition, PetitionStatus
-from .selectors import with_reply_states
+from .selectors import with_petitioner_visibility, with_reply_states
 
 
 def editable_session_or_404(request, pk):
@@ -58,8 +58,9 @@ def session_detail(request, pk):
     session = get_object_or_404(with_notice_state(sessions_visible_to(request.user), today), pk=pk)
     editable = sessions_editable_by(request.user).filter(pk=pk).exists()
     takes_petitions = session_services.session_accepts_petitions(session)
-    petitions = with_reply_states(
-        Petition.objects.filter(session=session).select_related("assigned_unit", "field"), today
+    petitions = with_petitioner_visibility(
+        with_reply_states(Petition.objects.filter(session=session).select_related("assigned_unit", "field"), today),
+        request.user,
     ).order_by("id")
     notice = ConclusionNotice.objects.filter(session=session).select_related("issuing_unit__kind").first()
     recipients = []
@@ -190,7 +191,7 @@ def petitions_import(request, pk):
 @require_http_methods(["GET", "POST"])
 def petition_clarify(request, pk, petition_pk):
     session = editable_session_or_404(request, pk)
-    petition = get_object_or_404(Petition.objects.filter(session=session), pk=petition_pk)
+    petition = get_object_or_404(Petition.objects.filter(session=session).select_related("session"), pk=petition_pk)
     form = ClarifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,7 +214,7 @@ def _notice_session(request, pk):
 def _pending_petitions(session):
     return list(
         Petition.objects.filter(session=session, status=PetitionStatus.RECORDED)
-        .select_related("assigned_unit")
+        .select_related("assigned_unit", "session__organising_unit")
         .order_by("id")
     )
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,17 +22,21 @@ from common.http import docx_response
 from common.web import PAGE_SIZE, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
+from units.models import Role
 from units.selectors import units_active_on
 
 from . import services, workflow
-from .documents import reply_draft_docx
-from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ReplyForm
-from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
+from .codes import normalise_code
+from .documents import receipt_docx, reply_draft_docx
+from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ProtectForm, PublishForm, ReplyForm, UnpublishForm
+from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, Publication, WrittenReply
 from .pages import petition_page_context
+from .publicity import publication_draft
 from .selectors import (
     DeadlineState,
     agency_inbox,
     filter_reply_state,
+    petitioner_visible_q,
     petitions_actionable_by,
     petitions_visible_to,
     with_reply_states,
@@ -65,7 +70,12 @@ def petition_list(request):
     if state in DeadlineState.values:
         qs = filter_reply_state(qs, state, today)
     if q:
-        qs = qs.filter(content__icontains=q) | qs.filter(petitioner_name__icontains=q)
+        # A protected petitioner's name finds the petition only for those who may see it.
+        match = Q(content__icontains=q) | (Q(petitioner_name__icontains=q) & petitioner_visible_q(request.user))
+        code = normalise_code(q)
+        if code and scope_of(request.user).has(Role.STAFF):
+            match |= Q(receipt_code=code)
+        qs = qs.filter(match)
     qs = with_reply_states(qs, today).order_by("reply_due_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -143,7 +153,9 @@ def reply_draft(request, pk):
     if unit is None:
         messages.error(request, _("Kiến nghị chưa được giao đơn vị giải quyết."))
         return redirect(petition)
-    return docx_response(reply_draft_docx(petition, unit=unit), f"du-thao-tra-loi-kien-nghi-{petition.pk}.docx")
+    return docx_response(
+        reply_draft_docx(petition, unit=unit, viewer=request.user), f"du-thao-tra-loi-kien-nghi-{petition.pk}.docx"
+    )
 
 
 @login_required
@@ -188,11 +200,14 @@ def complex_create(request, pk):
     return _action_page(request, petition, form, _("Thông báo vụ việc phức tạp"))
 
 
+def _editable_petitions(request):
+    """Petitions of the sessions the user may edit (staff of the organising subtree)."""
+    return Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk"))
+
+
 def _editable_petition_or_404(request, pk) -> Petition:
     """A petition of a session the user may edit (staff of the organising subtree)."""
-    return get_object_or_404(
-        Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk")), pk=pk
-    )
+    return get_object_or_404(_editable_petitions(request), pk=pk)
 
 
 @login_required
@@ -254,3 +269,78 @@ def forward_letter(request, pk):
 def complex_letter(request, pk):
     notice = get_object_or_404(ComplexCaseNotice, pk=pk, petition__in=petitions_visible_to(request.user).values("pk"))
     return serve_private_file(notice.letter, notice.letter_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The citizen's side (the organising unit's staff): receipt, protected identity, publication
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def receipt(request, pk):
+    """The receipt handed to the petitioner (DOCX with the code and a QR code of the lookup)."""
+    petition = get_object_or_404(
+        _editable_petitions(request).select_related("session__organising_unit__kind", "field"), pk=pk
+    )
+    return docx_response(receipt_docx(petition, viewer=request.user), f"phieu-tiep-nhan-kien-nghi-{petition.pk}.docx")
+
+
+@login_required
+@require_POST
+def petition_protect(request, pk):
+    petition = _editable_petition_or_404(request, pk)
+    form = ProtectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("protected", [])) or _("Yêu cầu không hợp lệ."))
+        return redirect(petition)
+    try:
+        services.petition_protect(petition=petition, protected=form.cleaned_data["protected"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if form.cleaned_data["protected"]:
+            messages.success(request, _("Đã bảo vệ danh tính người kiến nghị #%(id)s.") % {"id": petition.pk})
+        else:
+            messages.success(request, _("Đã bỏ bảo vệ danh tính người kiến nghị #%(id)s.") % {"id": petition.pk})
+    return redirect(petition)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_publish(request, pk):
+    """Publish the result (công khai) with the public texts, personal data removed and edited."""
+    petition = _editable_petition_or_404(request, pk)
+    if not workflow.allows(petition.status, Action.PUBLISH):
+        messages.error(request, workflow.refusal(petition.status, Action.PUBLISH))
+        return redirect(petition)
+    form = PublishForm(request.POST or None, initial=publication_draft(petition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_publish(petition=petition, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã công khai kết quả của kiến nghị #%(id)s.") % {"id": petition.pk})
+            return redirect(petition)
+    publication = Publication.objects.filter(petition=petition).first()
+    return render(
+        request, "petitions/publish_form.html", {"petition": petition, "form": form, "publication": publication}
+    )
+
+
+@login_required
+@require_POST
+def petition_unpublish(request, pk):
+    petition = _editable_petition_or_404(request, pk)
+    form = UnpublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập lý do thôi công khai."))
+        return redirect(petition)
+    try:
+        services.petition_unpublish(petition=petition, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thôi công khai kết quả của kiến nghị #%(id)s.") % {"id": petition.pk})
+    return redirect(petition)

@@ -10,6 +10,7 @@ Services enforce it (``check``); views and templates ask it which actions to off
     assigned ──forward──▶ forwarded ──reply──▶ replied
     assigned ──complex──▶ complex ──reply──▶ replied
     (any status before a reply) ──withdraw──▶ withdrawn
+    replied / closed ──publish──▶ (same status; its result is shown on the public pages)
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Action:
     ASSESS = "assess"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+    PUBLISH = "publish"  # make the result public (công khai); unpublishing is always allowed
+    PROTECT = "protect"  # protect the petitioner's identity, or lift the protection
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,18 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.REPLIED}),
             S.CLOSED,
             gettext_lazy("Chỉ kết thúc được kiến nghị đã có văn bản trả lời và chưa kết thúc."),
+        ),
+        Transition(
+            Action.PUBLISH,
+            _ANSWERED,
+            None,
+            gettext_lazy("Chỉ công khai được kết quả của kiến nghị đã có văn bản trả lời."),
+        ),
+        Transition(
+            Action.PROTECT,
+            frozenset(S.values) - {S.WITHDRAWN},
+            None,
+            gettext_lazy("Kiến nghị đã thu hồi: không thay đổi được việc bảo vệ danh tính."),
         ),
         Transition(
             Action.WITHDRAW,

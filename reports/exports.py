@@ -14,6 +14,7 @@ from common.dates import vietnamese_date_line, vn_date
 from common.http import docx_response as _docx_bytes_response
 from common.http import xlsx_response
 from common.xlsx import Percent, add_sheet, new_workbook, workbook_bytes
+from petitions.identity import petitioner_of
 from petitions.models import Assessment
 
 from . import selectors
@@ -90,7 +91,7 @@ def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend) -
 # ---------------------------------------------------------------------------------------------
 
 
-def session_rows(sessions) -> tuple[list[str], list[list]]:
+def session_rows(sessions, viewer=None) -> tuple[list[str], list[list]]:
     header = [
         _("Ngày tổ chức"),
         _("Cơ quan tổ chức"),
@@ -115,7 +116,9 @@ def session_rows(sessions) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def petition_rows(petitions) -> tuple[list[str], list[list]]:
+def petition_rows(petitions, viewer=None) -> tuple[list[str], list[list]]:
+    """One row per petition; a protected petitioner is named only for a ``viewer`` who may see
+    them (``petitions.identity.petitioner_of``; no viewer: never)."""
     header = [
         _("Mã"),
         _("Ngày hội nghị"),
@@ -134,8 +137,8 @@ def petition_rows(petitions) -> tuple[list[str], list[list]]:
             p.pk,
             p.session.held_on,
             p.session.organising_unit.name,
-            p.petitioner_name,
-            p.content,
+            petitioner_of(p, viewer).name,
+            petitioner_of(p, viewer).content,
             p.field.name if p.field_id else "",
             p.assigned_unit.name if p.assigned_unit_id else "",
             p.get_status_display(),
@@ -148,7 +151,7 @@ def petition_rows(petitions) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def unit_rows(units) -> tuple[list[str], list[list]]:
+def unit_rows(units, viewer=None) -> tuple[list[str], list[list]]:
     header = [_("Đơn vị"), _("Loại đơn vị"), _("Cấp")]
     return header, [[u.name, u.kind.name, u.get_level_display()] for u in units]
 
@@ -187,6 +190,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
     today = today or timezone.localdate()
     dashboard = selectors.dashboard_data(user, unit, period, today)
     return {
+        "viewer": user,
         "unit": unit,
         "period": period,
         "today": today,
@@ -218,7 +222,7 @@ def periodic_report_xlsx(data: dict) -> Workbook:
     header, _rows = petition_rows([])
     rows = []
     for _responsible, petitions in data["overdue"]:
-        rows += petition_rows(petitions)[1]
+        rows += petition_rows(petitions, data.get("viewer"))[1]
     add_sheet(wb, _("Quá hạn theo đơn vị"), header, rows, caption=caption)
     return wb
 
@@ -299,7 +303,15 @@ def periodic_report_docx(data: dict):
         ).bold = True
         table(
             [_("Mã"), _("Nội dung"), _("Hạn trả lời"), _("Hạn giải quyết mới")],
-            [[f"#{p.pk}", p.content, vn_date(p.reply_due_on), vn_date(p.complex_target_on)] for p in petitions],
+            [
+                [
+                    f"#{p.pk}",
+                    petitioner_of(p, data.get("viewer")).content,
+                    vn_date(p.reply_due_on),
+                    vn_date(p.complex_target_on),
+                ]
+                for p in petitions
+            ],  # fmt: skip
         )
     return doc
 

@@ -251,7 +251,11 @@ def _held_until(period: Period, today: dt.date) -> dt.date:
 
 def sessions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[DialogueSession]:
     """Sessions held in the period (not in the future, not withdrawn) by units of the subtree."""
-    return sessions_visible_to(user).filter(
+    return _sessions_in(sessions_visible_to(user), unit, period, today)
+
+
+def _sessions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[DialogueSession]:
+    return qs.filter(
         organising_unit__path__startswith=unit.path,
         withdrawn_at__isnull=True,
         held_on__gte=period.start,
@@ -269,6 +273,10 @@ def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet
     two joined units' paths instead made it read every session of the period in the country
     and all their petitions, whatever the size of the subtree (~200 ms at 1,000,000 petitions).
     """
+    return _petitions_in(petitions_visible_to(user), unit, period, today)
+
+
+def _petitions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
     until = _held_until(period, today)
     unit_ids = unit_ids_of_subtree(unit)
     session_ids = list(
@@ -276,16 +284,12 @@ def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet
             organising_unit_id__in=unit_ids, withdrawn_at__isnull=True, held_on__gte=period.start, held_on__lte=until
         ).values_list("pk", flat=True)
     )
-    return (
-        petitions_visible_to(user)
-        .filter(
-            Q(session_id__in=session_ids) | Q(assigned_unit_id__in=unit_ids),
-            session__withdrawn_at__isnull=True,
-            session__held_on__gte=period.start,
-            session__held_on__lte=until,
-        )
-        .exclude(status=PetitionStatus.WITHDRAWN)
-    )
+    return qs.filter(
+        Q(session_id__in=session_ids) | Q(assigned_unit_id__in=unit_ids),
+        session__withdrawn_at__isnull=True,
+        session__held_on__gte=period.start,
+        session__held_on__lte=until,
+    ).exclude(status=PetitionStatus.WITHDRAWN)
 
 
 def units_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Unit]:
@@ -294,6 +298,29 @@ def units_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Uni
 
 
 _BASES = {SESSION: sessions_base, PETITION: petitions_base, UNIT: units_base}
+
+# The figures a province may publish per unit and year (``public`` app, behind a setting).
+PUBLIC_FIGURE_KEYS = ["sessions_held", "petitions_received", "petitions_on_time", "petitions_late", "petitions_overdue"]
+
+
+def public_unit_figures(unit: Unit, period: Period, today: dt.date | None = None) -> dict[str, int]:
+    """``PUBLIC_FIGURE_KEYS`` for the subtree of ``unit`` and ``period``, for everyone (no
+    scope: the same bases and conditions as the dashboards, over every row). Two queries."""
+    today = today or timezone.localdate()
+    keys = {SESSION: [], PETITION: []}
+    for key in PUBLIC_FIGURE_KEYS:
+        keys[FIGURES[key].model].append(key)
+    figures = (
+        _sessions_in(DialogueSession.objects.all(), unit, period, today)
+        .order_by()
+        .aggregate(**_counts(keys[SESSION], today, period))
+    )
+    figures.update(
+        _petitions_in(Petition.objects.all(), unit, period, today)
+        .order_by()
+        .aggregate(**_counts(keys[PETITION], today, period))
+    )
+    return {key: figures.get(key) or 0 for key in PUBLIC_FIGURE_KEYS}
 
 
 def figure_queryset(

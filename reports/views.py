@@ -176,7 +176,7 @@ def figure_list(request, key: str):
         qs = qs.order_by("path")
     caption = f"{figure.label} – {unit.name} – {period.label}"
     if _wants_xlsx(request):
-        header, rows = exports.ROWS_FOR_MODEL[figure.model](qs)
+        header, rows = exports.ROWS_FOR_MODEL[figure.model](qs, request.user)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
     if figure.model == selectors.PETITION:
         page = _page_by_ids(qs, request.GET.get("page"))
@@ -260,7 +260,7 @@ def monitor_petitions(request):
         qs = qs.filter(assessment=assessment)
     qs = with_reply_states(qs, timezone.localdate()).order_by("-session__held_on", "-id")
     if _wants_xlsx(request):
-        header, rows = exports.petition_rows(qs)
+        header, rows = exports.petition_rows(qs, request.user)
         return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -13,6 +13,7 @@ CASES = [
     "agency inbox, page 1",
     "overdue list, page 1",
     "sessions list, page 1",
+    "public lookup by code",
     "deadline jobs, one day",
 ]
 

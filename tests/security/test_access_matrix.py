@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.security.world import (
     FOREIGN_MARKER,
     MISSING_PK,
+    PROTECTED_MARKER,
     ROLES,
     VISIBLE,
     build_world,
@@ -60,6 +61,16 @@ class Route:
     ok_location: Callable | None = None
     admin_sees_foreign: bool = True
     expect: Callable | None = None  # (role, case) -> (status, location prefix) for odd views
+    # Who may read the protected petitioner (``PROTECTED_MARKER``) in the answer: the organising
+    # unit's staff and administrators, except in documents sent to agencies and public pages.
+    sees_protected: frozenset = frozenset({"staff", "admin"})
+    # A public page: every province's public text may appear, no petitioner ever.
+    public: bool = False
+
+
+def _public(status_for_missing=404):
+    """Anybody, logged in or not, gets the page of any province's object."""
+    return lambda role, case: (status_for_missing if case == "missing" else 200, None)
 
 
 def _session(kind):
@@ -135,7 +146,8 @@ ROUTES: dict[str, Route] = {
         EDITORS, kwargs=_session("open_session"), write=lambda b: {f"unit_{b.open_petition.pk}": b.ubnd.pk}
     ),
     "sessions:notice_issue": Route(EDITORS, kwargs=_session("open_session"), write=_issue_payload),
-    "sessions:notice_docx": Route(VISIBLE, kwargs=_session("issued_session")),
+    # The notice goes to agencies: the protected petitioner is named for nobody.
+    "sessions:notice_docx": Route(VISIBLE, kwargs=_session("issued_session"), sees_protected=frozenset()),
     "sessions:notice_signed_file": Route(VISIBLE, kwargs=_session("issued_session")),
     "sessions:notice_signed_upload": Route(
         EDITORS,
@@ -203,6 +215,28 @@ ROUTES: dict[str, Route] = {
         write=lambda b: {"reason": "Nhập nhầm"},
         ok=302,
         ok_location=lambda b: b.open_petition.get_absolute_url(),
+    ),  # fmt: skip
+    "petitions:receipt": Route(EDITORS, kwargs=_petition("p_waiting")),
+    "petitions:protect": Route(
+        EDITORS,
+        kwargs=_petition("p_waiting"),
+        method="POST",
+        write=lambda b: {"protected": "0"},
+        post_ok=lambda b: {"protected": "1"},
+        ok=302,
+        ok_location=lambda b: b.p_waiting.get_absolute_url(),
+    ),  # fmt: skip
+    "petitions:publish": Route(
+        EDITORS, kwargs=_petition("p_replied"), write=lambda b: {"question": "Kiến nghị", "answer": "Trả lời mới"}
+    ),
+    "petitions:unpublish": Route(
+        EDITORS,
+        kwargs=_petition("p_replied"),
+        method="POST",
+        write=lambda b: {"reason": "Rà soát lại"},
+        post_ok=lambda b: {"reason": ""},
+        ok=302,
+        ok_location=lambda b: b.p_replied.get_absolute_url(),
     ),  # fmt: skip
     "petitions:reply_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.reply.pk}),
     "petitions:forward_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.forwarding.pk}),
@@ -273,6 +307,36 @@ ROUTES: dict[str, Route] = {
     "ops:readiness": Route(ALL, cases=("none",), expect=lambda role, case: (200, None)),
     "ops:metrics": Route(ALL, cases=("none",), expect=lambda role, case: (200, None)),
 }
+
+ROUTES.update(
+    {
+        # Public pages: no login, any province's object, never a petitioner -------------------
+        "public:lookup": Route(ALL, cases=("none",), public=True, sees_protected=frozenset(), expect=_public()),
+        # A wrong or nonexistent code answers 200 with the same "not found" page.
+        "public:lookup[code]": Route(
+            ALL,
+            query=lambda b, role: {"ma": b.p_waiting.receipt_code},
+            public=True,
+            sees_protected=frozenset(),
+            expect=_public(200),
+        ),  # fmt: skip
+        "public:index": Route(ALL, cases=("none",), public=True, sees_protected=frozenset(), expect=_public()),
+        "public:session": Route(
+            ALL, kwargs=_session("issued_session"), public=True, sees_protected=frozenset(), expect=_public()
+        ),
+        "public:unit": Route(
+            ALL, kwargs=lambda b, role: {"pk": b.ubnd.pk}, public=True, sees_protected=frozenset(), expect=_public()
+        ),
+        # Off unless the province switches the public figures on (PUBLIC_FIGURES).
+        "public:figures": Route(
+            ALL,
+            kwargs=lambda b, role: {"pk": b.ubnd.pk},
+            public=True,
+            sees_protected=frozenset(),
+            expect=lambda role, case: (404, None),
+        ),  # fmt: skip
+    }
+)
 
 # The admin site: every page of the site itself is listed; a registered model's pages are
 # checked generically (changelist, add, change, history, delete and the bare object URL).
@@ -394,7 +458,9 @@ class Matrix:
             return None, f"500 {type(exc).__name__}: {exc}"
         return response, None
 
-    def check(self, label, role, method, url, expected, data=None, *, foreign_text_allowed=False):
+    def check(
+        self, label, role, method, url, expected, data=None, *, foreign_text_allowed=False, protected_allowed=True
+    ):
         status, location = expected
         before = (
             fingerprint() if method == "POST" and status != 200 and not (status == 302 and location is None) else None
@@ -414,8 +480,11 @@ class Matrix:
             self.outcome.mismatches.append(f"{where}: expected {status} {location or ''}, got {got} {got_location}")
         if refusal and before is not None and fingerprint() != before:
             self.outcome.leaks.append(f"{where}: a refused request changed the database")
-        if got == 200 and not foreign_text_allowed and FOREIGN_MARKER in _text_of(response):
+        text = _text_of(response) if got == 200 else ""
+        if not foreign_text_allowed and FOREIGN_MARKER in text:
             self.outcome.leaks.append(f"{where}: the answer shows another province's data")
+        if not protected_allowed and PROTECTED_MARKER.lower() in text.lower():
+            self.outcome.leaks.append(f"{where}: the answer shows a protected petitioner")
         if label.startswith("logout") or "logout" in url:
             self.forget(role)
 
@@ -475,16 +544,22 @@ def run_project_routes(matrix: Matrix):
                 url = _url(name, _kwargs(route, world, role, case), _query(route, world, role, case))
                 expected = _expected(route, role, case, bundle)
                 allowed = expected[0] == route.ok and role in route.allowed and route.expect is None
-                foreign_ok = role == "admin"
+                foreign_ok = role == "admin" or route.public
+                protected_ok = role in route.sees_protected
                 if route.method == "POST":
                     payload = (
                         (route.post_ok(bundle) if route.post_ok else {})
                         if allowed or route.expect
                         else (route.write(bundle) if route.write else {})
                     )
-                    matrix.check(key, role, "POST", url, expected, payload, foreign_text_allowed=foreign_ok)
+                    matrix.check(
+                        key, role, "POST", url, expected, payload,
+                        foreign_text_allowed=foreign_ok, protected_allowed=protected_ok,
+                    )  # fmt: skip
                     continue
-                matrix.check(key, role, "GET", url, expected, foreign_text_allowed=foreign_ok)
+                matrix.check(
+                    key, role, "GET", url, expected, foreign_text_allowed=foreign_ok, protected_allowed=protected_ok
+                )
                 if route.write and not allowed:
                     # A refused role posting valid input: still refused, nothing written.
                     status = 302 if role == "anonymous" else 404
@@ -619,12 +694,19 @@ def _admin_world(world):
 
 def test_access_matrix_every_url_every_role_every_object(province, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
+    settings.PUBLIC_LOOKUP_LIMIT = 10_000  # the rate limit has its own tests (tests/public)
     with frozen_clock():
         world = build_world(province)
         _admin_world(world)
         matrix = Matrix(world)
         run_project_routes(matrix)
         run_admin_routes(matrix)
+        # The search for the protected petitioner is not vacuous: the organising unit's staff
+        # read the name on the petition page and in the export, the agency does not.
+        detail = reverse("petitions:detail", args=[world.own.p_waiting.pk])
+        assert PROTECTED_MARKER in matrix.client("staff").get(detail).content.decode()
+        assert PROTECTED_MARKER not in matrix.client("agency").get(detail).content.decode()
+        assert "Người kiến nghị được bảo vệ danh tính" in matrix.client("agency").get(detail).content.decode()
     outcome = matrix.outcome
     print(f"\naccess matrix: {outcome.checked} (URL, role, object) cases checked, {len(outcome.leaks)} leaks")
     report = (

@@ -254,6 +254,8 @@ def test_petition_entry_grid_never_crashes_nor_half_writes(world, data):
             f"rows-{i}-petitioner_kind": data.draw(st.one_of(st.just("person"), texts)),
             f"rows-{i}-petitioner_address": data.draw(texts),
             f"rows-{i}-petitioner_phone": data.draw(texts),
+            f"rows-{i}-petitioner_email": data.draw(st.one_of(st.just("a@b.vn"), texts)),
+            f"rows-{i}-identity_protected": data.draw(st.sampled_from([None, "on", "x\x00"])),
             f"rows-{i}-content": data.draw(st.one_of(st.just("Đề nghị làm đường"), texts)),
             f"rows-{i}-field": data.draw(ints),
             f"rows-{i}-clarified_at_conference": data.draw(st.sampled_from([None, "on", "x\x00"])),
@@ -396,6 +398,41 @@ def test_agency_forms_never_crash_nor_half_write(world, data):
         "notified_on": data.draw(dates), "new_target_on": data.draw(dates), "reason": data.draw(texts),
         "letter": data.draw(maybe_files),
     }, touched=touched)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The citizen's side: protection, publication, the public lookup and pages
+# ---------------------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(question=texts, answer=texts, reason=texts, protected=st.one_of(st.sampled_from(["0", "1"]), texts))
+@example(question="Kiến nghị", answer="Gọi 0912 345 678", reason="", protected="1\x00")
+def test_protection_and_publication_forms_never_crash_nor_half_write(world, question, answer, reason, protected):
+    client = client_for(world, "staff")
+    replied, waiting = world.own.p_replied, world.own.p_waiting
+    submit(client, reverse("petitions:publish", kwargs={"pk": replied.pk}), {"question": question, "answer": answer},
+           touched=[replied])  # fmt: skip
+    submit(client, reverse("petitions:unpublish", kwargs={"pk": replied.pk}), {"reason": reason}, touched=[replied])
+    submit(client, reverse("petitions:protect", kwargs={"pk": waiting.pk}), {"protected": protected}, touched=[waiting])
+
+
+@FUZZ
+@given(code=st.one_of(texts, st.sampled_from(["", "ABCD-EFGH-JKM", "2" * 11, "ĐĐĐĐ-ĐĐĐĐ-ĐĐĐ"])), page=ints, year=ints)
+def test_public_pages_never_crash_whatever_the_parameters(world, settings, code, page, year):
+    settings.PUBLIC_LOOKUP_LIMIT = 10**9
+    settings.PUBLIC_FIGURES = True
+    client = Client(raise_request_exception=True)
+    response = submit(client, reverse("public:lookup"), {"ma": code}, method="get")
+    assert response.status_code == 200
+    for url in (
+        reverse("public:session", kwargs={"pk": world.own.issued_session.pk}),
+        reverse("public:unit", kwargs={"pk": world.tree.province.pk}),
+        reverse("public:index"),
+    ):
+        assert submit(client, url, {"page": page}, method="get").status_code == 200
+    figures = reverse("public:figures", kwargs={"pk": world.tree.ubnd.pk})
+    assert submit(client, figures, {"nam": year}, method="get").status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ HELD_ON = dt.date(2026, 3, 2)
 NOTICE_ON = dt.date(2026, 3, 5)
 MISSING_PK = 987654321
 FOREIGN_MARKER = "Zyxforeignqv"
+# The protected petitioner's name, address and e-mail carry this: only the organising unit's
+# staff and administrators may ever read it (searched case-insensitively in every answer).
+PROTECTED_MARKER = "Qxprotectedzv"
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 ROLES = ("anonymous", "staff", "leader", "agency", "front", "board", "admin")
@@ -50,7 +53,8 @@ def _user(username, unit, role):
 
 def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifications, marker: str):
     """A session without notice (one petition, assigned), a session with its notice (four
-    petitions: waiting, replied + assessed + noted, forwarded, complex), and notifications."""
+    petitions: waiting (its petitioner protected), replied + assessed + noted + published,
+    forwarded, complex), and notifications."""
     leader = f.LeaderFactory(unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND")
     open_session = petition_services.session_record_with_petitions(
         organising_unit=ubnd,
@@ -80,6 +84,13 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
             for n in ("A", "B", "C", "D")
         ],
     )
+    waiting = issued_session.petitions.order_by("id").first()
+    waiting.petitioner_name = f"Bà Lò Thị Kín {PROTECTED_MARKER}"
+    waiting.petitioner_address = f"Xóm {PROTECTED_MARKER}, {marker}"
+    waiting.petitioner_phone = "0912 345 678"
+    waiting.petitioner_email = f"{PROTECTED_MARKER.lower()}@example.vn"
+    waiting.save()
+    petition_services.petition_protect(petition=waiting, protected=True, actor=staff)
     petitions = list(issued_session.petitions.order_by("id"))
     notice = petition_services.notice_issue(
         session=issued_session,
@@ -105,6 +116,9 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         reason=f"Phức tạp {marker}", actor=staff, letter=pdf("phuc-tap.pdf"),
     )  # fmt: skip
     note = petition_services.supervision_note_add(petition=p_replied, author=front, text=f"Giám sát {marker}")
+    petition_services.petition_publish(
+        petition=p_replied, question=f"Đề nghị bồi thường {marker}", answer=f"Đã giải quyết {marker}", actor=staff
+    )
     petition_services.reply_assess(
         reply=reply, assessor=front, result="satisfied", reason="", assessed_on=dt.date(2026, 3, 15)
     )

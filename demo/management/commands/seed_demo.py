@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.citizen import seed_citizen
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
 from petitions.services import (
@@ -130,10 +131,13 @@ class Command(BaseCommand):
             units = self._units()
             users = self._users(units)
             counts = self._sessions(units, users, sessions)
+            citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
-                f"tài khoản demo_staff, demo_leader, demo_agency, demo_front, demo_board, demo_admin (mật khẩu: {DEMO_PASSWORD})."
+                f"tài khoản demo_staff, demo_leader, demo_agency, demo_front, demo_board, demo_admin (mật khẩu: {DEMO_PASSWORD}); "
+                f"{citizen['published']} kết quả công khai, {citizen['protected']} người kiến nghị được bảo vệ danh tính; "
+                f"thử tra cứu tại /tra-cuu/ với mã {citizen['sample_code']}."
             )
         )
 
