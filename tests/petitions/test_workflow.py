@@ -61,6 +61,6 @@ def test_refused_transitions_say_why_in_vietnamese(status, action, message):
     assert exc.value.messages == [message]
 
 
-def test_a_withdrawn_petition_allows_nothing_and_a_clarified_one_only_withdrawal():
+def test_a_withdrawn_petition_allows_nothing_and_a_clarified_one_only_withdrawal_or_protection():
     assert not any(workflow.allows(S.WITHDRAWN, action) for action in TRANSITIONS)
-    assert {a for a in TRANSITIONS if workflow.allows(S.CLARIFIED, a)} == {Action.WITHDRAW}
+    assert {a for a in TRANSITIONS if workflow.allows(S.CLARIFIED, a)} == {Action.WITHDRAW, Action.PROTECT}
