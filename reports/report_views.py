@@ -441,7 +441,7 @@ def compilation(request):
             "compiled": compiled,
             "form": form,
             "can_compile": can_compile and period.end < today,
-            "area_choices": chain.compilation_areas_for(user).only("name", "depth", "path"),
+            "area_choices": chain.compilation_areas_for(user).select_related(None).only("name", "depth", "path"),
             "kind_choices": PeriodKind.CHOICES,
             "months": range(1, 13),
             "query": urlencode({"unit": area.pk, **_period_params(period)}),

@@ -228,7 +228,7 @@ def report_create(*, unit: Unit, period: Period, actor, today: dt.date | None = 
     _round_ensure(unit, period, today)
     report = PeriodicReport(
         kind=ReportKind.UNIT, unit=unit, scope_unit=unit, created_by=actor, subject=narrative.default_subject(period),
-        **_report_period_fields(period),
+        symbol=default_report_symbol(unit), **_report_period_fields(period),
     )  # fmt: skip
     figures, _tables, missing = report_selectors.live_content(actor, report, today)
     for name, text in narrative.unit_sections(unit, period, figures, missing).items():
@@ -278,7 +278,7 @@ def compiled_report_create(
     _round_ensure(area, period, today)
     report = PeriodicReport(
         kind=ReportKind.COMPILED, unit=issuing_unit, scope_unit=area, created_by=actor,
-        subject=narrative.compiled_subject(period),
+        subject=narrative.compiled_subject(period), symbol=default_report_symbol(issuing_unit),
         **_report_period_fields(period),
     )  # fmt: skip
     _figures, tables, _missing = report_selectors.live_content(actor, report, today)

@@ -104,7 +104,7 @@ def chain(province, six_months):
     t.commune_head = f.LeaderFactory(unit=t.commune, full_name="Hà Văn Chủ Tịch", position="Chủ tịch UBND xã",
                                      user=t.chairman)  # fmt: skip
     f.LeaderFactory(unit=t.party, full_name="Bùi Văn Bí Thư", position="Bí thư Tỉnh ủy", user=t.province_leader)
-    t.calendar = calendar_create_default(unit=t.province, starts_on=dt.date(2025, 1, 1))
+    t.calendar = calendar_create_default(unit=t.province, starts_on=dt.date(2026, 1, 1))
     # Dialogues of the six months
     S = f.DialogueSessionFactory
     t.s_commune = S(organising_unit=t.commune, held_on=dt.date(2026, 3, 2), notice_issued_on=dt.date(2026, 3, 6))

@@ -61,15 +61,18 @@ def test_opening_a_round_lists_every_committee_and_government_with_its_level_due
 
 
 def test_rounds_before_the_calendar_applies_are_never_opened(chain):
-    chain.calendar.starts_on = dt.date(2026, 1, 1)
-    chain.calendar.save()
     with at(dt.date(2026, 6, 1)):
         services.rounds_open()
-    assert not ReportingRound.objects.filter(period_end__lt=dt.date(2026, 1, 1)).exists()
-    assert ReportingRound.objects.filter(period_kind="6m", period_end=PERIOD_END).exists()
+    assert not ReportingRound.objects.filter(period_end__lt=chain.calendar.starts_on).exists()
+    assert set(ReportingRound.objects.values_list("period_kind", "period_end")) == {
+        ("6m", PERIOD_END),
+        ("year", dt.date(2026, 12, 14)),
+    }
 
 
 def test_a_unit_abolished_before_the_period_ends_owes_no_report(chain):
+    chain.calendar.starts_on = dt.date(2025, 1, 1)
+    chain.calendar.save()
     district = f.UnitFactory(
         name="UBND huyện cũ", parent=chain.province, level="district", active_to=dt.date(2025, 6, 30)
     )
