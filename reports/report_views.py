@@ -99,7 +99,7 @@ def report_list(request):
             "status_choices": ReportStatus.choices,
             "kind_choices": ReportKind.choices,
             "query": urlencode({k: v for k, v in {"box": box, "status": status, "kind": kind}.items() if v}),
-            "dues": chain.dues_pending_for(user, today),
+            "dues": [_with_label(due) for due in chain.dues_pending_for(user, today)],
             "inbox_unread": chain.recipients_of_user(user).filter(received_on__isnull=True).count(),
             "can_create": chain.reporting_units_for(user, today).exists(),
             "can_compile": chain.compilation_areas_for(user).exists(),
@@ -166,9 +166,18 @@ def report_detail(request, pk):
     content = chain.report_content(user, report, today, live=live)
     can_write = chain.can_write_report(user, report)
     recipients = []
-    for recipient in report.recipients.select_related("unit", "received_by").order_by("id"):
+    rows = list(report.recipients.select_related("unit", "received_by").order_by("id"))
+    pending = [r.pk for r in rows if not r.received_on]
+    markable = set()
+    if pending:
+        markable = set(
+            report.recipients.filter(chain.recipients_acted_for_q(user), pk__in=pending).values_list("pk", flat=True)
+        )
+        if can_write:
+            markable = set(pending)
+    for recipient in rows:
         form = None
-        if not recipient.received_on and services.can_mark_received(user, recipient):
+        if recipient.pk in markable:
             form = ReceivedForm(prefix=f"r{recipient.pk}", initial={"received_on": today})
         recipients.append((recipient, form))
     query = urlencode({"unit": report.scope_unit.pk, **report.period.as_params()})
@@ -191,6 +200,11 @@ def report_detail(request, pk):
             "sections": _sections(report),
         },
     )
+
+
+def _with_label(due: ReportDue) -> ReportDue:
+    due.state_label = state_label(due.state)
+    return due
 
 
 def _sections(report: PeriodicReport) -> list[tuple[str, str]]:

@@ -14,6 +14,8 @@ CASES = [
     "overdue list, page 1",
     "sessions list, page 1",
     "deadline jobs, one day",
+    "province compilation",
+    "compiled report, drafted",
 ]
 
 

@@ -205,3 +205,42 @@ def test_the_calendar_page_shows_due_days_and_the_rounds_in_scope(client, chain)
     assert (six["required"], six["overdue"]) == (2, 2)
     client.force_login(t.agency_officer)
     assert client.get(reverse("reports:calendar")).status_code == 404
+
+
+def _queries(client, url, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_compilation_and_report_pages_cost_the_same_queries_with_more_units_and_reports(client, chain):
+    from tests import factories as f
+
+    t = chain
+    report = issued(t)
+    client.force_login(t.province_staff)
+    pages = [
+        (reverse("reports:compilation"), {"unit": t.province.pk, **PARAMS}),
+        (reverse("reports:report_detail", args=[report.pk]), None),
+        (reverse("reports:report_list"), None),
+        (reverse("reports:calendar"), None),
+    ]
+    with at(dt.date(2026, 6, 25)):
+        client.get(pages[1][0])  # the first opening records the receipt
+        before = [_queries(client, url, params) for url, params in pages]
+        for n in range(5):
+            area = f.UnitFactory(name=f"Xã Mới {n}", parent=t.province, kind=t.commune_area.kind, symbol="")
+            pc = f.UnitFactory(name=f"UBND xã Mới {n}", parent=area)
+            f.UnitFactory(name=f"Đảng ủy xã Mới {n}", parent=area, kind=t.party.kind, symbol="ĐU")
+            session = f.DialogueSessionFactory(organising_unit=pc, held_on=dt.date(2026, 3, 1 + n))
+            for _ in range(3):
+                f.PetitionFactory(session=session)
+        services.rounds_open()
+    for unit in [t.commune2, t.ubnd]:
+        issued(t, unit=unit, actor=t.province_staff, day=dt.date(2026, 6, 20))
+    with at(dt.date(2026, 6, 25)):
+        after = [_queries(client, url, params) for url, params in pages]
+    assert after == before
