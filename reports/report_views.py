@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,7 +78,7 @@ def report_list(request):
         qs = (
             chain.recipients_of_user(user)
             .select_related("report__unit__kind", "unit")
-            .order_by("received_on", "-report__issued_on", "-id")
+            .order_by(F("received_on").asc(nulls_first=True), "-report__issued_on", "-id")
         )
     else:
         qs = chain.reports_visible_to(user)

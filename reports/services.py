@@ -208,11 +208,16 @@ def _save_new(report: PeriodicReport) -> PeriodicReport:
     return report
 
 
-@transaction.atomic
 def report_create(*, unit: Unit, period: Period, actor, today: dt.date | None = None) -> PeriodicReport:
     """A unit's report for ``period`` as a draft, by the staff over the unit: the narrative
     pre-drafted from the period's figures (the dashboard's), the signer from its head. One
-    report per unit and period; the period must have ended."""
+    report per unit and period; the period must have ended. Written in Vietnamese whatever the
+    drafter's interface language (it is an official document)."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _report_create(unit=unit, period=period, actor=actor, today=today)
+
+
+def _report_create(*, unit: Unit, period: Period, actor, today: dt.date | None) -> PeriodicReport:
     today = today or timezone.localdate()
     if not scope_of(actor).covers(unit, report_selectors.UNIT_WRITERS):
         raise ValidationError(_("Đơn vị %(unit)s nằm ngoài phạm vi được lập báo cáo của anh/chị.") % {"unit": unit})
@@ -250,13 +255,19 @@ def compiled_issuers_for(area: Unit, day: dt.date):
     )
 
 
-@transaction.atomic
 def compiled_report_create(
     *, area: Unit, issuing_unit: Unit, period: Period, actor, today: dt.date | None = None
 ) -> PeriodicReport:
     """The compiled report of a locality for ``period`` as a draft, by its staff or Board: its
     narrative pre-drafted from the sums of the reports its units submitted, naming the missing
     ones. Issued by the locality's party committee or Board."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _compiled_report_create(area=area, issuing_unit=issuing_unit, period=period, actor=actor, today=today)
+
+
+def _compiled_report_create(
+    *, area: Unit, issuing_unit: Unit, period: Period, actor, today: dt.date | None
+) -> PeriodicReport:
     today = today or timezone.localdate()
     if not report_selectors.can_compile(actor, area):
         raise ValidationError(_("Địa bàn %(unit)s nằm ngoài phạm vi tổng hợp của anh/chị.") % {"unit": area})
@@ -342,13 +353,19 @@ def report_next_number(*, unit: Unit, symbol: str, issued_on: dt.date) -> int:
     return (last or 0) + 1
 
 
-@transaction.atomic
 def report_issue(
     *, report: PeriodicReport, number: int, symbol: str, issued_on: dt.date, actor, signed_file=None
 ) -> PeriodicReport:
     """Issue a draft: its number in the unit's numbering period, its figures and tables frozen
     as they stand now, sent to its recipients (the upper and same-level Standing Committees, the
     same-level Board and Front) with a notification to each of their people."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _report_issue(
+            report=report, number=number, symbol=symbol, issued_on=issued_on, actor=actor, signed_file=signed_file
+        )
+
+
+def _report_issue(*, report: PeriodicReport, number: int, symbol: str, issued_on: dt.date, actor, signed_file):
     today = timezone.localdate()
     report = _lock(report)
     _check_writer(report, actor)
@@ -509,9 +526,12 @@ def report_recipient_mark_received(*, recipient: ReportRecipient, received_on: d
 
 def report_receipts_on_open(*, report: PeriodicReport, user, today: dt.date | None = None) -> int:
     """Opening an issued report records the day for every recipient the user acts for that has
-    no receipt day yet (one conditional update; a second opening changes nothing)."""
+    no receipt day yet (one conditional update; a second opening changes nothing). The report's
+    own author is left out: writing the report is not receiving it."""
     if not report.is_issued or not getattr(user, "is_authenticated", False):
         return 0
+    if user.pk in (report.created_by_id, report.issued_by_id):
+        return 0  # the author reading their own report is not its recipient receiving it
     today = today or timezone.localdate()
     return ReportRecipient.objects.filter(
         report_selectors.recipients_acted_for_q(user), report=report, received_on__isnull=True

@@ -244,3 +244,20 @@ def test_the_compilation_and_report_pages_cost_the_same_queries_with_more_units_
     with at(dt.date(2026, 6, 25)):
         after = [_queries(client, url, params) for url, params in pages]
     assert after == before
+
+
+def test_the_signed_scan_is_uploaded_after_issue_and_served_to_readers(client, chain, pdf_upload):
+    t = chain
+    with at(dt.date(2026, 6, 16)):
+        draft = services.report_create(unit=t.commune_party, period=Period(kind="6m", year=2026), actor=t.commune_staff)
+    client.force_login(t.commune_staff)
+    client.post(reverse("reports:report_signed_upload", args=[draft.pk]), {"signed_file": pdf_upload("ky.pdf")})
+    draft.refresh_from_db()
+    assert not draft.signed_file  # refused before issue
+    report = issued(t)
+    client.post(reverse("reports:report_signed_upload", args=[report.pk]), {"signed_file": pdf_upload("ban-ky.pdf")})
+    report.refresh_from_db()
+    assert report.signed_file_name == "ban-ky.pdf"
+    client.force_login(t.province_board)
+    response = client.get(reverse("reports:report_signed_file", args=[report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
