@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
@@ -182,6 +182,37 @@ def round_for(calendar: ReportingCalendar | None, period: Period) -> ReportingRo
     return ReportingRound.objects.filter(
         calendar=calendar, period_kind=period.kind, period_start=period.start, period_end=period.end
     ).first()
+
+
+def rounds_standing(user, calendars: list[ReportingCalendar], today: dt.date) -> dict[int, list[dict]]:
+    """For each calendar, its rounds (latest first) with how many units in the user's scope owe
+    a report, have issued it, and are overdue: one grouped query."""
+    if not calendars:
+        return {}
+    issued = Q(issued_report_exists())
+    counts = {
+        row["round_id"]: row
+        for row in ReportDue.objects.filter(round__calendar__in=calendars)
+        .filter(scope_of(user).q("unit__path", DASHBOARD_ROLES))
+        .values("round_id")
+        .annotate(
+            required=Count("pk"),
+            submitted=Count("pk", filter=issued),
+            overdue=Count("pk", filter=Q(due_on__lt=today) & ~issued),
+        )
+    }
+    result: dict[int, list[dict]] = {}
+    for round_ in ReportingRound.objects.filter(calendar__in=calendars).order_by("-period_end", "period_kind"):
+        row = counts.get(round_.pk, {})
+        result.setdefault(round_.calendar_id, []).append(
+            {
+                "round": round_,
+                "required": row.get("required", 0),
+                "submitted": row.get("submitted", 0),
+                "overdue": row.get("overdue", 0),
+            }
+        )
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +40,7 @@ from .documents import (
     report_xlsx,
     state_label,
 )
-from .models import PeriodicReport, ReportDue, ReportingRound, ReportKind, ReportRecipient, ReportStatus
+from .models import PeriodicReport, ReportDue, ReportKind, ReportRecipient, ReportStatus
 from .periods import Cutoff, PeriodKind, current_period
 from .report_forms import CompiledCreateForm, PeriodForm, ReportCreateForm, ReportEditForm, ReportIssueForm
 
@@ -509,37 +509,8 @@ def calendar(request):
     the latest rounds with how the units in the user's scope stand."""
     user, today = request.user, timezone.localdate()
     _require_reports(user)
-    scope = scope_of(user)
     calendars = list(chain.calendars_visible_to(user))
-    in_scope = scope.q("dues__unit__path", DASHBOARD_ROLES)
-    submitted = chain.issued_report_exists()
-    rounds = {}
-    if calendars:
-        qs = (
-            ReportingRound.objects.filter(calendar__in=calendars)
-            .annotate(
-                required=Count("dues", filter=in_scope, distinct=True),
-            )
-            .order_by("-period_end", "period_kind")
-        )
-        for round_ in qs:
-            rounds.setdefault(round_.calendar_id, []).append(round_)
-    submitted_counts = dict(
-        ReportDue.objects.filter(round__calendar__in=calendars)
-        .filter(scope.q("unit__path", DASHBOARD_ROLES))
-        .filter(submitted)
-        .values("round_id")
-        .annotate(n=Count("pk"))
-        .values_list("round_id", "n")
-    )
-    overdue_counts = dict(
-        ReportDue.objects.filter(round__calendar__in=calendars, due_on__lt=today)
-        .filter(scope.q("unit__path", DASHBOARD_ROLES))
-        .filter(~Q(submitted))
-        .values("round_id")
-        .annotate(n=Count("pk"))
-        .values_list("round_id", "n")
-    )
+    rounds = chain.rounds_standing(user, calendars, today)
     compile_units = set(
         chain.compilation_areas_for(user).filter(pk__in=[c.unit_id for c in calendars]).values_list("pk", flat=True)
     )
@@ -549,16 +520,8 @@ def calendar(request):
         for entry in cal.entries.all():
             entries.setdefault(entry.get_period_kind_display(), []).append(entry)
         cal_rounds = []
-        for round_ in rounds.get(cal.pk, [])[:12]:
-            cal_rounds.append(
-                {
-                    "round": round_,
-                    "required": round_.required,
-                    "submitted": submitted_counts.get(round_.pk, 0),
-                    "overdue": overdue_counts.get(round_.pk, 0),
-                    "query": urlencode({"unit": cal.unit_id, **_period_params(round_.period)}),
-                }
-            )
+        for row in rounds.get(cal.pk, [])[:12]:
+            cal_rounds.append({**row, "query": urlencode({"unit": cal.unit_id, **_period_params(row["round"].period)})})
         blocks.append(
             {"calendar": cal, "entries": entries, "rounds": cal_rounds, "can_compile": cal.unit_id in compile_units}
         )
