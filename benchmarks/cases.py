@@ -152,10 +152,10 @@ _UNIT_NAMES = "SELECT id, name, path FROM dialogue_sessions_unit WHERE id = ANY(
 _FIELD_NAMES = "SELECT id, name FROM petitions_field"
 
 
-def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
+def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int]:
     """Every figure of the dashboard page (key figures, per-unit table, fields, monthly trend)
     from three grouped scans, summed in Python. Returns the key figures."""
-    period = current_period(today=today)
+    period = period or current_period(today=today)
     params = {
         "prefix": unit.path + "%",
         "start": period.start,
@@ -338,6 +338,25 @@ def deadlines_baseline(today: dt.date) -> int:
     return found
 
 
+_ROUND_REPORTS = """
+SELECT d.unit_id, d.due_on, r.id, r.issued_on, r.figures
+FROM reports_reportdue d
+JOIN reports_reportinground g ON g.id = d.round_id
+JOIN dialogue_sessions_unit u ON u.id = d.unit_id
+LEFT JOIN reports_periodicreport r ON r.unit_id = d.unit_id AND r.kind = 'unit' AND r.status = 'issued'
+     AND r.period_kind = g.period_kind AND r.period_start = g.period_start AND r.period_end = g.period_end
+WHERE d.round_id = %(round)s AND u.path LIKE %(prefix)s
+"""
+
+
+def compilation_baseline(unit: Unit, period, round_id: int, today: dt.date) -> int:
+    """The province's figures of the period (the dashboard's three grouped scans) and its units'
+    submitted reports in one join: what the compilation reads, without splitting the figures
+    by reporting unit."""
+    dashboard_baseline(unit, today, period)
+    return len(_sql(_ROUND_REPORTS, {"round": round_id, "prefix": unit.path + "%"}))
+
+
 # ---------------------------------------------------------------------------------------------
 # Running the cases
 # ---------------------------------------------------------------------------------------------
@@ -436,6 +455,9 @@ def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
             results.append(_page_case(runner, name, user_id, url, baseline, repeat))
     log("  measuring one day of the deadline jobs …")
     results.append(deadline_case(today, repeat))
+    log("  measuring the province's compilation of its units' reports …")
+    with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
+        results += compilation_cases(built, today, repeat)
     results[0].detail["check"] = check_dashboard(built, province, today)
     return results
 
@@ -457,6 +479,69 @@ def deadline_case(today: dt.date, repeat: int) -> Result:
     return Result(
         "deadline jobs, one day", runs, len(ctx.captured_queries), base_runs, note=f"{created[-1]} notifications"
     )
+
+
+def compilation_cases(built: Built, today: dt.date, repeat: int) -> list[Result]:
+    """The province's compilation page and the drafting of its compiled report, over the last
+    ended year in which two units in three issued their report (one in four of them late). The
+    calendar, round and reports are written in a transaction rolled back afterwards."""
+    from reports import services
+    from reports.models import PeriodicReport, ReportKind, ReportStatus
+    from reports.periods import Cutoff
+    from reports.selectors import figures_by_unit
+
+    province = Unit.objects.get(pk=built.province_id)
+    user = get_user_model().objects.get(pk=built.province_staff_id)
+    cutoff = Cutoff.default()
+    period = current_period("year", cutoff, today)
+    period = period if period.end < today else period.previous()
+    results = []
+    with transaction.atomic():
+        calendar = services.calendar_create_default(unit=province, starts_on=period.start)
+        round_, _added = services.round_open(calendar=calendar, period=period)
+        dues = list(round_.dues.select_related("unit__kind").order_by("unit__path"))
+        figures = figures_by_unit(user, province, [d.unit for d in dues], period, today)
+        PeriodicReport.objects.bulk_create(
+            PeriodicReport(
+                kind=ReportKind.UNIT, status=ReportStatus.ISSUED, unit=d.unit, scope_unit=d.unit, subject="Báo cáo",
+                period_kind=period.kind, year=period.year, cutoff_day=cutoff.day, cutoff_month=cutoff.month,
+                period_start=period.start, period_end=period.end, number=1, symbol="BC", numbering_period="x",
+                issued_on=d.due_on + dt.timedelta(days=2 if i % 4 == 3 else 0), figures=figures[d.unit_id], tables={},
+            )
+            for i, d in enumerate(dues)
+            if i % 3
+        )  # fmt: skip
+        client = Client()
+        client.force_login(user)
+        url = f"{reverse('reports:compilation')}?unit={province.pk}&kind={period.kind}&year={period.year}"
+
+        def page():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+
+        runs, _ = _timed(page, repeat)
+        with CaptureQueriesContext(connection) as ctx:
+            page()
+        base_runs, units = _timed(lambda: compilation_baseline(province, period, round_.pk, today), repeat)
+        results.append(
+            Result("province compilation", runs, len(ctx.captured_queries), base_runs, note=f"{units} units")
+        )
+        issuer = services.compiled_issuers_for(province, today).first()
+
+        def draft():
+            with transaction.atomic():
+                services.compiled_report_create(
+                    area=province, issuing_unit=issuer, period=period, actor=user, today=today
+                )
+                transaction.set_rollback(True)
+
+        runs, _ = _timed(draft, repeat)
+        with CaptureQueriesContext(connection) as ctx:
+            draft()
+        results.append(Result("compiled report, drafted", runs, len(ctx.captured_queries), base_runs))
+        transaction.set_rollback(True)
+    return results
 
 
 def check_dashboard(built: Built, province: Unit, today: dt.date) -> str:

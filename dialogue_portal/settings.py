@@ -260,6 +260,14 @@ PARTY_TERM_STARTS = env.list("PARTY_TERM_STARTS", default=["2015-10-01", "2020-1
 # Reporting year cut-off: many reports run from 15/12 to 14/12.
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=15)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)
+# The reporting calendar a province starts with (then kept as data, editable in the admin): the
+# periods it reports on (month, q1, 6m, 9m, year) and, per unit level, the days after the
+# period's cut-off within which a unit's report is due (communes before the province compiles).
+REPORT_PERIOD_KINDS = env.list("REPORT_PERIOD_KINDS", default=["6m", "year"])
+REPORT_DUE_DAYS = env.dict(
+    "REPORT_DUE_DAYS", cast={"value": int}, default={"commune": 5, "district": 7, "province": 10, "other": 10}
+)
+REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[5, 1])
 
 # --- The citizen's side (public pages) ---------------------------------------------------------
 # Lookups by receipt code per address and window (then HTTP 429 with a Vietnamese message).

@@ -314,7 +314,8 @@ class Obligation:
     """An obligation the engine chases: which rows owe it (``candidates(today)``), their due
     date and key columns, the columns read for the wording, the reminder days, the recipients
     and the wording of each stage. ``on_timeline``: reminders and escalations are also written
-    on the petition's timeline (the rows must carry ``petition_id`` in their drafts)."""
+    on the petition's timeline (the rows must carry ``petition_id`` in their drafts).
+    ``prepare(today)``: an idempotent step run first (creates rows the stages then chase)."""
 
     kind: str
     label: str
@@ -326,6 +327,9 @@ class Obligation:
     draft: Callable[[dict, Stage, dt.date], Draft]
     recipients: Recipients
     on_timeline: bool = False
+    # Run before the stages (e.g. the reporting calendar opening the rounds that have begun, so
+    # that their rows exist to be chased); must be idempotent like the rest of the job.
+    prepare: Callable[[dt.date], object] | None = None
 
 
 OBLIGATIONS: dict[str, Obligation] = {}
@@ -349,6 +353,8 @@ def obligation_enforce(kind: str, *, today: dt.date | None = None) -> Enforcemen
     today = today or timezone.localdate()
     report = EnforcementReport(today=today)
     with translation.override(settings.LANGUAGE_CODE):
+        if obligation.prepare is not None:
+            obligation.prepare(today)
         for stage in stages_for(obligation.reminder_days()):
             _run_stage(
                 obligation=obligation.kind,

@@ -15,6 +15,9 @@ class ObligationKind(models.TextChoices):
     REPLY = "reply", _("Trả lời kiến nghị")
     COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
     ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
+    REPORT = "report", _("Gửi báo cáo định kỳ")
+    # Not an obligation: a periodic report sent to a recipient unit.
+    REPORT_SENT = "report_sent", _("Báo cáo định kỳ gửi đến")
     # Not an obligation: something happened on a petition that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
     # Not about a case either: the portal itself (a periodic job that did not run), for administrators.

@@ -164,7 +164,20 @@ def _rule(rule: str) -> tuple[int, str]:
 def explain_due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None) -> DueDateExplanation:
     """Work out the due date of ``rule`` for an event on ``start`` and say how."""
     days, day_type = _rule(rule)
-    calendar = calendar or WorkCalendar()
+    return _count(rule, start, days, day_type, calendar or WorkCalendar())
+
+
+def due_date_after(
+    start: dt.date, days: int, *, day_type: str = CALENDAR, calendar: WorkCalendar | None = None
+) -> dt.date:
+    """The last day of a limit of ``days`` counted from ``start`` by the same Civil Code rules,
+    for limits kept as data rather than settings (the reporting calendar's due days)."""
+    if day_type not in (CALENDAR, WORKING):
+        raise ValueError(f"day_type must be 'calendar' or 'working', not {day_type!r}")
+    return _count("", start, int(days), day_type, calendar or WorkCalendar()).due
+
+
+def _count(rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCalendar) -> DueDateExplanation:
     rest: list[RestDay] = []
     if day_type == WORKING:
         day, counted = start, 0

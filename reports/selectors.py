@@ -495,3 +495,112 @@ def overdue_by_unit(
             groups.append((petition.assigned_unit, []))
         groups[-1][1].append(petition)
     return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# Periodic reports: the figures each unit reports, for many units at once
+# ---------------------------------------------------------------------------------------------
+
+# The figures a periodic report states and a compiled report sums, in the order of its tables.
+REPORT_KEYS = [
+    "sessions_held",
+    "sessions_periodic",
+    "sessions_ad_hoc",
+    "notices_on_time",
+    "notices_late",
+    "notices_overdue",
+    "notices_pending",
+    "petitions_received",
+    "petitions_clarified",
+    "petitions_assigned",
+    "petitions_on_time",
+    "petitions_late",
+    "petitions_overdue",
+    "petitions_pending",
+    "petitions_replied",
+    "petitions_forwarded",
+    "petitions_complex",
+    "petitions_complex_overdue",
+    "petitions_satisfied",
+    "petitions_unsatisfied",
+    "r1_required",
+    "r1_held",
+    "r1_missing",
+]
+
+
+def reporting_units_q() -> Q:
+    """Units whose heads report periodically: the party committees and People's Committees
+    (the same units that must hold a dialogue each year)."""
+    return _r1_required_q()
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    """Ids of a unit and its ancestors, read from its materialised path."""
+    return [int(part) for part in path.split(".") if part]
+
+
+def figures_by_unit(
+    user, area: Unit, units: list[Unit], period: Period, today: dt.date | None = None
+) -> dict[int, dict[str, int]]:
+    """``REPORT_KEYS`` for each of ``units`` (units of ``area``'s subtree), each counted over its
+    own subtree exactly as its dashboard and its report count them, in four queries whatever the
+    number of units.
+
+    The area's sessions, petitions and units are grouped once (by organising unit; by organising
+    and responsible unit; per unit) with every figure's ``Count(filter=condition)`` over the same
+    base querysets as ``dashboard_data``; each group is then added to every unit of ``units``
+    among the ancestors of its unit(s) (read from the materialised paths). A petition counts once
+    for a unit even when it was both raised and assigned in its subtree."""
+    today = today or timezone.localdate()
+    wanted = {u.pk for u in units}
+    result = {pk: dict.fromkeys(REPORT_KEYS, 0) for pk in wanted}
+    session_keys = [k for k in REPORT_KEYS if FIGURES[k].model == SESSION]
+    petition_keys = [k for k in REPORT_KEYS if FIGURES[k].model == PETITION]
+    unit_keys = [k for k in REPORT_KEYS if FIGURES[k].model == UNIT]
+    session_groups = list(
+        sessions_base(user, area, period, today)
+        .order_by()
+        .values("organising_unit_id")
+        .annotate(**_counts(session_keys, today, period))
+        .values_list("organising_unit_id", *session_keys)
+    )
+    petition_groups = list(
+        petitions_base(user, area, period, today)
+        .order_by()
+        .values("session__organising_unit_id", "assigned_unit_id")
+        .annotate(**_counts(petition_keys, today, period))
+        .values_list("session__organising_unit_id", "assigned_unit_id", *petition_keys)
+    )
+    unit_rows = list(
+        units_base(user, area, period, today)
+        .order_by()
+        .values("pk", "path")
+        .annotate(**_counts(unit_keys, today, period))
+        .values_list("path", *unit_keys)
+    )
+    ids = {row[0] for row in session_groups} | {i for row in petition_groups for i in row[:2] if i}
+    paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path")) if ids else {}
+
+    def owners(*unit_ids) -> set[int]:
+        found: set[int] = set()
+        for unit_id in unit_ids:
+            if unit_id in paths:
+                found.update(i for i in _ancestor_ids(paths[unit_id]) if i in wanted)
+        return found
+
+    for unit_id, *counts in session_groups:
+        for owner in owners(unit_id):
+            _add_keys(result[owner], session_keys, counts)
+    for organiser_id, assigned_id, *counts in petition_groups:
+        for owner in owners(organiser_id, assigned_id):
+            _add_keys(result[owner], petition_keys, counts)
+    for path, *counts in unit_rows:
+        for owner in (i for i in _ancestor_ids(path) if i in wanted):
+            _add_keys(result[owner], unit_keys, counts)
+    return result
+
+
+def _add_keys(row: dict[str, int], keys: list[str], counts) -> None:
+    for key, n in zip(keys, counts):
+        row[key] += n

@@ -30,6 +30,7 @@ from units.selectors import dashboard_units
 from . import exports, selectors
 from .forms import AssessmentForm, SupervisionNoteForm
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
+from .report_selectors import compilation_areas_for
 
 PAGE_SIZE = 50
 SORTABLE = {"unit", "sessions_held", "on_time_rate", *selectors.UNIT_TABLE_KEYS, "notices_overdue"}
@@ -147,6 +148,8 @@ def dashboard(request):
             "field_headers": _headers(selectors.FIELD_TABLE_KEYS),
             "trend_headers": _headers(trend_keys),
             "default_cutoff": Cutoff.default(),
+            "can_compile": compilation_areas_for(user).filter(pk=unit.pk).exists(),
+            "compile_query": urlencode({"unit": unit.pk}),
         },
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel, private_upload_to
+from common.references import document_reference
 from common.text import normalise_search
 from units.models import DocumentFormat, Leader, Unit
 
@@ -173,9 +174,8 @@ class ConclusionNotice(NoDeleteModel):
     @property
     def reference(self) -> str:
         """ "Số 12-TB/TU" for Party documents, "Số: 12/TB-UBND" for State documents."""
-        if self.issuing_unit.document_format == DocumentFormat.PARTY:
-            return _("Số %(number)s-%(symbol)s") % {"number": self.number, "symbol": self.symbol}
-        return _("Số: %(number)s/%(symbol)s") % {"number": self.number, "symbol": self.symbol}
+        party = self.issuing_unit.document_format == DocumentFormat.PARTY
+        return document_reference(party=party, number=self.number, symbol=self.symbol)
 
 
 class NoticeRecipient(models.Model):

@@ -39,6 +39,7 @@ EDITORS = frozenset({"staff", "admin"})
 AGENCY = frozenset({"agency", "admin"})
 DASHBOARD = frozenset({"staff", "leader", "front", "board", "admin"})
 MONITOR = frozenset({"front", "admin"})
+COMPILERS = frozenset({"staff", "leader", "board", "admin"})
 OBJECT_CASES = ("own", "foreign", "missing")
 
 
@@ -283,6 +284,55 @@ ROUTES: dict[str, Route] = {
     ),  # fmt: skip
     "reports:periodic": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "docx"}, query=_unit_query),
     "reports:periodic[xlsx]": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "xlsx"}, query=_unit_query),
+    # Periodic reports that travel up the hierarchy -------------------------------------------
+    "reports:report_list": Route(DASHBOARD, cases=("none",)),
+    "reports:report_list[inbox]": Route(DASHBOARD, cases=("none",), query=lambda b, role: {"box": "inbox"}),
+    "reports:report_create": Route(
+        EDITORS, cases=("none",), write=lambda b: {"unit": b.party.pk, "kind": "6m", "year": "2025"}
+    ),
+    "reports:report_detail": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk}),
+    "reports:report_edit": Route(
+        EDITORS, kwargs=lambda b, role: {"pk": b.report_draft.pk}, write=lambda b: {"subject": "Đổi trích yếu"}
+    ),
+    "reports:report_issue": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.report_draft.pk},
+        write=lambda b: {"number": "5", "symbol": "BC/TU", "issued_on": "19/03/2026"},
+    ),  # fmt: skip
+    "reports:report_download": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk, "fmt": "docx"}),
+    "reports:report_download[xlsx]": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk, "fmt": "xlsx"}),
+    "reports:report_signed_upload": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.report.pk},
+        method="POST",
+        write=lambda b: {"signed_file": pdf("bc-moi.pdf")},
+        ok=302,
+        ok_location=lambda b: b.report.get_absolute_url(),
+    ),  # fmt: skip
+    "reports:report_signed_file": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk}),
+    # The report went to the party committee: its office (staff) and heads mark the receipt.
+    "reports:report_received": Route(
+        frozenset({"staff", "leader", "admin"}),
+        kwargs=lambda b, role: {"pk": b.report.pk, "recipient_pk": b.report_recipient.pk},
+        method="POST",
+        write=lambda b: {f"r{b.report_recipient.pk}-received_on": "16/03/2026"},
+        post_ok=lambda b: {f"r{b.report_recipient.pk}-received_on": "không phải ngày"},
+        ok=302,
+        ok_location=lambda b: b.report.get_absolute_url(),
+        cases=(*OBJECT_CASES, "mixed"),
+    ),  # fmt: skip
+    "reports:compilation": Route(COMPILERS, query=lambda b, role: {"unit": b.area.pk, "kind": "year", "year": "2025"}),
+    "reports:compilation[xlsx]": Route(
+        COMPILERS, query=lambda b, role: {"unit": b.area.pk, "kind": "year", "year": "2025", "format": "xlsx"}
+    ),
+    "reports:compilation_create": Route(
+        frozenset({"staff", "board", "admin"}),
+        method="POST",
+        write=lambda b: {"unit": b.area.pk, "kind": "year", "year": "2025", "issuing_unit": b.party.pk},
+        post_ok=lambda b: {"unit": b.area.pk, "kind": "year", "year": "2025", "issuing_unit": b.party.pk},
+        ok=302,
+    ),  # fmt: skip
+    "reports:calendar": Route(DASHBOARD, cases=("none",)),
     # Front monitor --------------------------------------------------------------------------
     "reports:monitor_sessions": Route(MONITOR, cases=("none",)),
     "reports:monitor_sessions[xlsx]": Route(MONITOR, cases=("none",), query=lambda b, role: {"format": "xlsx"}),

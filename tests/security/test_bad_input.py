@@ -148,7 +148,7 @@ maybe_files = st.one_of(upload_files(), st.just(None), valid_pdfs())
 # The audit history's own rows are the history app's business, not this form's.
 PROJECT_MODELS = [
     m
-    for label in ("dialogue_sessions", "petitions")
+    for label in ("dialogue_sessions", "petitions", "reports")
     for m in apps.get_app_config(label).get_models()
     if not m.__name__.startswith("Historical")
 ]
@@ -452,12 +452,49 @@ def test_monitor_forms_never_crash(world, text, result, reason, day):
 
 
 # ---------------------------------------------------------------------------------------------
+# Periodic reports: draft, edit, issue, receipt, signed scan, compiled report
+# ---------------------------------------------------------------------------------------------
+
+kinds = st.one_of(st.sampled_from(["6m", "year", "q1", "9m", "month"]), texts)
+
+
+@FUZZ
+@given(data=st.data())
+def test_report_forms_never_crash_nor_half_write(world, data):
+    client = client_for(world, "staff")
+    b = world.own
+    submit(client, reverse("reports:report_create"), {
+        "unit": data.draw(ids(world)), "kind": data.draw(kinds), "year": data.draw(ints), "month": data.draw(ints),
+    })  # fmt: skip
+    submit(client, reverse("reports:report_edit", kwargs={"pk": b.report_draft.pk}), {
+        name: data.draw(texts) for name in (
+            "subject", "situation", "results", "supervision", "assessment", "proposals", "signer_capacity",
+            "signer_position", "signer_name", "extra_recipients",
+        )
+    }, touched=[b.report_draft])  # fmt: skip
+    submit(client, reverse("reports:report_issue", kwargs={"pk": b.report_draft.pk}), {
+        "number": data.draw(ints), "symbol": data.draw(texts), "issued_on": data.draw(dates),
+        "signed_file": data.draw(maybe_files),
+    }, touched=[b.report_draft])  # fmt: skip
+    submit(client, reverse("reports:report_received", kwargs={"pk": b.report.pk, "recipient_pk": b.report_recipient.pk}),
+           {f"r{b.report_recipient.pk}-received_on": data.draw(dates)}, touched=[b.report_recipient])  # fmt: skip
+    submit(client, reverse("reports:report_signed_upload", kwargs={"pk": b.report.pk}),
+           {"signed_file": data.draw(st.one_of(upload_files(), valid_pdfs()))}, touched=[b.report])  # fmt: skip
+    board = client_for(world, "board")
+    submit(board, reverse("reports:compilation_create"), {
+        "unit": data.draw(ids(world)), "kind": data.draw(kinds), "year": data.draw(ints), "month": data.draw(ints),
+        "issuing_unit": data.draw(st.one_of(st.just(str(b.party.pk)), ids(world))),
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
 # GET parameters of the dashboards, reports, exports and lists
 # ---------------------------------------------------------------------------------------------
 
 params = st.dictionaries(
     st.sampled_from(["unit", "kind", "year", "month", "cutoff_day", "cutoff_month", "by_unit", "field", "sort", "format", "page",
-                     "q", "status", "state", "assessment", "held_from", "held_to", "notice_state", "chua_doc", "trang"]),
+                     "q", "status", "state", "assessment", "held_from", "held_to", "notice_state", "chua_doc", "trang",
+                     "box"]),
     st.one_of(ints, dates, texts, st.sampled_from(["xlsx", "year", "month", "quarter", "half", "nine_months", "none", "-unit"])),
     max_size=6,
 )  # fmt: skip
@@ -475,6 +512,9 @@ def test_dashboard_and_report_parameters_never_crash(world, query):
         reverse("reports:dashboard"),
         reverse("reports:figure", kwargs={"key": "petitions_received"}),
         reverse("reports:periodic", kwargs={"fmt": "xlsx"}),
+        reverse("reports:compilation"),
+        reverse("reports:report_list"),
+        reverse("reports:calendar"),
     ):
         submit(client, url, query, method="get")
 

@@ -159,6 +159,25 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
     )
 
 
+def _reports_bundle(bundle, *, party, staff, marker: str):
+    """The province's reporting calendar, its People's Committee's report for 2025 issued (with
+    its signed scan, sent to the party committee) and its party committee's report in draft."""
+    from reports import services as report_services
+    from reports.periods import Period
+
+    year_2025 = Period(kind="year", year=2025)
+    report_services.calendar_create_default(unit=bundle.area, starts_on=dt.date(2025, 1, 1))
+    report = report_services.report_create(unit=bundle.ubnd, period=year_2025, actor=staff)
+    report_services.report_update(report=report, actor=staff, subject=f"Báo cáo năm 2025 {marker}")
+    bundle.report = report_services.report_issue(
+        report=report, number=1, symbol="BC-UBND", issued_on=dt.date(2026, 1, 5), actor=staff, signed_file=pdf("bc.pdf")
+    )
+    bundle.report_recipient = bundle.report.recipients.get(unit=party)
+    bundle.report_draft = report_services.report_create(unit=party, period=year_2025, actor=staff)
+    report_services.report_update(report=bundle.report_draft, actor=staff, situation=f"Tình hình {marker}")
+    bundle.party = party
+
+
 class _Missing:
     """Stands for any object that does not exist: every attribute has the missing primary key."""
 
@@ -205,6 +224,11 @@ def build_world(province):
         front=foreign_users["front"], recipients_of_notifications={"b_staff": foreign_users["staff"]},
         marker=FOREIGN_MARKER,
     )  # fmt: skip
+    other_party = f.UnitFactory(
+        name="Tỉnh ủy Phú Thọ", parent=t.other_province, level="province", symbol="TU", kind=f.PartyKindFactory()
+    )
+    _reports_bundle(own, party=t.party, staff=users["staff"], marker="Hòa Bình")
+    _reports_bundle(foreign, party=other_party, staff=foreign_users["staff"], marker=FOREIGN_MARKER)
     # Anybody's "foreign" notification is province B's staff member's.
     foreign.notifications = dict.fromkeys(ROLES, foreign.notifications["b_staff"])
     own.notifications["anonymous"] = own.notifications["staff"]
@@ -217,7 +241,7 @@ def fingerprint() -> str:
     """A digest of every row of the project's own models: equal before and after a request
     means the request wrote nothing."""
     digest = hashlib.sha256()
-    for label in ("dialogue_sessions", "petitions"):
+    for label in ("dialogue_sessions", "petitions", "reports"):
         for model in apps.get_app_config(label).get_models():
             digest.update(model._meta.label.encode())
             digest.update(repr(list(model._default_manager.order_by("pk").values_list()))[:10_000_000].encode())

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.citizen import seed_citizen
+from demo.reports import seed_reports
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
 from petitions.services import (
@@ -132,6 +133,7 @@ class Command(BaseCommand):
             users = self._users(units)
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
+            counts.update(seed_reports(units=units, users=users, today=self.today))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
