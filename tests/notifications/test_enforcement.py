@@ -1,6 +1,7 @@
 """The daily deadline jobs (R2–R5), with the clock frozen at 07:00 in Hanoi."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.test import override_settings
@@ -580,3 +581,206 @@ def test_of_two_complex_notices_on_the_same_day_the_latest_is_chased(complex_cas
         reply_deadlines_enforce()
     chased = set(Notification.objects.filter(obligation="complex").values_list("object_id", flat=True))
     assert chased == {latest.pk}
+
+
+def test_an_obligation_a_layer_registers_is_chased_by_the_daily_job(monkeypatch, session, people):
+    from notifications import engine, obligations
+
+    monkeypatch.setattr(engine, "OBLIGATIONS", {})
+    assert engine.register(obligations.NOTICE) is obligations.NOTICE
+    assert engine.OBLIGATIONS == {"notice": obligations.NOTICE}
+    with at(day(NOTICE_DUE, -3)):
+        report = deadlines_enforce()
+    assert report.total_created == 1 and keys() == [("notice", "remind_3", "staff")]
+
+
+def test_a_leader_member_of_the_responsible_unit_is_escalated_to_as_its_head(assigned, people, province):
+    deputy = f.UserFactory(username="deputy")
+    f.MembershipFactory(user=deputy, unit=province.agency, role="leader")
+    with at(day(REPLY_DUE, 1)):
+        reply_deadlines_enforce()
+    assert Notification.objects.filter(recipient=deputy, stage="overdue").count() == 3
+    assert (
+        Notification.objects.filter(recipient=deputy)
+        .first()
+        .body.endswith("người đứng đầu đơn vị chịu trách nhiệm giải quyết.")
+    )
+
+
+@override_settings(NOTICE_REMINDER_DAYS=[14, 1])
+def test_a_session_not_yet_held_is_not_reminded_even_by_a_long_reminder(province, people):
+    from tests.deadline_world import HELD_ON
+
+    held_on = day(HELD_ON, 2)
+    f.DialogueSessionFactory(organising_unit=province.ubnd, held_on=held_on)  # due 12 days from HELD_ON
+    with at(HELD_ON):
+        notice_deadlines_enforce()
+    assert not Notification.objects.exists()
+    with at(held_on):
+        notice_deadlines_enforce()
+    assert keys() == [("notice", "remind_14", "staff")]
+
+
+def test_a_withdrawn_petition_is_chased_neither_for_its_reply_nor_its_complex_target(complex_case, people, assigned):
+    under_complex, waiting = complex_case.petition, assigned[1]
+    for petition in (under_complex, waiting):
+        petition_services.petition_withdraw(petition=petition, reason="Nhập trùng", actor=people.staff)
+    for today in (day(REPLY_DUE, 1), dt.date(2026, 7, 1)):
+        with at(today):
+            reply_deadlines_enforce()
+    assert not Notification.objects.filter(petition__in=[under_complex, waiting]).exists()
+    assert Notification.objects.filter(petition=assigned[2], stage="overdue").exists()
+
+
+# --- who answers for a unit (the engine's directory) -------------------------------------------
+
+
+def _member(name, unit, role, **kw):
+    user = f.UserFactory(username=name)
+    f.MembershipFactory(user=user, unit=unit, role=role, **kw)
+    return user
+
+
+def test_staff_of_the_organising_unit_itself_and_of_its_area_are_both_reminded(session, people, province):
+    _member("ubnd_staff", province.ubnd, "staff")
+    with at(day(NOTICE_DUE, -3)):
+        notice_deadlines_enforce()
+    assert keys() == [("notice", "remind_3", "staff"), ("notice", "remind_3", "ubnd_staff")]
+
+
+def test_a_member_whose_organisation_is_the_unit_answers_for_it_whatever_their_scope(session, people, province):
+    _member("office_staff", province.commune_area, "staff", organisation=province.ubnd)
+    with at(day(NOTICE_DUE, -3)):
+        notice_deadlines_enforce()
+    assert ("notice", "remind_3", "office_staff") in keys()
+
+
+def test_an_ended_membership_is_not_reminded(session, people, province):
+    _member("former_staff", province.ubnd, "staff", is_active=False)
+    with at(day(NOTICE_DUE, -3)):
+        notice_deadlines_enforce()
+    assert keys() == [("notice", "remind_3", "staff")]
+
+
+def test_agency_officers_of_the_parent_unit_are_not_reminded_of_the_agencys_petitions(assigned, people, province):
+    # The Sở is under the People's Committee: its officers answer for the Sở, the UBND's do not.
+    _member("ubnd_agency", province.ubnd, "agency")
+    with at(day(REPLY_DUE, -5)):
+        reply_deadlines_enforce()
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"agency", "agency_no_email"}
+
+
+def test_on_postgresql_each_stage_of_each_obligation_queues_behind_its_own_advisory_lock(monkeypatch):
+    """Runs of the same stage wait for each other; the key is the same in every process (crc32,
+    not Python's per-process string hash), and differs between stages and obligations."""
+    import zlib
+
+    from django.db import connection
+
+    from notifications import engine
+
+    executed = []
+
+    class Cursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, params):
+            executed.append((sql, params))
+
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+    monkeypatch.setattr(connection, "cursor", Cursor)
+    engine._serialise("reply", "remind_5")
+    engine._serialise("complex", "remind_5")
+    assert executed == [
+        ("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(b"deadline:reply:remind_5")]),
+        ("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(b"deadline:complex:remind_5")]),
+    ]
+
+
+def _replace_notice_recipients(monkeypatch, recipients):
+    import dataclasses
+
+    from notifications import engine, obligations
+
+    monkeypatch.setitem(engine.OBLIGATIONS, "notice", dataclasses.replace(obligations.NOTICE, recipients=recipients))
+
+
+def test_a_row_whose_recipients_name_nobody_records_nothing(monkeypatch, session, people):
+    _replace_notice_recipients(monkeypatch, lambda rows, stage, today: {})
+    with at(day(NOTICE_DUE, 1)):
+        report = notice_deadlines_enforce()
+    assert report.obligations[("notice", "overdue")] == 1
+    assert report.total_created == 0 and not Notification.objects.exists()
+
+
+def test_a_notification_another_worker_recorded_meanwhile_is_neither_repeated_nor_counted(monkeypatch, session, people):
+    """Between a stage's query and its insert another run may record some of the same keys
+    (without PostgreSQL's advisory lock): they are left alone and not counted as this run's."""
+    from notifications import obligations
+
+    def racing(rows, stage, today):
+        who = obligations._notice_recipients(rows, stage, today)
+        first_user = who[rows[0]["pk"]][0][0]
+        Notification.objects.create(
+            recipient_id=first_user, obligation="notice", object_id=rows[0]["pk"], stage=stage.name,
+            session_id=rows[0]["pk"], due_on=rows[0]["notice_due_on"], title="Ghi bởi lượt chạy khác",
+        )  # fmt: skip
+        return who
+
+    _replace_notice_recipients(monkeypatch, racing)
+    with at(day(NOTICE_DUE, 1)):
+        report = notice_deadlines_enforce()
+    assert report.created[("notice", "overdue")] == 3
+    assert Notification.objects.filter(stage="overdue").count() == 4
+    assert Notification.objects.get(recipient=people.chair).title == "Ghi bởi lượt chạy khác"
+
+
+def test_a_petition_another_worker_fully_notified_meanwhile_gets_no_second_timeline_event(
+    monkeypatch, assigned, people
+):
+    import dataclasses
+
+    from notifications import engine, obligations
+
+    raced = []
+
+    def racing(rows, stage, today, *, key_field):
+        who = obligations._petition_recipients(rows, stage, today, key_field=key_field)
+        first = rows[0]["pk"]
+        raced.append(first)
+        for user_id, _reason in who[first]:
+            Notification.objects.create(
+                recipient_id=user_id, obligation="reply", object_id=first, stage=stage.name, petition_id=first,
+                session_id=rows[0]["session_id"], title="Ghi bởi lượt chạy khác",
+            )  # fmt: skip
+        return who
+
+    monkeypatch.setitem(
+        engine.OBLIGATIONS, "reply", dataclasses.replace(obligations.REPLY, recipients=partial(racing, key_field="pk"))
+    )
+    with at(day(REPLY_DUE, -5)):
+        report = reply_deadlines_enforce()
+    assert report.created[("reply", "remind_5")] == 4
+    reminded = set(PetitionEvent.objects.filter(kind=EventKind.REMINDED).values_list("petition_id", flat=True))
+    assert reminded == {p.pk for p in assigned} - set(raced) and len(reminded) == 2
+
+
+def test_each_stage_run_is_logged_with_its_counts(session, people, caplog):
+    with caplog.at_level("INFO", logger="notifications.engine"), at(day(NOTICE_DUE, 1)):
+        notice_deadlines_enforce()
+    assert [r.getMessage() for r in caplog.records if r.name == "notifications.engine"] == [
+        "Deadline notice/overdue on 2026-03-13: 1 obligations, 4 notifications",
+    ]
+
+
+def test_a_run_for_a_given_day_works_on_that_day_not_the_clocks(session, people):
+    from notifications.engine import obligation_enforce
+
+    with at(day(NOTICE_DUE, 30)):
+        report = obligation_enforce("notice", today=day(NOTICE_DUE, -3))
+    assert report.today == day(NOTICE_DUE, -3) and report.as_dict()["today"] == "2026-03-09"
+    assert keys() == [("notice", "remind_3", "staff")]
