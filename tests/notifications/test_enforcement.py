@@ -784,3 +784,24 @@ def test_a_run_for_a_given_day_works_on_that_day_not_the_clocks(session, people)
         report = obligation_enforce("notice", today=day(NOTICE_DUE, -3))
     assert report.today == day(NOTICE_DUE, -3) and report.as_dict()["today"] == "2026-03-09"
     assert keys() == [("notice", "remind_3", "staff")]
+    with at(day(NOTICE_DUE, 30)):
+        report = deadlines_enforce(today=day(NOTICE_DUE, -1), kinds=["notice"])
+    assert report.today == day(NOTICE_DUE, -1)
+    assert keys() == [("notice", "remind_1", "staff"), ("notice", "remind_3", "staff")]
+
+
+def test_the_directory_of_a_batch_reads_only_its_units_roles_and_users(assigned, people, province):
+    """The recipients of a whole stage come from two queries: they must read the batch's units
+    and roles only, not every membership and head of the country."""
+    from notifications.engine import Directory, _active_emails, unit_parents
+
+    _member("agency_deputy", province.agency, "leader")
+    units = unit_parents([province.agency.pk])
+    directory = Directory(units, {"agency", "head"}, day(REPLY_DUE, 1))
+    assert {unit for unit, _role in directory.by_unit} <= {province.agency.pk, province.ubnd.pk}
+    assert {role for _unit, role in directory.by_unit} == {"agency"}
+    assert dict(directory.heads) == {province.agency.pk: [people.agency_head.pk]}
+    assert _active_emails([people.agency.pk, people.agency_no_email.pk]) == {
+        people.agency.pk: "agency@example.vn",
+        people.agency_no_email.pk: "",
+    }

@@ -132,10 +132,18 @@ def test_documents_print_the_number_of_days_of_each_rule(settings):
     assert rule_days("reply", day=D(2026, 1, 1)) == 15
 
 
-def test_invalid_day_type_setting_is_refused(settings):
+def test_invalid_day_type_setting_is_refused_with_a_message_naming_it(settings):
     settings.DEADLINE_RULES = {**settings.DEADLINE_RULES, "reply": {"days": 30, "day_type": "lunar"}}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as refused:
         reply_due_date(D(2026, 1, 1))
+    assert str(refused.value) == "DEADLINE_RULES['reply']['day_type'] must be 'calendar' or 'working', not 'lunar'"
+
+
+def test_a_rule_configured_without_a_day_type_counts_calendar_days(settings):
+    settings.DEADLINE_RULES = {**settings.DEADLINE_RULES, "notice": {"days": 10}}
+    # Wed 11/03/2026 + 10 calendar days = Sat 21/03/2026 -> Mon 23/03/2026.
+    explanation = explain_due_date("notice", D(2026, 3, 11))
+    assert (explanation.day_type, explanation.due) == (CALENDAR, D(2026, 3, 23))
 
 
 def test_petitions_deadlines_is_the_contract_entry_point_to_the_same_clock():
