@@ -5,6 +5,7 @@ message. The mechanics are in ``notifications.engine``."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -229,28 +230,25 @@ def _complex_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
     )
 
 
-def _petition_recipients(key_field: str):
-    def resolve(rows: list[dict], stage: Stage, today: dt.date) -> dict[int, list[tuple[int, str]]]:
-        units = unit_parents([r["assigned_unit_id"] for r in rows] + [r["session__organising_unit_id"] for r in rows])
-        roles = {Role.AGENCY} if not stage.is_overdue else {Role.AGENCY, Role.LEADER, Role.FRONT, "head"}
-        directory = Directory(units, roles, today)
-        who = {}
-        for r in rows:
-            responsible, organiser = r["assigned_unit_id"], r["session__organising_unit_id"]
-            if stage.is_overdue:
-                users = [(u, "head_responsible") for u in directory.heads_of(responsible)]
-                chair = (
-                    [r["session__chair__user_id"]] if r["session__chair__user_id"] else directory.heads_of(organiser)
-                )
-                users += [(u, "chair") for u in chair]
-                users += [(u, "agency") for u in directory.members(responsible, Role.AGENCY)]
-                users += [(u, "front") for u in directory.members(organiser, Role.FRONT)]
-            else:
-                users = [(u, "agency") for u in directory.members(responsible, Role.AGENCY)]
-            who[r[key_field]] = users
-        return who
-
-    return resolve
+def _petition_recipients(
+    rows: list[dict], stage: Stage, today: dt.date, *, key_field: str
+) -> dict[int, list[tuple[int, str]]]:
+    units = unit_parents([r["assigned_unit_id"] for r in rows] + [r["session__organising_unit_id"] for r in rows])
+    roles = {Role.AGENCY} if not stage.is_overdue else {Role.AGENCY, Role.LEADER, Role.FRONT, "head"}
+    directory = Directory(units, roles, today)
+    who = {}
+    for r in rows:
+        responsible, organiser = r["assigned_unit_id"], r["session__organising_unit_id"]
+        if stage.is_overdue:
+            users = [(u, "head_responsible") for u in directory.heads_of(responsible)]
+            chair = [r["session__chair__user_id"]] if r["session__chair__user_id"] else directory.heads_of(organiser)
+            users += [(u, "chair") for u in chair]
+            users += [(u, "agency") for u in directory.members(responsible, Role.AGENCY)]
+            users += [(u, "front") for u in directory.members(organiser, Role.FRONT)]
+        else:
+            users = [(u, "agency") for u in directory.members(responsible, Role.AGENCY)]
+        who[r[key_field]] = users
+    return who
 
 
 NOTICE = register(
@@ -284,7 +282,7 @@ REPLY = register(
         fields=[*_PETITION_FIELDS, "reply_due_on"],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_reply_draft,
-        recipients=_petition_recipients("pk"),
+        recipients=partial(_petition_recipients, key_field="pk"),
         on_timeline=True,
     )
 )
@@ -298,7 +296,7 @@ COMPLEX = register(
         fields=[*_PETITION_FIELDS, "complex_target_on", "complex_notice_id"],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_complex_draft,
-        recipients=_petition_recipients("complex_notice_id"),
+        recipients=partial(_petition_recipients, key_field="complex_notice_id"),
         on_timeline=True,
     )
 )
