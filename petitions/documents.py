@@ -23,7 +23,8 @@ from docx.shared import Cm
 
 from common.dates import vn_date
 from common.docx import footer, header, new_document, para, to_bytes
-from regulations.deadlines import NOTICE, REPLY, rule_days
+from regulations.deadlines import NOTICE, REPLY
+from regulations.selectors import regulation_for, rules_by_id
 from sessions.models import ConclusionNotice
 from units.models import Unit
 from units.selectors import unit_letterhead
@@ -93,15 +94,29 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
             indent=True,
         )
     if petitions:
-        para(
-            document,
-            _(
-                "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
-                " cho người kiến nghị trong thời hạn %(days)s ngày kể từ ngày ban hành thông báo này:"
+        # Each petition's limit is the one its clock started under (its responsible unit's
+        # regulation); one sentence names it when they agree, else each line gives its due date.
+        rules = rules_by_id({p.reply_regulation_id for p in petitions})
+        limits = {rules[p.reply_regulation_id].limit(REPLY) for p in petitions}
+        if len(limits) == 1:
+            para(
+                document,
+                _(
+                    "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
+                    " cho người kiến nghị trong thời hạn %(limit)s kể từ ngày ban hành thông báo này:"
+                )
+                % {"limit": limits.pop().text},
+                indent=True,
             )
-            % {"days": rule_days(REPLY, unit=unit, day=notice.issued_on)},
-            indent=True,
-        )
+        else:
+            para(
+                document,
+                _(
+                    "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
+                    " cho người kiến nghị trong thời hạn theo quy định (hạn trả lời ghi tại từng kiến nghị):"
+                ),
+                indent=True,
+            )
     for index, petition in enumerate(petitions, start=1):
         line = _("%(index)s. Kiến nghị của %(name)s: %(content)s – Giao %(unit)s chủ trì giải quyết.") % {
             "index": index,
@@ -257,16 +272,25 @@ def _receipt_docx(petition: Petition, *, viewer=None) -> bytes:
     para(document, _("Nội dung kiến nghị: %(content)s") % {"content": petition.content}, indent=True)
     if petition.field_id:
         para(document, _("Lĩnh vực: %(field)s") % {"field": petition.field}, indent=True)
+    # The limits the petition's clocks run under: the session's recorded regulation for the
+    # notice; for the reply, the petition's once assigned, else the one in force for the unit
+    # chosen (or the organising unit) today.
+    notice_rules = rules_by_id([session.notice_regulation_id])[session.notice_regulation_id]
+    if petition.reply_regulation_id or petition.assigned_on:
+        reply_rules = rules_by_id([petition.reply_regulation_id])[petition.reply_regulation_id]
+    else:
+        reply_rules = regulation_for(petition.assigned_unit or unit, timezone.localdate())
     para(
         document,
         _(
-            "Theo Quy định 07-QC/TU, trong %(notice)s ngày kể từ ngày hội nghị, %(unit)s gửi thông báo kết luận"
-            " đến cơ quan, đơn vị có trách nhiệm; cơ quan, đơn vị đó trả lời bằng văn bản trong %(reply)s ngày"
+            "Theo %(regulation)s, trong %(notice)s kể từ ngày hội nghị, %(unit)s gửi thông báo kết luận"
+            " đến cơ quan, đơn vị có trách nhiệm; cơ quan, đơn vị đó trả lời bằng văn bản trong %(reply)s"
             " kể từ ngày thông báo, hoặc chuyển cấp có thẩm quyền, hoặc thông báo nếu vụ việc phức tạp cần thêm thời gian."
         )
         % {
-            "notice": rule_days(NOTICE, unit=unit, day=session.held_on),
-            "reply": rule_days(REPLY, unit=unit, day=session.held_on),
+            "regulation": notice_rules.citation or _("Quy định 07-QC/TU"),
+            "notice": notice_rules.limit(NOTICE).text,
+            "reply": reply_rules.limit(REPLY).text,
             "unit": unit.name,
         },
         indent=True,

@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel, private_upload_to
-from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the clock's calendar, importable here too
+from regulations.models import (  # noqa: F401 - the clock's calendar, importable here too
+    CalendarDay,
+    CalendarDayKind,
+    Regulation,
+)
 from sessions.models import DialogueSession
 from units.models import Unit
 
@@ -100,6 +104,16 @@ class Petition(NoDeleteModel):
     )
     assigned_on = models.DateField(_("ngày giao (ngày thông báo)"), null=True, blank=True)
     reply_due_on = models.DateField(_("hạn trả lời"), null=True, blank=True, db_index=True)
+    # The regulation R3's clock started under (the responsible unit's, in force on the notice's
+    # day), kept for good. Empty: the settings applied.
+    reply_regulation = models.ForeignKey(
+        Regulation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_petitions",
+        verbose_name=_("quy định áp dụng cho hạn trả lời"),
+    )
     responded_on = models.DateField(
         _("ngày xử lý (trả lời / chuyển / thông báo)"), null=True, blank=True, db_index=True
     )

@@ -72,7 +72,7 @@ def explain_reply_due(petition: Petition):
     """How the petition's reply due date was worked out (``None`` before the notice)."""
     if petition.assigned_on is None:
         return None
-    return explain_due_date(REPLY, petition.assigned_on)
+    return explain_due_date(REPLY, petition.assigned_on, regulation=petition.reply_regulation)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_update_with_history
 from common.dates import vn_date
 from common.uploads import validate_document
 from regulations.deadlines import reply_due_date
+from regulations.selectors import regulations_for
 from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession
 from sessions.selectors import sessions_editable_by
@@ -277,10 +278,15 @@ def notice_issue(
 
     Every petition not clarified at the conference must have a responsible unit (given here in
     ``assignments`` by petition id, or chosen before); each is assigned and its reply clock
-    starts on ``issued_on``. The responsible units are always among the recipients."""
+    starts on ``issued_on``, under the regulation in force for its responsible unit that day,
+    which the petition keeps. The responsible units are always among the recipients."""
     session = session_services.session_lock(session)
     session_services.notice_check(session=session, number=number, symbol=symbol, issued_on=issued_on)
-    pending = list(Petition.objects.select_for_update().filter(session=session, status=PetitionStatus.RECORDED))
+    pending = list(
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("assigned_unit")
+        .filter(session=session, status=PetitionStatus.RECORDED)
+    )
     assignments = dict(assignments or {})
     foreign = set(assignments) - {p.pk for p in pending}
     if foreign:
@@ -307,16 +313,24 @@ def notice_issue(
         signer_position=signer_position,
         signed_file=signed_file,
     )
-    due = reply_due_date(issued_on)
+    rules = regulations_for({p.assigned_unit for p in pending}, issued_on)
+    due_under: dict[int | None, dt.date] = {}
     now = timezone.now()
     for petition in pending:
+        governing = rules[petition.assigned_unit.pk]
+        if governing.regulation_id not in due_under:
+            due_under[governing.regulation_id] = reply_due_date(issued_on, regulation=governing)
         petition.status = workflow.target(petition.status, Action.ISSUE)
         petition.assigned_on = issued_on
-        petition.reply_due_on = due
+        petition.reply_due_on = due_under[governing.regulation_id]
+        petition.reply_regulation_id = governing.regulation_id
         petition.updated_at = now
     # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
     bulk_update_with_history(
-        pending, Petition, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"], default_user=actor
+        pending,
+        Petition,
+        ["status", "assigned_unit", "assigned_on", "reply_due_on", "reply_regulation", "updated_at"],
+        default_user=actor,
     )
     PetitionEvent.objects.bulk_create(
         PetitionEvent(
@@ -324,8 +338,18 @@ def notice_issue(
             kind=EventKind.NOTICE_ISSUED,
             actor=actor,
             message=_("Thông báo kết luận %(ref)s ngày %(day)s giao %(unit)s giải quyết, hạn trả lời %(due)s.")
-            % {"ref": notice.reference, "day": vn_date(issued_on), "unit": petition.assigned_unit, "due": vn_date(due)},
-            data={"notice_id": notice.pk, "unit_id": petition.assigned_unit_id, "reply_due_on": due.isoformat()},
+            % {
+                "ref": notice.reference,
+                "day": vn_date(issued_on),
+                "unit": petition.assigned_unit,
+                "due": vn_date(petition.reply_due_on),
+            },
+            data={
+                "notice_id": notice.pk,
+                "unit_id": petition.assigned_unit_id,
+                "reply_due_on": petition.reply_due_on.isoformat(),
+                "regulation_id": petition.reply_regulation_id,
+            },
         )
         for petition in pending
     )

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from common.models import NoDeleteModel, private_upload_to
 from common.references import document_reference
 from common.text import normalise_search
+from regulations.models import Regulation
 from units.models import DocumentFormat, Leader, Unit
 
 
@@ -41,6 +42,16 @@ class DialogueSession(NoDeleteModel):
     # R2's due date, worked out by petitions.deadlines when the session is recorded.
     notice_due_on = models.DateField(_("hạn gửi thông báo kết luận"), db_index=True)
     notice_issued_on = models.DateField(_("ngày ban hành thông báo"), null=True, blank=True, db_index=True)
+    # The regulation R2's clock started under (the organising unit's, in force on the day held),
+    # kept for good: a later regulation never rewrites it. Empty: the settings applied.
+    notice_regulation = models.ForeignKey(
+        Regulation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice_sessions",
+        verbose_name=_("quy định áp dụng cho hạn thông báo"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

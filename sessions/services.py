@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from common.dates import vn_date
 from common.uploads import validate_document
 from regulations.deadlines import notice_due_date
+from regulations.selectors import regulation_for
 from units.models import DocumentFormat, Leader, Unit
 
 from .models import (
@@ -80,10 +81,12 @@ def session_record(
     participants: Iterable[dict] = (),
 ) -> DialogueSession:
     """Record a dialogue session with its participants. The conclusion notice's due date is
-    worked out now (``regulations.deadlines``)."""
+    worked out now (``regulations.deadlines``) under the regulation in force for the organising
+    unit on the day held, which the session keeps."""
     _check_session_fields(
         organising_unit=organising_unit, kind=kind, held_on=held_on, chair=chair, topic=topic, place=place
     )
+    rules = regulation_for(organising_unit, held_on)
     session = DialogueSession(
         organising_unit=organising_unit,
         kind=kind,
@@ -92,7 +95,8 @@ def session_record(
         chair_name=(chair_name or (chair.full_name if chair else "")).strip(),
         place=place.strip(),
         topic=topic.strip(),
-        notice_due_on=notice_due_date(held_on),
+        notice_due_on=notice_due_date(held_on, regulation=rules),
+        notice_regulation_id=rules.regulation_id,
         created_by=actor,
     )
     _attach_minutes(session, minutes)
@@ -104,7 +108,9 @@ def session_record(
 
 @transaction.atomic
 def session_update(*, session: DialogueSession, actor, minutes=None, **changes) -> DialogueSession:
-    """Change a session's details. Its day cannot change once the notice is issued."""
+    """Change a session's details. Its day cannot change once the notice is issued. A new day
+    or organising unit starts the notice's clock afresh (under the regulation in force for them);
+    otherwise the session keeps the regulation it recorded."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     unknown = set(changes) - set(SESSION_FIELDS)
     if unknown:
@@ -124,9 +130,15 @@ def session_update(*, session: DialogueSession, actor, minutes=None, **changes) 
         topic=new["topic"],
         place=new["place"],
     )
+    restart = new["held_on"] != session.held_on or new["organising_unit"] != session.organising_unit
     for name, value in new.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
-    session.notice_due_on = notice_due_date(session.held_on)
+    if restart:
+        rules = regulation_for(session.organising_unit, session.held_on)
+        session.notice_regulation_id = rules.regulation_id
+    else:
+        rules = session.notice_regulation
+    session.notice_due_on = notice_due_date(session.held_on, regulation=rules)
     _attach_minutes(session, minutes)
     session.save()
     return session
