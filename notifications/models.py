@@ -15,6 +15,9 @@ class ObligationKind(models.TextChoices):
     REPLY = "reply", _("Trả lời kiến nghị")
     COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
     ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
+    PLAN = "plan", _("Kế hoạch tiếp xúc, đối thoại hằng năm")
+    COMMITMENT = "commitment", _("Thực hiện kết luận, cam kết")
+    ITEM_ASSESSMENT = "item_assessment", _("Đánh giá thực hiện kết luận, cam kết")
     # Not an obligation: something happened on a petition that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
 

@@ -10,6 +10,7 @@ Services enforce it (``check``); views and templates ask it which actions to off
     assigned ──forward──▶ forwarded ──reply──▶ replied
     assigned ──complex──▶ complex ──reply──▶ replied
     (any status before a reply) ──withdraw──▶ withdrawn
+    (assigned, forwarded, complex, replied, closed) ──direct──▶ (unchanged: a head's direction)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Action:
     ASSESS = "assess"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+    DIRECT = "direct"  # a head's direction on a petition reported to them
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.REPLIED}),
             S.CLOSED,
             gettext_lazy("Chỉ kết thúc được kiến nghị đã có văn bản trả lời và chưa kết thúc."),
+        ),
+        Transition(
+            Action.DIRECT,
+            _AWAITING_ANSWER | _ANSWERED,
+            None,
+            gettext_lazy(
+                "Chỉ ghi ý kiến chỉ đạo cho kiến nghị đã giao đơn vị giải quyết; trạng thái hiện tại là “%(status)s”."
+            ),
         ),
         Transition(
             Action.WITHDRAW,

@@ -42,6 +42,9 @@ FIGURE_GROUPS = [
     ("replies", gettext_lazy("Trả lời bằng văn bản, chuyển cấp có thẩm quyền, vụ việc phức tạp")),
     ("assessments", gettext_lazy("Giám sát của MTTQ")),
     ("r1", gettext_lazy("Đối thoại ít nhất một lần trong năm")),
+    ("plans", gettext_lazy("Kế hoạch tiếp xúc, đối thoại hằng năm")),
+    ("heads", gettext_lazy("Người đứng đầu")),
+    ("items", gettext_lazy("Kết luận, cam kết của người chủ trì")),
 ]
 
 
@@ -167,14 +170,15 @@ def figure_list(request, key: str):
     field = request.GET.get("field") or None
     if field not in (None, "none"):
         field = id_or_404(field)
-    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field)
+    head = selectors.head_in_scope_or_404(user, request.GET.get("head"))
+    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field, head=head)
     if figure.model == selectors.PETITION:
         qs = with_reply_states(qs, today).order_by("-session__held_on", "-id")
     elif figure.model == selectors.SESSION:
         qs = with_notice_state(qs, today).select_related("notice__issuing_unit__kind").order_by("-held_on", "-id")
     else:
-        qs = qs.order_by("path")
-    caption = f"{figure.label} – {unit.name} – {period.label}"
+        qs = selectors.LIST_ROWS[figure.model](qs, today, period)
+    caption = f"{figure.label} – {head.full_name + ' – ' if head else ''}{unit.name} – {period.label}"
     if _wants_xlsx(request):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
@@ -194,6 +198,8 @@ def figure_list(request, key: str):
             "query": urlencode(params),
             "dashboard_query": urlencode(_base_params(unit, period)),
             "caption": caption,
+            "head": head,
+            "today": today,
         },
     )
 
