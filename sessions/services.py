@@ -44,7 +44,8 @@ SESSION_FIELDS = ("organising_unit", "kind", "held_on", "chair", "chair_name", "
 def _check_planned_item(
     *, planned_item: PlannedDialogue, organising_unit: Unit, kind: str, held_on, session: DialogueSession | None
 ) -> str | None:
-    """Why ``planned_item`` cannot be held by this session, or ``None``."""
+    """Why ``planned_item`` cannot be held by this session, or ``None`` (read afresh, locked)."""
+    planned_item = PlannedDialogue.objects.select_for_update().select_related("plan__unit").get(pk=planned_item.pk)
     plan = planned_item.plan
     if plan.unit_id != organising_unit.pk:
         return _("Nội dung dự kiến này thuộc kế hoạch của %(unit)s, không phải của đơn vị tổ chức.") % {
