@@ -208,9 +208,12 @@ def same_level_heads(petition: Petition, day: dt.date | None = None) -> QuerySet
 
 def direction_leaders_for(user, petition: Petition, day: dt.date | None = None) -> list[Leader]:
     """The heads on whose behalf ``user`` may write a direction on ``petition``: the same-level
-    heads that are the user themself, or whose unit is in the user's staff or leader scope."""
-    heads = list(same_level_heads(petition, day))
+    heads that are the user themself, or whose unit is in the user's staff or leader scope. Only
+    users holding the leader or staff role (or administrators) write directions."""
     scope = scope_of(user)
+    if not scope.has(Role.STAFF, Role.LEADER):
+        return []
+    heads = list(same_level_heads(petition, day))
     if scope.is_admin:
         return heads
     return [h for h in heads if h.user_id == user.pk or scope.covers(h.unit, {Role.STAFF, Role.LEADER})]

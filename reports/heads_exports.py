@@ -128,7 +128,7 @@ HEADS_ROWS = {
 # ---------------------------------------------------------------------------------------------
 
 # Lists the report spells out, each the drill-down of its figure.
-REPORT_LISTS = ("plans_missing", "heads_not_held", "planned_missed", "items_overdue")
+REPORT_LISTS = ("plans_missing", "heads_not_held", "items_overdue")
 
 
 def heads_report_data(user, unit, period: Period, today) -> dict:
@@ -151,7 +151,6 @@ def heads_report_sheets(wb, data: dict, caption: str) -> None:
 
     add_sheet(wb, _("Chưa có kế hoạch năm"), *unit_rows(data["list_plans_missing"]), caption=caption)
     add_sheet(wb, _("Người đứng đầu chưa đối thoại"), *head_rows(data["list_heads_not_held"]), caption=caption)
-    add_sheet(wb, _("Đối thoại dự kiến chưa tổ chức"), *planned_rows(data["list_planned_missed"]), caption=caption)
     add_sheet(wb, _("Cam kết quá hạn"), *item_rows(data["list_items_overdue"]), caption=caption)
 
 
