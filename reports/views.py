@@ -29,6 +29,7 @@ from units.selectors import dashboard_units
 
 from . import exports, selectors
 from .forms import AssessmentForm, SupervisionNoteForm
+from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
 
 PAGE_SIZE = 50
@@ -120,6 +121,19 @@ def dashboard(request):
         )
         for group, title in FIGURE_GROUPS
     ]
+    # The Board's own measure beside its figures: the share of bound units with an issued plan.
+    rate = plan_rate(figures)
+    if rate is not None:
+        groups = [
+            (
+                _("%(title)s: %(rate)s%% đơn vị có kế hoạch")
+                % {"title": title, "rate": f"{rate:.1f}".replace(".", ",")}
+                if group == "plans"
+                else title,
+                items,
+            )
+            for (group, _title), (title, items) in zip(FIGURE_GROUPS, groups)
+        ]
     chart = {
         "labels": [row["period"].short_label for row in trend],
         "series": [

@@ -230,6 +230,12 @@ class PlannedItemForm(forms.Form):
         return data
 
 
+class PlanSignedScanForm(forms.Form):
+    signed_file = DocumentField(
+        label=_("Bản kế hoạch đã ký (bản chụp)"), error_messages={"required": _("Chưa chọn tệp.")}
+    )
+
+
 class PlanIssueForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=100, help_text=_("Ví dụ: 15-KH/TU."))
     issued_on = VnDateField(label=_("Ngày ban hành"), initial=timezone.localdate)

@@ -26,7 +26,7 @@ from units.access import AREA_ROLES
 from units.selectors import active_during_q, bound_unit_q, units_for_staff, units_visible_to
 
 from . import services
-from .forms import PlanForm, PlanIssueForm, PlannedItemForm, SignedScanForm
+from .forms import PlanForm, PlanIssueForm, PlannedItemForm, PlanSignedScanForm
 from .models import DialoguePlan, DialogueSession, PlannedDialogue, PlanStatus
 from .selectors import plans_editable_by, plans_visible_to, with_planned_state
 
@@ -149,7 +149,7 @@ def plan_detail(request, pk):
             "items": items,
             "editable": editable,
             "withdraw_form": WithdrawForm(),
-            "signed_form": SignedScanForm(),
+            "signed_form": PlanSignedScanForm(),
             "today": today,
         },
     )
@@ -225,7 +225,7 @@ def plan_signed_file(request, pk):
 @require_POST
 def plan_signed_upload(request, pk):
     plan = _editable_plan_or_404(request, pk)
-    form = SignedScanForm(request.POST, request.FILES)
+    form = PlanSignedScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.plan_attach_signed(plan=plan, signed_file=form.cleaned_data["signed_file"], actor=request.user)

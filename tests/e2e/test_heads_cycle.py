@@ -100,7 +100,7 @@ def test_plan_to_planned_dialogue_held_to_commitment_done_to_front_assessment(
     expect(page.locator("[data-testid=planned-item]")).to_contain_text("Đối thoại với doanh nghiệp")
     page.get_by_role("link", name="Ghi kết luận, cam kết").click()
     page.fill("#id_text", "Cam kết giải quyết thủ tục cấp phép xây dựng cho doanh nghiệp trong 30 ngày.")
-    page.get_by_role("button", name="Lưu", exact=True).click()  # no responsible unit: refused
+    page.locator("main form button[type=submit]").first.click()  # no responsible unit: refused
     expect(page.locator("main")).to_contain_text("Vui lòng chọn đơn vị thực hiện")
     page.fill("#id_text", "Cam kết giải quyết thủ tục cấp phép xây dựng cho doanh nghiệp trong 30 ngày.")
     page.locator(".ts-control").first.click()
@@ -108,7 +108,7 @@ def test_plan_to_planned_dialogue_held_to_commitment_done_to_front_assessment(
     page.locator(".ts-dropdown .option", has_text="Sở Nông nghiệp và Môi trường").first.click()
     page.fill("#id_target_on", (today + dt.timedelta(days=30)).strftime("%d/%m/%Y"))
     screenshot(page, "heads-03-commitment-form")
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#items")).to_contain_text("Cam kết giải quyết thủ tục cấp phép")
     item = ConclusionItem.objects.get()
     assert item.responsible_unit == province.agency
