@@ -32,6 +32,7 @@ def world(province, settings):
     with frozen_clock():
         yield _QuietWorld(**vars(build_world(province)))
 
+
 months = st.one_of(st.sampled_from(["", "1", "12", "13", "0", "-1"]), ints)
 leaders = lambda w: st.one_of(  # noqa: E731
     st.sampled_from([str(w.own.leader.pk), str(w.foreign.leader.pk)]), ints
