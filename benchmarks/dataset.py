@@ -464,6 +464,8 @@ class Generator:
                     "is_party_committee": party,
                     "is_front": front,
                     "receives_mass_mobilisation_reports": board,
+                    # R1 binds the heads of party committees and People's Committees.
+                    "bound_by_dialogue_rule": party or code == "peoples_committee",
                 },
             )
         self.fields = [self.add(Field, {"name": name, "is_active": True}) for name in FIELD_NAMES]

@@ -257,6 +257,16 @@ NOTICE_REMINDER_DAYS = env.list("NOTICE_REMINDER_DAYS", cast=int, default=[3, 1]
 REPLY_REMINDER_DAYS = env.list("REPLY_REMINDER_DAYS", cast=int, default=[5, 1])
 # Party documents restart their numbering each committee term (Hướng dẫn 36-HD/VPTW).
 PARTY_TERM_STARTS = env.list("PARTY_TERM_STARTS", default=["2015-10-01", "2020-10-01", "2025-10-01"])
+# The heads' annual cycle. R1 ("at least once a year") and the annual dialogue plan count by the
+# dialogue year: the calendar year by default; a province counting from 15/12 sets 15 and 12.
+DIALOGUE_YEAR_START_DAY = env.int("DIALOGUE_YEAR_START_DAY", default=1)
+DIALOGUE_YEAR_START_MONTH = env.int("DIALOGUE_YEAR_START_MONTH", default=1)
+# The annual plan is due by this day of its year (default 31 January; a rest day moves it on).
+PLAN_DUE_DAY = env.int("PLAN_DUE_DAY", default=31)
+PLAN_DUE_MONTH = env.int("PLAN_DUE_MONTH", default=1)
+PLAN_REMINDER_DAYS = env.list("PLAN_REMINDER_DAYS", cast=int, default=[14, 3])
+# Reminders before the target date of a chair's conclusion item or commitment.
+COMMITMENT_REMINDER_DAYS = env.list("COMMITMENT_REMINDER_DAYS", cast=int, default=[7, 1])
 # Reporting year cut-off: many reports run from 15/12 to 14/12.
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=15)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)

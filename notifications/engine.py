@@ -56,6 +56,10 @@ RECIPIENT_REASONS = {
     "head_responsible": gettext_lazy("người đứng đầu đơn vị chịu trách nhiệm giải quyết"),
     "board": gettext_lazy("Ban Dân vận cùng cấp (để theo dõi, tổng hợp)"),
     "front": gettext_lazy("Mặt trận Tổ quốc, tổ chức chính trị - xã hội tại địa bàn (đồng gửi để giám sát)"),
+    "plan_staff": gettext_lazy("cán bộ văn phòng của đơn vị phải xây dựng kế hoạch"),
+    "plan_head": gettext_lazy("người đứng đầu đơn vị phải xây dựng kế hoạch"),
+    "staff_responsible": gettext_lazy("cán bộ văn phòng của đơn vị thực hiện"),
+    "head_item": gettext_lazy("người đứng đầu đơn vị thực hiện"),
 }
 
 

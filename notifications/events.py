@@ -21,14 +21,17 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.dates import vn_date
 from petitions.codes import format_code
 from petitions.models import Assessment, EventKind, Forwarding, PetitionEvent
 from petitions.publicity import lookup_url
 from units.models import Membership, Role
-from units.selectors import head_user_ids
+from units.selectors import head_user_ids, same_level_bound_units
 
+from .engine import Directory, unit_parents
+from .heads import item_assessments_dispatch
 from .models import DispatchedEvent, EmailStatus, Notification, ObligationKind, OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -62,9 +65,59 @@ def _assessment_text(event: PetitionEvent) -> tuple[str, str]:
     return title, body
 
 
+def _direction_recipients(event: PetitionEvent) -> list[int]:
+    """A head's direction: the responsible unit's officers and staff, and its heads."""
+    unit_id = event.data.get("unit_id")
+    if not unit_id:
+        return []
+    directory = Directory(unit_parents([unit_id]), {Role.AGENCY, Role.STAFF, "head"}, timezone.localdate())
+    users = directory.members(unit_id, Role.AGENCY) + directory.members(unit_id, Role.STAFF)
+    users += directory.heads_of(unit_id)
+    return sorted(set(users) - {event.actor_id})
+
+
+def _direction_text(event: PetitionEvent) -> tuple[str, str]:
+    title = _("Ý kiến chỉ đạo về kiến nghị #%(id)s") % {"id": event.petition_id}
+    return title, event.message
+
+
+def _report_recipients(event: PetitionEvent) -> list[int]:
+    """A reply, forwarding or complex-case notice: the heads of the party committee and the
+    government at the session's level ("báo cáo người đứng đầu cấp ủy, chính quyền cùng cấp")."""
+    units = same_level_bound_units(event.petition.session.organising_unit, timezone.localdate())
+    if not units:
+        return []
+    directory = Directory(unit_parents(u.pk for u in units), {Role.LEADER, "head"}, timezone.localdate())
+    users = {user for unit in units for user in directory.heads_of(unit.pk)}
+    return sorted(users - {event.actor_id})
+
+
+REPORT_TITLES = {
+    EventKind.REPLIED: gettext_lazy("Báo cáo người đứng đầu: kiến nghị #%(id)s đã được trả lời bằng văn bản"),
+    EventKind.FORWARDED: gettext_lazy("Báo cáo người đứng đầu: kiến nghị #%(id)s đã chuyển cấp có thẩm quyền"),
+    EventKind.COMPLEX_NOTICE: gettext_lazy("Báo cáo người đứng đầu: kiến nghị #%(id)s là vụ việc phức tạp"),
+}
+
+
+def _report_text(event: PetitionEvent) -> tuple[str, str]:
+    title = str(REPORT_TITLES[event.kind]) % {"id": event.petition_id}
+    body = (
+        _("Kiến nghị: “%(content)s”.") % {"content": event.petition.content[:200]}
+        + " "
+        + event.message
+        + " "
+        + _("Đề nghị đồng chí theo dõi, chỉ đạo.")
+    )
+    return title, body
+
+
 # kind → (recipients, (title, body))
 HANDLERS: dict[str, tuple[Callable[[PetitionEvent], list[int]], Callable[[PetitionEvent], tuple[str, str]]]] = {
     EventKind.ASSESSED: (_assessment_recipients, _assessment_text),
+    EventKind.DIRECTED: (_direction_recipients, _direction_text),
+    EventKind.REPLIED: (_report_recipients, _report_text),
+    EventKind.FORWARDED: (_report_recipients, _report_text),
+    EventKind.COMPLEX_NOTICE: (_report_recipients, _report_text),
 }
 
 
@@ -156,7 +209,7 @@ def events_dispatch(*, now: dt.datetime | None = None) -> int:
     pending = (
         PetitionEvent.objects.filter(kind__in=[*HANDLERS, *PETITIONER_MAILS], at__gte=now - WINDOW)
         .filter(~Exists(DispatchedEvent.objects.filter(event=OuterRef("pk"))))
-        .select_related("petition__session__organising_unit")
+        .select_related("petition", "petition__session__organising_unit__kind")
         .order_by("id")
     )
     created = 0
@@ -168,6 +221,7 @@ def events_dispatch(*, now: dt.datetime | None = None) -> int:
                     created += _notify(event)
             except IntegrityError:  # dispatched meanwhile by another process
                 continue
+        created += item_assessments_dispatch(since=now - WINDOW)
     return created
 
 

@@ -18,6 +18,9 @@ class ObligationKind(models.TextChoices):
     REPORT = "report", _("Gửi báo cáo định kỳ")
     # Not an obligation: a periodic report sent to a recipient unit.
     REPORT_SENT = "report_sent", _("Báo cáo định kỳ gửi đến")
+    PLAN = "plan", _("Kế hoạch tiếp xúc, đối thoại hằng năm")
+    COMMITMENT = "commitment", _("Thực hiện kết luận, cam kết")
+    ITEM_ASSESSMENT = "item_assessment", _("Đánh giá thực hiện kết luận, cam kết")
     # Not an obligation: something happened on a petition that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
     # Not about a case either: the portal itself (a periodic job that did not run), for administrators.

@@ -5,6 +5,7 @@ from common.admin import AppendOnlyAdmin, NoDeleteAdmin
 
 from .models import (
     ComplexCaseNotice,
+    Direction,
     Field,
     Forwarding,
     Petition,
@@ -83,6 +84,13 @@ class SupervisionNoteAdmin(NoDeleteAdmin):
     list_display = ["petition", "author", "unit", "created_at"]
     raw_id_fields = ["petition", "author", "unit"]
     list_select_related = ["petition", "author", "unit"]
+
+
+@admin.register(Direction)
+class DirectionAdmin(NoDeleteAdmin):
+    list_display = ["petition", "leader", "unit", "given_on"]
+    raw_id_fields = ["petition", "leader", "unit", "author"]
+    list_select_related = ["petition", "leader", "unit"]
 
 
 @admin.register(PetitionEvent)

@@ -6,3 +6,11 @@ class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Kiến nghị")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from sessions.services import work_source_register
+
+        from .services import units_with_work
+
+        # A session gives work to the units of its petitions too (``sessions.services.session_units_refresh``).
+        work_source_register(units_with_work)

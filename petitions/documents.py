@@ -24,7 +24,7 @@ from docx.shared import Cm
 from common.dates import vn_date
 from common.docx import footer, header, new_document, para, to_bytes
 from regulations.deadlines import NOTICE, REPLY, rule_days
-from sessions.models import ConclusionNotice
+from sessions.models import ConclusionItem, ConclusionNotice
 from units.models import Unit
 from units.selectors import unit_letterhead
 
@@ -112,6 +112,23 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
         }
         if petition.reply_due_on:
             line += " " + _("Hạn trả lời: %(due)s.") % {"due": vn_date(petition.reply_due_on)}
+        para(document, line, indent=True)
+    items = list(
+        ConclusionItem.objects.filter(session=session, withdrawn_at__isnull=True)
+        .select_related("responsible_unit")
+        .order_by("id")
+    )
+    if items:
+        para(document, _("Kết luận và cam kết của đồng chí chủ trì hội nghị:"), indent=True)
+    for index, item in enumerate(items, start=1):
+        line = _("%(index)s. %(kind)s: %(text)s – Giao %(unit)s thực hiện.") % {
+            "index": index,
+            "kind": item.get_kind_display(),
+            "text": item.text,
+            "unit": item.responsible_unit,
+        }
+        if item.target_on:
+            line += " " + _("Thời hạn hoàn thành: %(day)s.") % {"day": vn_date(item.target_on)}
         para(document, line, indent=True)
     para(document, _("%(unit)s thông báo để các cơ quan, đơn vị biết, thực hiện.") % {"unit": unit.name}, indent=True)
     para(document, "")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import DocumentField, VnDateField
 from units.forms import UnitChoiceField
+from units.models import Leader
 from units.selectors import units_active_on
 
 from .models import Field as PetitionField
@@ -201,3 +202,25 @@ class UnpublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Vui lòng nhập lý do thôi công khai.")},
     )
+
+
+class DirectionForm(_ActionForm):
+    """A head's direction on a petition: the head (the user, or one they speak for), the text."""
+
+    leader = forms.ModelChoiceField(
+        label=_("Người đứng đầu chỉ đạo"),
+        queryset=None,
+        error_messages={
+            "required": _("Vui lòng chọn người đứng đầu chỉ đạo."),
+            "invalid_choice": _("Anh/chị không được ghi ý kiến chỉ đạo thay người đứng đầu này."),
+        },
+    )
+    text = forms.CharField(label=_("Nội dung chỉ đạo"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    given_on = VnDateField(label=_("Ngày chỉ đạo"), initial=timezone.localdate)
+
+    def __init__(self, *args, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = Leader.objects.filter(pk__in=[h.pk for h in leaders]).select_related("unit")
+        self.fields["leader"].label_from_instance = lambda leader: f"{leader.full_name} – {leader.position}"
+        if len(leaders) == 1:
+            self.fields["leader"].initial = leaders[0].pk

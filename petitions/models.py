@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from common.models import NoDeleteModel, private_upload_to
 from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the clock's calendar, importable here too
 from sessions.models import DialogueSession
-from units.models import Unit
+from units.models import Leader, Unit
 
 from .codes import LENGTH as RECEIPT_CODE_LENGTH
 from .codes import new_receipt_code
@@ -279,6 +279,7 @@ class EventKind(models.TextChoices):
     UNPROTECTED = "unprotected", _("Bỏ bảo vệ danh tính người kiến nghị")
     PUBLISHED = "published", _("Công khai kết quả")
     UNPUBLISHED = "unpublished", _("Thôi công khai kết quả")
+    DIRECTED = "directed", _("Ý kiến chỉ đạo của người đứng đầu")
 
 
 class PetitionEvent(models.Model):
@@ -388,3 +389,33 @@ class Publication(NoDeleteModel):
 
     def __str__(self):
         return f"#{self.petition_id} {self.question[:60]}"
+
+
+class Direction(NoDeleteModel):
+    """A head's direction (ý kiến chỉ đạo) on a petition reported to them, written by the head or
+    by staff on the head's behalf; the responsible unit is notified."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="directions", verbose_name=_("kiến nghị")
+    )
+    leader = models.ForeignKey(
+        Leader, on_delete=models.PROTECT, related_name="directions", verbose_name=_("người đứng đầu chỉ đạo")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị được chỉ đạo")
+    )
+    text = models.TextField(_("nội dung chỉ đạo"))
+    given_on = models.DateField(_("ngày chỉ đạo"), db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi")
+    )
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ý kiến chỉ đạo")
+        verbose_name_plural = _("ý kiến chỉ đạo")
+        ordering = ["given_on", "id"]
+        indexes = [models.Index(fields=["leader", "given_on"], name="direction_leader_idx")]
+
+    def __str__(self):
+        return f"{self.leader.full_name}: {self.text[:60]}"

@@ -44,6 +44,7 @@ def petition_page_context(request, petition: Petition) -> dict:
         "forwardings": petition.forwardings.select_related("from_unit", "to_unit"),
         "complex_notices": petition.complex_notices.select_related("unit"),
         "notes": petition.supervision_notes.select_related("author", "unit"),
+        "directions": petition.directions.select_related("leader", "author", "unit"),
         "explanation": explain_reply_due(petition),
         "today": timezone.localdate(),
     }

@@ -14,16 +14,18 @@ from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from regulations.deadlines import REPLY, explain_due_date
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of, subtree_q
-from units.models import Role, Unit
+from units.models import Leader, Role, Unit
+from units.selectors import leaders_in_office_q, levels_headed_by, same_level_bound_units, units_at_levels
 
 from . import workflow
 from .codes import LOOKUP_PREFIX, normalise_code
-from .models import Forwarding, Petition, PetitionStatus, WrittenReply
+from .models import Direction, EventKind, Forwarding, Petition, PetitionEvent, PetitionStatus, WrittenReply
 from .workflow import Action
 
 __all__ = ["DeadlineState"]
@@ -242,6 +244,7 @@ def petition_actions(user, petition: Petition) -> dict[str, bool]:
     editable = sessions_editable_by(user).filter(pk=petition.session_id).exists()
     monitors = scope.front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is not None
     status = petition.status
+    may_direct = workflow.allows(status, Action.DIRECT) and bool(direction_leaders_for(user, petition))
     return {
         # The organising unit's staff: receipt, protection and publication of the result.
         "receipt": editable,
@@ -253,6 +256,69 @@ def petition_actions(user, petition: Petition) -> dict[str, bool]:
         Action.WITHDRAW: editable and workflow.allows(status, Action.WITHDRAW),
         Action.CLOSE: editable and workflow.allows(status, Action.CLOSE),
         Action.ASSESS: monitors and workflow.allows(status, Action.ASSESS),
+        Action.DIRECT: may_direct,
         "note": monitors or scope.is_admin,
         "history": editable,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports to the head and the head's directions
+# ---------------------------------------------------------------------------------------------
+
+# Every written reply, forwarding and complex-case notice is reported to the heads of the party
+# committee and the government at the session's level ("đồng thời báo cáo người đứng đầu cấp ủy,
+# chính quyền cùng cấp để theo dõi, chỉ đạo").
+REPORTED_EVENT_KINDS = (EventKind.REPLIED, EventKind.FORWARDED, EventKind.COMPLEX_NOTICE)
+
+
+def same_level_heads(petition: Petition, day: dt.date | None = None) -> QuerySet[Leader]:
+    """The heads in office on ``day`` of the party committee and the government at the level of
+    the petition's session: those its answers are reported to."""
+    day = day or timezone.localdate()
+    units = same_level_bound_units(petition.session.organising_unit, day)
+    return (
+        Leader.objects.filter(leaders_in_office_q(day), unit__in=[u.pk for u in units])
+        .select_related("unit")
+        .order_by("unit__path", "-term_start")
+    )
+
+
+def direction_leaders_for(user, petition: Petition, day: dt.date | None = None) -> list[Leader]:
+    """The heads on whose behalf ``user`` may write a direction on ``petition``: the same-level
+    heads that are the user themself, or whose unit is in the user's staff or leader scope. Only
+    users holding the leader or staff role (or administrators) write directions."""
+    scope = scope_of(user)
+    if not scope.has(Role.STAFF, Role.LEADER):
+        return []
+    heads = list(same_level_heads(petition, day))
+    if scope.is_admin:
+        return heads
+    return [h for h in heads if h.user_id == user.pk or scope.covers(h.unit, {Role.STAFF, Role.LEADER})]
+
+
+def reports_to_follow(user, day: dt.date | None = None) -> QuerySet[PetitionEvent]:
+    """The "to follow" list: the replies, forwardings and complex-case notices reported to the
+    heads of the levels the user heads or works for (an administrator: all), newest first, with
+    whether a direction was given on the petition since."""
+    scope = scope_of(user)
+    qs = PetitionEvent.objects.filter(
+        kind__in=REPORTED_EVENT_KINDS,
+        petition__in=petitions_visible_to(user).exclude(status=PetitionStatus.WITHDRAWN).values("pk"),
+    )
+    if not scope.is_admin:
+        qs = qs.filter(petition__session__organising_unit_id__in=units_at_levels(levels_headed_by(user, day)))
+    directed = Direction.objects.filter(petition=OuterRef("petition_id"), created_at__gte=OuterRef("at"))
+    return (
+        qs.select_related(
+            "actor", "petition", "petition__session", "petition__session__organising_unit", "petition__assigned_unit"
+        )
+        .annotate(directed=Exists(directed))
+        .order_by("-at", "-id")
+    )
+
+
+def directions_visible_to(user) -> QuerySet[Direction]:
+    return Direction.objects.select_related("leader", "leader__unit", "petition", "unit", "author").filter(
+        petition__in=petitions_visible_to(user).values("pk")
+    )

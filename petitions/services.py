@@ -27,13 +27,14 @@ from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
-from units.models import Unit
+from units.models import Leader, Unit
 
 from . import workflow
 from .codes import new_receipt_code
 from .models import (
     Assessment,
     ComplexCaseNotice,
+    Direction,
     EventKind,
     Field,
     Forwarding,
@@ -45,6 +46,7 @@ from .models import (
     SupervisionNote,
     WrittenReply,
 )
+from .selectors import direction_leaders_for, same_level_heads
 from .workflow import Action
 
 PETITION_FIELDS = (
@@ -704,3 +706,55 @@ def petition_unpublish(*, petition: Petition, reason: str, actor) -> Publication
         data={"publication_id": publication.pk},
     )
     return publication
+
+
+# ---------------------------------------------------------------------------------------------
+# The head's direction on a petition reported to them
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_direct(
+    *, petition: Petition, leader: Leader | None, text: str, actor, given_on: dt.date | None = None
+) -> Direction:
+    """Record a head's direction (ý kiến chỉ đạo) on a petition, written by the head or by staff
+    on the head's behalf. The head must be a head in office of the party committee or the
+    government at the session's level; the direction goes on the timeline, from which the
+    responsible unit is notified (``notifications.events``)."""
+    petition = _lock(petition)
+    workflow.check(petition.status, Action.DIRECT)
+    today = timezone.localdate()
+    given_on = given_on or today
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = _("Vui lòng nhập nội dung chỉ đạo.")
+    if not isinstance(given_on, dt.date) or given_on > today:
+        errors["given_on"] = _("Ngày chỉ đạo không được sau ngày hôm nay.")
+    elif petition.assigned_on and given_on < petition.assigned_on:
+        errors["given_on"] = _("Ngày chỉ đạo không được trước ngày giao giải quyết (%(day)s).") % {
+            "day": vn_date(petition.assigned_on)
+        }
+    if leader is None:
+        errors["leader"] = _("Vui lòng chọn người đứng đầu chỉ đạo.")
+    elif not same_level_heads(petition, today).filter(pk=leader.pk).exists():
+        errors["leader"] = _(
+            "%(name)s không phải người đứng đầu cấp ủy, chính quyền cùng cấp với hội nghị đang đương nhiệm."
+        ) % {"name": leader.full_name}
+    elif leader.pk not in {h.pk for h in direction_leaders_for(actor, petition, today)}:
+        errors["leader"] = _("Anh/chị không được ghi ý kiến chỉ đạo thay %(name)s.") % {"name": leader.full_name}
+    if errors:
+        raise ValidationError(errors)
+    unit = responsible_unit(petition)
+    direction = Direction.objects.create(
+        petition=petition, leader=leader, unit=unit, text=text, given_on=given_on, author=actor
+    )
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.DIRECTED,
+        actor=actor,
+        message=_("Ý kiến chỉ đạo của đồng chí %(name)s, %(position)s: %(text)s")
+        % {"name": leader.full_name, "position": leader.position, "text": text},
+        data={"direction_id": direction.pk, "leader_id": leader.pk, "unit_id": unit.pk if unit else None},
+    )
+    return direction

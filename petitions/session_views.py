@@ -23,8 +23,15 @@ from common.text import normalise_search
 from common.web import add_service_errors
 from sessions import services as session_services
 from sessions.forms import NoticeIssueForm, ReceivedForm, SignedScanForm
-from sessions.models import ConclusionNotice
-from sessions.selectors import explain_notice_due, sessions_editable_by, sessions_visible_to, with_notice_state
+from sessions.models import ConclusionNotice, PlannedDialogue
+from sessions.selectors import (
+    conclusion_items_visible_to,
+    explain_notice_due,
+    sessions_editable_by,
+    sessions_visible_to,
+    with_item_state,
+    with_notice_state,
+)
 from units.selectors import units_active_on
 
 from . import services
@@ -69,11 +76,19 @@ def session_detail(request, pk):
             (recipient, ReceivedForm(prefix=f"r{recipient.pk}", initial={"received_on": recipient.received_on}))
             for recipient in notice.recipients.select_related("unit").order_by("unit__path")
         ]
+    items = with_item_state(
+        conclusion_items_visible_to(request.user).filter(session=session, withdrawn_at__isnull=True), today
+    )
     return render(
         request,
         "sessions/session_detail.html",
         {
             "session": session,
+            "items": items,
+            "planned_item": PlannedDialogue.objects.select_related("plan").filter(pk=session.planned_item_id).first()
+            if session.planned_item_id
+            else None,
+            "can_add_items": editable and not session.withdrawn_at and session.held_on <= today,
             "petitions": petitions,
             "participants": session.participants.all(),
             "notice": notice,

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,17 +29,29 @@ from units.selectors import units_active_on
 from . import services, workflow
 from .codes import normalise_code
 from .documents import receipt_docx, reply_draft_docx
-from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ProtectForm, PublishForm, ReplyForm, UnpublishForm
-from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, Publication, WrittenReply
+from .forms import (
+    CloseForm,
+    ComplexNoticeForm,
+    DirectionForm,
+    ForwardForm,
+    ProtectForm,
+    PublishForm,
+    ReplyForm,
+    UnpublishForm,
+)
+from .models import ComplexCaseNotice, EventKind, Forwarding, Petition, PetitionStatus, Publication, WrittenReply
 from .pages import petition_page_context
 from .publicity import publication_draft
 from .selectors import (
+    REPORTED_EVENT_KINDS,
     DeadlineState,
     agency_inbox,
+    direction_leaders_for,
     filter_reply_state,
     petitioner_visible_q,
     petitions_actionable_by,
     petitions_visible_to,
+    reports_to_follow,
     with_reply_states,
 )
 from .workflow import Action
@@ -344,3 +357,60 @@ def petition_unpublish(request, pk):
     else:
         messages.success(request, _("Đã thôi công khai kết quả của kiến nghị #%(id)s.") % {"id": petition.pk})
     return redirect(petition)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports to the head and the head's directions
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def to_follow(request):
+    """The replies, forwardings and complex-case notices reported to the heads the user is, or
+    works for ("báo cáo người đứng đầu ... để theo dõi, chỉ đạo"), newest first."""
+    qs = reports_to_follow(request.user)
+    kind = request.GET.get("kind") or ""
+    if kind in REPORTED_EVENT_KINDS:
+        qs = qs.filter(kind=kind)
+    undirected = request.GET.get("chua_chi_dao") == "1"
+    if undirected:
+        qs = qs.filter(directed=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/to_follow.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": [(k, EventKind(k).label) for k in REPORTED_EVENT_KINDS],
+            "undirected": undirected,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direction_create(request, pk):
+    """A head's direction on a petition, written by the head or by staff on the head's behalf;
+    404 unless the user may write one for a same-level head."""
+    petition = visible_petition_or_404(request, pk)
+    leaders = direction_leaders_for(request.user, petition)
+    if not leaders:
+        raise Http404
+    if not workflow.allows(petition.status, Action.DIRECT):
+        messages.error(request, workflow.refusal(petition.status, Action.DIRECT))
+        return redirect(petition)
+    form = DirectionForm(request.POST or None, leaders=leaders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_direct(petition=petition, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi ý kiến chỉ đạo; đơn vị giải quyết được thông báo."))
+            return redirect(petition)
+    return render(request, "petitions/direction_form.html", {"petition": petition, "form": form})

@@ -11,6 +11,7 @@ Services enforce it (``check``); views and templates ask it which actions to off
     assigned ──complex──▶ complex ──reply──▶ replied
     (any status before a reply) ──withdraw──▶ withdrawn
     replied / closed ──publish──▶ (same status; its result is shown on the public pages)
+    (assigned, forwarded, complex, replied, closed) ──direct──▶ (unchanged: a head's direction)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Action:
     WITHDRAW = "withdraw"
     PUBLISH = "publish"  # make the result public (công khai); unpublishing is always allowed
     PROTECT = "protect"  # protect the petitioner's identity, or lift the protection
+    DIRECT = "direct"  # a head's direction on a petition reported to them
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,14 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset(S.values) - {S.WITHDRAWN},
             None,
             gettext_lazy("Kiến nghị đã thu hồi: không thay đổi được việc bảo vệ danh tính."),
+        ),
+        Transition(
+            Action.DIRECT,
+            _AWAITING_ANSWER | _ANSWERED,
+            None,
+            gettext_lazy(
+                "Chỉ ghi ý kiến chỉ đạo cho kiến nghị đã giao đơn vị giải quyết; trạng thái hiện tại là “%(status)s”."
+            ),
         ),
         Transition(
             Action.WITHDRAW,

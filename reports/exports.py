@@ -18,6 +18,7 @@ from petitions.identity import petitioner_of
 from petitions.models import Assessment
 
 from . import selectors
+from .heads_exports import HEADS_ROWS, heads_report_data, heads_report_docx, heads_report_sheets
 from .periods import Period
 
 
@@ -172,7 +173,12 @@ def reply_rows(replies) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-ROWS_FOR_MODEL = {selectors.SESSION: session_rows, selectors.PETITION: petition_rows, selectors.UNIT: unit_rows}
+ROWS_FOR_MODEL = {
+    selectors.SESSION: session_rows,
+    selectors.PETITION: petition_rows,
+    selectors.UNIT: unit_rows,
+    **HEADS_ROWS,
+}
 
 
 def list_workbook(title: str, header, rows, caption: str = "") -> Workbook:
@@ -200,6 +206,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
         "trend": dashboard.trend,
         "r1_missing": list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")),
         "overdue": selectors.overdue_by_unit(user, unit, period, today),
+        **heads_report_data(user, unit, period, today),
     }
 
 
@@ -224,6 +231,7 @@ def periodic_report_xlsx(data: dict) -> Workbook:
     for _responsible, petitions in data["overdue"]:
         rows += petition_rows(petitions, data.get("viewer"))[1]
     add_sheet(wb, _("Quá hạn theo đơn vị"), header, rows, caption=caption)
+    heads_report_sheets(wb, data, caption)
     return wb
 
 
@@ -313,6 +321,7 @@ def periodic_report_docx(data: dict):
                 for p in petitions
             ],  # fmt: skip
         )
+    heads_report_docx(doc, data, table)
     return doc
 
 

@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from common.admin import NoDeleteAdmin
 
-from .models import ConclusionNotice, DialogueSession, NoticeRecipient, SessionParticipant
+from .models import (
+    ConclusionItem,
+    ConclusionItemAssessment,
+    ConclusionNotice,
+    DialoguePlan,
+    DialogueSession,
+    NoticeRecipient,
+    PlannedDialogue,
+    SessionParticipant,
+)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -18,7 +27,7 @@ class DialogueSessionAdmin(NoDeleteAdmin):
     list_filter = ["kind", "organising_unit__level"]
     search_fields = ["topic", "place", "organising_unit__name"]
     date_hierarchy = "held_on"
-    raw_id_fields = ["organising_unit", "chair", "created_by"]
+    raw_id_fields = ["organising_unit", "chair", "planned_item", "created_by"]
     readonly_fields = ["notice_due_on", "notice_issued_on", "created_at", "updated_at"]
     inlines = [ParticipantInline]
     list_select_related = ["organising_unit"]
@@ -39,3 +48,41 @@ class ConclusionNoticeAdmin(NoDeleteAdmin):
     readonly_fields = ["created_at"]
     inlines = [RecipientInline]
     list_select_related = ["session", "session__organising_unit__kind"]
+
+
+class PlannedDialogueInline(admin.TabularInline):
+    model = PlannedDialogue
+    extra = 0
+    fields = ["topic", "expected_month", "expected_quarter", "expected_by", "chair", "invited", "withdrawn_at"]
+    raw_id_fields = ["chair"]
+    readonly_fields = ["expected_by", "withdrawn_at"]
+    can_delete = False
+
+
+@admin.register(DialoguePlan)
+class DialoguePlanAdmin(NoDeleteAdmin):
+    list_display = ["unit", "year", "status", "number", "issued_on", "due_on"]
+    list_filter = ["year", "status"]
+    search_fields = ["unit__name", "number"]
+    raw_id_fields = ["unit", "created_by"]
+    readonly_fields = ["due_on", "created_at", "updated_at"]
+    inlines = [PlannedDialogueInline]
+    list_select_related = ["unit"]
+
+
+class ItemAssessmentInline(admin.TabularInline):
+    model = ConclusionItemAssessment
+    extra = 0
+    raw_id_fields = ["assessor", "unit"]
+    can_delete = False
+
+
+@admin.register(ConclusionItem)
+class ConclusionItemAdmin(NoDeleteAdmin):
+    list_display = ["__str__", "responsible_unit", "target_on", "done_on", "assessment"]
+    list_filter = ["kind", "assessment"]
+    search_fields = ["text", "responsible_unit__name", "session__topic"]
+    raw_id_fields = ["session", "responsible_unit", "done_by", "created_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ItemAssessmentInline]
+    list_select_related = ["responsible_unit", "session"]

@@ -6,7 +6,7 @@ which calls ``notice_create`` here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,22 +17,71 @@ from django.utils.translation import gettext as _
 from common.dates import vn_date
 from common.uploads import validate_document
 from regulations.deadlines import notice_due_date
+from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
+from units.access import scope_of
 from units.models import DocumentFormat, Leader, Unit
 
 from .models import (
+    ConclusionItem,
+    ConclusionItemAssessment,
     ConclusionNotice,
+    DialoguePlan,
     DialogueSession,
+    InvitedGroup,
+    ItemAssessmentResult,
+    ItemKind,
     NoticeRecipient,
+    PlannedDialogue,
+    PlanStatus,
     SessionKind,
     SessionParticipant,
     SessionUnit,
 )
 
-SESSION_FIELDS = ("organising_unit", "kind", "held_on", "chair", "chair_name", "place", "topic")
+SESSION_FIELDS = ("organising_unit", "kind", "held_on", "chair", "chair_name", "place", "topic", "planned_item")
+
+
+def _check_planned_item(
+    *, planned_item: PlannedDialogue, organising_unit: Unit, kind: str, held_on, session: DialogueSession | None
+) -> str | None:
+    """Why ``planned_item`` cannot be held by this session, or ``None`` (read afresh, locked)."""
+    planned_item = PlannedDialogue.objects.select_for_update().select_related("plan__unit").get(pk=planned_item.pk)
+    plan = planned_item.plan
+    if plan.unit_id != organising_unit.pk:
+        return _("Nội dung dự kiến này thuộc kế hoạch của %(unit)s, không phải của đơn vị tổ chức.") % {
+            "unit": plan.unit
+        }
+    if plan.status != PlanStatus.ISSUED:
+        return _("Kế hoạch năm %(year)s của đơn vị chưa ban hành.") % {"year": plan.year}
+    if planned_item.withdrawn_at:
+        return _("Nội dung dự kiến này đã bị hủy khỏi kế hoạch.")
+    if kind != SessionKind.PERIODIC:
+        return _("Hội nghị theo kế hoạch là hội nghị định kỳ, không phải đột xuất.")
+    if isinstance(held_on, dt.date):
+        start, end = dialogue_year_bounds(plan.year)
+        if not start <= held_on <= end:
+            return _("Ngày tổ chức phải trong năm của kế hoạch (%(start)s – %(end)s).") % {
+                "start": vn_date(start),
+                "end": vn_date(end),
+            }
+    taken = DialogueSession.objects.filter(planned_item=planned_item, withdrawn_at__isnull=True)
+    if session is not None:
+        taken = taken.exclude(pk=session.pk)
+    if taken.exists():
+        return _("Nội dung dự kiến này đã được tổ chức tại một hội nghị khác.")
+    return None
 
 
 def _check_session_fields(
-    *, organising_unit: Unit, kind: str, held_on: dt.date, chair: Leader | None, topic: str, place: str
+    *,
+    organising_unit: Unit,
+    kind: str,
+    held_on: dt.date,
+    chair: Leader | None,
+    topic: str,
+    place: str,
+    planned_item: PlannedDialogue | None = None,
+    session: DialogueSession | None = None,
 ) -> None:
     errors = {}
     if not isinstance(held_on, dt.date):
@@ -54,6 +103,12 @@ def _check_session_fields(
         and not organising_unit.path.startswith(chair.unit.path)
     ):
         errors["chair"] = _("Người chủ trì phải là người đứng đầu của đơn vị tổ chức hoặc cấp trên.")
+    if planned_item is not None and "organising_unit" not in errors:
+        refusal = _check_planned_item(
+            planned_item=planned_item, organising_unit=organising_unit, kind=kind, held_on=held_on, session=session
+        )
+        if refusal:
+            errors["planned_item"] = refusal
     if errors:
         raise ValidationError(errors)
 
@@ -78,11 +133,19 @@ def session_record(
     chair_name: str = "",
     minutes=None,
     participants: Iterable[dict] = (),
+    planned_item: PlannedDialogue | None = None,
 ) -> DialogueSession:
-    """Record a dialogue session with its participants. The conclusion notice's due date is
-    worked out now (``regulations.deadlines``)."""
+    """Record a dialogue session with its participants, against a planned dialogue of the
+    unit's annual plan or as ad hoc. The conclusion notice's due date is worked out now
+    (``regulations.deadlines``)."""
     _check_session_fields(
-        organising_unit=organising_unit, kind=kind, held_on=held_on, chair=chair, topic=topic, place=place
+        organising_unit=organising_unit,
+        kind=kind,
+        held_on=held_on,
+        chair=chair,
+        topic=topic,
+        place=place,
+        planned_item=planned_item,
     )
     session = DialogueSession(
         organising_unit=organising_unit,
@@ -92,11 +155,12 @@ def session_record(
         chair_name=(chair_name or (chair.full_name if chair else "")).strip(),
         place=place.strip(),
         topic=topic.strip(),
+        planned_item=planned_item,
         notice_due_on=notice_due_date(held_on),
         created_by=actor,
     )
     _attach_minutes(session, minutes)
-    session.save()
+    _save_holding(session)
     for row in participants:
         participant_add(session=session, **row)
     return session
@@ -123,13 +187,26 @@ def session_update(*, session: DialogueSession, actor, minutes=None, **changes) 
         chair=new["chair"],
         topic=new["topic"],
         place=new["place"],
+        planned_item=new["planned_item"],
+        session=session,
     )
     for name, value in new.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.notice_due_on = notice_due_date(session.held_on)
     _attach_minutes(session, minutes)
-    session.save()
+    _save_holding(session)
     return session
+
+
+def _save_holding(session: DialogueSession) -> None:
+    """Save; two sessions racing for one planned dialogue meet the unique constraint."""
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"planned_item": _("Nội dung dự kiến này đã được tổ chức tại một hội nghị khác.")}
+        ) from None
 
 
 def participant_add(
@@ -327,13 +404,377 @@ def session_mark_withdrawn(*, session: DialogueSession, reason: str, actor) -> D
     return session
 
 
+# The layers above register what else a session gives work to (``petitions`` its petitions'
+# units); ``session_units_refresh`` asks each of them.
+WORK_SOURCES: list[Callable[[DialogueSession], Iterable[int]]] = []
+
+
+def work_source_register(source: Callable[[DialogueSession], Iterable[int]]) -> None:
+    if source not in WORK_SOURCES:
+        WORK_SOURCES.append(source)
+
+
+def items_work_units(session: DialogueSession) -> set[int]:
+    """The units responsible for the session's live conclusion items and commitments."""
+    return set(
+        ConclusionItem.objects.filter(session=session, withdrawn_at__isnull=True).values_list(
+            "responsible_unit_id", flat=True
+        )
+    )
+
+
+def session_units_refresh(*, session: DialogueSession) -> None:
+    """Recompute the session's work units from every source."""
+    units: set[int] = set()
+    for source in WORK_SOURCES:
+        units |= set(source(session))
+    session_units_sync(session=session, unit_ids=units)
+
+
 def session_units_sync(*, session: DialogueSession, unit_ids: Iterable[int]) -> None:
-    """Make the session's work units exactly ``unit_ids`` (the units its petitions and
-    commitments are with now), so their agency officers see the session and nobody else."""
-    wanted = {u for u in unit_ids if u}
+    """Make the session's work units exactly ``unit_ids`` and the units of its conclusion items
+    and commitments (the units its petitions and commitments are with now), so their agency
+    officers see the session and nobody else."""
+    wanted = {u for u in unit_ids if u} | items_work_units(session)
     current = set(SessionUnit.objects.filter(session=session).values_list("unit_id", flat=True))
     if current - wanted:
         SessionUnit.objects.filter(session=session, unit_id__in=current - wanted).delete()
     SessionUnit.objects.bulk_create(
         [SessionUnit(session=session, unit_id=u) for u in sorted(wanted - current)], ignore_conflicts=True
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual dialogue plan
+# ---------------------------------------------------------------------------------------------
+
+EARLIEST_PLAN_YEAR = 2019  # Regulation 07-QC/TU dates from 27/3/2019.
+
+
+def _require(value: str, message: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _attach_file(instance, field: str, upload) -> None:
+    if upload:
+        validate_document(upload)
+        setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
+        getattr(instance, field).save(upload.name, upload, save=False)
+
+
+@transaction.atomic
+def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialoguePlan:
+    """Start the annual dialogue plan of ``unit`` for ``year`` (a draft). Its due date is worked
+    out now (``regulations.years.plan_due_date``)."""
+    today = timezone.localdate()
+    if not isinstance(year, int) or not EARLIEST_PLAN_YEAR <= year <= today.year + 1:
+        raise ValidationError(
+            {
+                "year": _("Năm kế hoạch phải từ %(first)s đến %(last)s.")
+                % {"first": EARLIEST_PLAN_YEAR, "last": today.year + 1}
+            }
+        )
+    start, end = dialogue_year_bounds(year)
+    if unit is None:
+        raise ValidationError({"unit": _("Vui lòng chọn đơn vị lập kế hoạch.")})
+    if not (unit.active_from is None or unit.active_from <= end) or not (
+        unit.active_to is None or unit.active_to >= start
+    ):
+        raise ValidationError(
+            {"unit": _("Đơn vị %(unit)s không hoạt động trong năm %(year)s.") % {"unit": unit, "year": year}}
+        )
+    existing = DialoguePlan.objects.select_for_update().filter(unit=unit, year=year).first()
+    if existing is not None:
+        raise ValidationError(
+            {"year": _("%(unit)s đã có kế hoạch tiếp xúc, đối thoại năm %(year)s.") % {"unit": unit, "year": year}}
+        )
+    plan = DialoguePlan(
+        unit=unit, year=year, due_on=plan_due_date(year), summary=(summary or "").strip(), created_by=actor
+    )
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"year": _("%(unit)s đã có kế hoạch tiếp xúc, đối thoại năm %(year)s.") % {"unit": unit, "year": year}}
+        ) from None
+    return plan
+
+
+def _plan_lock(plan: DialoguePlan) -> DialoguePlan:
+    return DialoguePlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_update(*, plan: DialoguePlan, summary: str, actor) -> DialoguePlan:
+    """Change the plan's purpose and requirements."""
+    plan = _plan_lock(plan)
+    plan.summary = (summary or "").strip()
+    plan.save(update_fields=["summary", "updated_at"])
+    return plan
+
+
+def _expected_by(*, year: int, month: int | None, quarter: int | None) -> dt.date:
+    """The last day of the expected month or quarter, within the plan's dialogue year."""
+    start, end = dialogue_year_bounds(year)
+    day = month_end(year, month) if month else quarter_end(year, quarter)
+    return min(max(day, start), end)
+
+
+@transaction.atomic
+def planned_item_add(
+    *,
+    plan: DialoguePlan,
+    topic: str,
+    chair: Leader | None,
+    actor,
+    expected_month: int | None = None,
+    expected_quarter: int | None = None,
+    invited: Iterable[str] = (),
+    invited_note: str = "",
+) -> PlannedDialogue:
+    """Add a planned dialogue to the plan: the expected content, the month or the quarter, the
+    head who will chair it, the groups invited. A plan already issued may be supplemented."""
+    plan = _plan_lock(plan)
+    errors = {}
+    topic = (topic or "").strip()
+    if not topic:
+        errors["topic"] = _("Vui lòng nhập nội dung, chủ đề dự kiến.")
+    if bool(expected_month) == bool(expected_quarter):
+        errors["expected_month"] = _("Vui lòng chọn tháng hoặc quý dự kiến (chỉ một trong hai).")
+    elif expected_month and not (isinstance(expected_month, int) and 1 <= expected_month <= 12):
+        errors["expected_month"] = _("Tháng dự kiến phải từ 1 đến 12.")
+    elif expected_quarter and not (isinstance(expected_quarter, int) and 1 <= expected_quarter <= 4):
+        errors["expected_quarter"] = _("Quý dự kiến phải từ 1 đến 4.")
+    start, end = dialogue_year_bounds(plan.year)
+    if chair is None:
+        errors["chair"] = _("Vui lòng chọn người đứng đầu chủ trì.")
+    elif chair.unit_id != plan.unit_id and not plan.unit.path.startswith(chair.unit.path):
+        errors["chair"] = _("%(name)s không phải người đứng đầu của %(unit)s hoặc cấp trên.") % {
+            "name": chair.full_name,
+            "unit": plan.unit,
+        }
+    elif chair.term_start > end or (chair.term_end is not None and chair.term_end < start):
+        errors["chair"] = _("Nhiệm kỳ của %(name)s không thuộc năm %(year)s.") % {
+            "name": chair.full_name,
+            "year": plan.year,
+        }
+    invited = list(dict.fromkeys(invited or ()))
+    if not invited:
+        errors["invited"] = _("Vui lòng chọn ít nhất một thành phần mời.")
+    elif set(invited) - set(InvitedGroup.values):
+        errors["invited"] = _("Thành phần mời không hợp lệ.")
+    if errors:
+        raise ValidationError(errors)
+    return PlannedDialogue.objects.create(
+        plan=plan,
+        topic=topic,
+        expected_month=expected_month or None,
+        expected_quarter=expected_quarter or None,
+        expected_by=_expected_by(year=plan.year, month=expected_month, quarter=expected_quarter),
+        chair=chair,
+        invited=invited,
+        invited_note=(invited_note or "").strip(),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def planned_item_withdraw(*, item: PlannedDialogue, reason: str, actor) -> PlannedDialogue:
+    """Cancel a planned dialogue (dropped from the plan, or entered by mistake); nothing is
+    deleted, the reason is kept. A dialogue already held cannot be cancelled."""
+    item = PlannedDialogue.objects.select_for_update().get(pk=item.pk)
+    if item.withdrawn_at:
+        raise ValidationError(_("Nội dung dự kiến này đã bị hủy."))
+    if DialogueSession.objects.filter(planned_item=item, withdrawn_at__isnull=True).exists():
+        raise ValidationError(_("Đã có hội nghị tổ chức theo nội dung này: không thể hủy."))
+    item.withdrawal_reason = _require(reason, _("Vui lòng nhập lý do hủy."), "reason")
+    item.withdrawn_at = timezone.now()
+    item.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    return item
+
+
+@transaction.atomic
+def plan_issue(*, plan: DialoguePlan, number: str, issued_on: dt.date, actor, signed_file=None) -> DialoguePlan:
+    """Issue the plan as a document (number, date, signed scan). It then meets its due date (on
+    time if issued by it) and its planned dialogues may be held."""
+    plan = _plan_lock(plan)
+    if plan.status == PlanStatus.ISSUED:
+        raise ValidationError(_("Kế hoạch này đã được ban hành."))
+    number = _require(number, _("Vui lòng nhập số, ký hiệu kế hoạch."), "number")
+    start, end = dialogue_year_bounds(plan.year)
+    if not isinstance(issued_on, dt.date):
+        raise ValidationError({"issued_on": _("Ngày ban hành không hợp lệ.")})
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("Ngày ban hành không được sau ngày hôm nay.")})
+    if issued_on > end:
+        raise ValidationError({"issued_on": _("Ngày ban hành phải trước khi hết năm %(year)s.") % {"year": plan.year}})
+    if issued_on < dt.date(plan.year - 1, 1, 1):
+        raise ValidationError(
+            {"issued_on": _("Ngày ban hành quá sớm so với năm kế hoạch %(year)s.") % {"year": plan.year}}
+        )
+    if not plan.items.filter(withdrawn_at__isnull=True).exists():
+        raise ValidationError(_("Kế hoạch chưa có cuộc tiếp xúc, đối thoại dự kiến nào."))
+    plan.number = number
+    plan.issued_on = issued_on
+    plan.status = PlanStatus.ISSUED
+    _attach_file(plan, "signed_file", signed_file)
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_attach_signed(*, plan: DialoguePlan, signed_file, actor) -> DialoguePlan:
+    validate_document(signed_file)
+    plan = _plan_lock(plan)
+    _attach_file(plan, "signed_file", signed_file)
+    plan.save(update_fields=["signed_file", "signed_file_name", "updated_at"])
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# The chair's conclusions and commitments
+# ---------------------------------------------------------------------------------------------
+
+
+def _item_lock(item: ConclusionItem) -> ConclusionItem:
+    return (
+        ConclusionItem.objects.select_for_update(of=("self",))
+        .select_related("session__organising_unit", "responsible_unit")
+        .get(pk=item.pk)
+    )
+
+
+@transaction.atomic
+def conclusion_item_add(
+    *,
+    session: DialogueSession,
+    kind: str,
+    text: str,
+    responsible_unit: Unit | None,
+    actor,
+    target_on: dt.date | None = None,
+) -> ConclusionItem:
+    """Record one conclusion or commitment of the chair: what, the responsible unit and, where
+    given, the target date. Its unit's officers then see the session."""
+    session = session_lock(session)
+    if session.withdrawn_at:
+        raise ValidationError(_("Hội nghị này đã bị thu hồi."))
+    if session.held_on > timezone.localdate():
+        raise ValidationError(_("Hội nghị chưa diễn ra: chưa thể ghi kết luận, cam kết."))
+    errors = {}
+    if kind not in ItemKind.values:
+        errors["kind"] = _("Vui lòng chọn kết luận hoặc cam kết.")
+    if not (text or "").strip():
+        errors["text"] = _("Vui lòng nhập nội dung kết luận, cam kết.")
+    if responsible_unit is None:
+        errors["responsible_unit"] = _("Vui lòng chọn đơn vị thực hiện.")
+    elif not responsible_unit.is_active_on(max(session.held_on, timezone.localdate())):
+        errors["responsible_unit"] = _("Đơn vị %(unit)s không còn hoạt động.") % {"unit": responsible_unit}
+    if target_on is not None:
+        if not isinstance(target_on, dt.date):
+            errors["target_on"] = _("Thời hạn hoàn thành không hợp lệ.")
+        elif target_on < session.held_on:
+            errors["target_on"] = _("Thời hạn hoàn thành không được trước ngày hội nghị (%(day)s).") % {
+                "day": vn_date(session.held_on)
+            }
+    if errors:
+        raise ValidationError(errors)
+    item = ConclusionItem.objects.create(
+        session=session,
+        kind=kind,
+        text=text.strip(),
+        responsible_unit=responsible_unit,
+        target_on=target_on,
+        created_by=actor,
+    )
+    session_units_refresh(session=session)
+    return item
+
+
+@transaction.atomic
+def conclusion_item_withdraw(*, item: ConclusionItem, reason: str, actor) -> ConclusionItem:
+    """Withdraw an item entered by mistake: nothing is deleted, the reason is kept. An item
+    already done cannot be withdrawn."""
+    item = _item_lock(item)
+    if item.withdrawn_at:
+        raise ValidationError(_("Kết luận, cam kết này đã bị thu hồi."))
+    if item.done_on:
+        raise ValidationError(_("Kết luận, cam kết đã hoàn thành: không thể thu hồi."))
+    item.withdrawal_reason = _require(reason, _("Vui lòng nhập lý do thu hồi."), "reason")
+    item.withdrawn_at = timezone.now()
+    item.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    session_units_refresh(session=item.session)
+    return item
+
+
+@transaction.atomic
+def conclusion_item_complete(
+    *, item: ConclusionItem, done_on: dt.date, actor, note: str = "", evidence=None
+) -> ConclusionItem:
+    """Report an item done, with its evidence: a document, or a note of what was done."""
+    item = _item_lock(item)
+    if item.withdrawn_at:
+        raise ValidationError(_("Kết luận, cam kết này đã bị thu hồi."))
+    if item.done_on:
+        raise ValidationError(_("Kết luận, cam kết này đã hoàn thành ngày %(day)s.") % {"day": vn_date(item.done_on)})
+    if not isinstance(done_on, dt.date):
+        raise ValidationError({"done_on": _("Ngày hoàn thành không hợp lệ.")})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("Ngày hoàn thành không được sau ngày hôm nay.")})
+    if done_on < item.session.held_on:
+        raise ValidationError(
+            {
+                "done_on": _("Ngày hoàn thành không được trước ngày hội nghị (%(day)s).")
+                % {"day": vn_date(item.session.held_on)}
+            }
+        )
+    note = (note or "").strip()
+    if not note and not evidence:
+        raise ValidationError({"note": _("Vui lòng tải lên văn bản chứng minh hoặc ghi rõ kết quả thực hiện.")})
+    _attach_file(item, "evidence", evidence)
+    item.done_on = done_on
+    item.done_note = note
+    item.done_by = actor
+    item.save()
+    return item
+
+
+@transaction.atomic
+def conclusion_item_assess(
+    *, item: ConclusionItem, assessor, result: str, reason: str, assessed_on: dt.date, unit: Unit | None = None
+) -> ConclusionItemAssessment:
+    """A Front monitor's assessment of how an item was carried out (satisfied / not, with the
+    reason), as for a written reply. It becomes the item's current assessment."""
+    if result not in ItemAssessmentResult.values:
+        raise ValidationError({"result": _("Vui lòng chọn kết quả đánh giá: hài lòng hoặc không hài lòng.")})
+    reason = (reason or "").strip()
+    if result == ItemAssessmentResult.UNSATISFIED and not reason:
+        raise ValidationError({"reason": _("Đánh giá “không hài lòng” cần ghi rõ lý do.")})
+    item = _item_lock(item)
+    if item.withdrawn_at:
+        raise ValidationError(_("Kết luận, cam kết này đã bị thu hồi."))
+    if not item.done_on:
+        raise ValidationError(_("Chỉ đánh giá được kết luận, cam kết đã báo cáo hoàn thành."))
+    if scope_of(assessor).front_membership_for([item.session.organising_unit, item.responsible_unit]) is None:
+        raise ValidationError(_("Chỉ cán bộ giám sát của MTTQ, tổ chức CT-XH phụ trách địa bàn này mới được đánh giá."))
+    if not isinstance(assessed_on, dt.date):
+        raise ValidationError({"assessed_on": _("Ngày đánh giá không hợp lệ.")})
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("Ngày đánh giá không được sau ngày hôm nay.")})
+    if assessed_on < item.done_on:
+        raise ValidationError(
+            {
+                "assessed_on": _("Ngày đánh giá không được trước ngày hoàn thành (%(day)s).")
+                % {"day": vn_date(item.done_on)}
+            }
+        )
+    assessment = ConclusionItemAssessment.objects.create(
+        item=item, assessor=assessor, unit=unit, result=result, reason=reason, assessed_on=assessed_on
+    )
+    item.assessment = result
+    item.save(update_fields=["assessment", "updated_at"])
+    return assessment

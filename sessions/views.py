@@ -74,7 +74,11 @@ def session_list(request):
 def session_create(request):
     if not units_for_staff(request.user).exists():
         raise Http404
-    form = SessionForm(request.POST or None, request.FILES or None, user=request.user)
+    initial = {}
+    planned = request.GET.get("ke_hoach")
+    if planned and planned.isdigit():
+        initial = {"planned_item": planned, "kind": "periodic"}
+    form = SessionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     participants = ParticipantFormSet(request.POST or None, prefix="participants")
     if request.method == "POST" and form.is_valid() and participants.is_valid():
         data = form.cleaned_data
@@ -90,6 +94,7 @@ def session_create(request):
                     chair=data["chair"],
                     chair_name=data["chair_name"],
                     minutes=data["minutes"],
+                    planned_item=data["planned_item"],
                     participants=rows,
                     actor=request.user,
                 )
@@ -117,8 +122,15 @@ def session_edit(request, pk):
         "chair_name": session.chair_name,
         "place": session.place,
         "topic": session.topic,
+        "planned_item": session.planned_item_id,
     }
-    form = SessionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    form = SessionForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=initial,
+        planned_item_id=session.planned_item_id,
+    )
     participants = ParticipantFormSet(request.POST or None, prefix="participants")
     if request.method == "POST" and form.is_valid() and participants.is_valid():
         data = dict(form.cleaned_data)

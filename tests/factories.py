@@ -30,6 +30,7 @@ class UnitKindFactory(factory.django.DjangoModelFactory):
     code = "peoples_committee"
     name = "Ủy ban nhân dân"
     document_format = DocumentFormat.STATE
+    bound_by_dialogue_rule = True
 
 
 class PartyKindFactory(UnitKindFactory):
@@ -37,16 +38,19 @@ class PartyKindFactory(UnitKindFactory):
     name = "Cấp ủy Đảng"
     document_format = DocumentFormat.PARTY
     is_party_committee = True
+    bound_by_dialogue_rule = True
 
 
 class AgencyKindFactory(UnitKindFactory):
     code = "agency"
     name = "Cơ quan chuyên môn"
+    bound_by_dialogue_rule = False
 
 
 class AreaKindFactory(UnitKindFactory):
     code = "area"
     name = "Địa bàn hành chính"
+    bound_by_dialogue_rule = False
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

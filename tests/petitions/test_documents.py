@@ -97,3 +97,25 @@ def test_reply_draft_is_addressed_to_the_petitioner_and_cites_the_notice(provinc
     assert f"Kính gửi: {petition.petitioner_name}" in text
     assert notice.reference in text and petition.content in text
     assert "Nơi nhận:" in text
+
+
+def test_the_notice_lists_the_chairs_conclusions_and_commitments_with_unit_and_target(province, staff_user):
+    from sessions.services import conclusion_item_add, conclusion_item_withdraw
+
+    session, _petitions = make_session(province.ubnd, topic="Đối thoại về giao thông", held_on=dt.date(2026, 3, 2))
+    conclusion_item_add(
+        session=session, kind="commitment", text="Sửa cầu treo bản Mường trước mùa lũ", responsible_unit=province.agency,
+        target_on=dt.date(2026, 5, 31), actor=staff_user,
+    )  # fmt: skip
+    dropped = conclusion_item_add(
+        session=session, kind="conclusion", text="Nội dung ghi nhầm", responsible_unit=province.agency, actor=staff_user
+    )
+    conclusion_item_withdraw(item=dropped, reason="Ghi nhầm", actor=staff_user)
+    notice = issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 5), number=3)
+    text = all_text(notice_docx(notice))
+    assert "Kết luận và cam kết của đồng chí chủ trì hội nghị:" in text
+    assert (
+        "1. Cam kết: Sửa cầu treo bản Mường trước mùa lũ – Giao Sở Nông nghiệp và Môi trường thực hiện. "
+        "Thời hạn hoàn thành: 31/05/2026." in text
+    )
+    assert "Nội dung ghi nhầm" not in text

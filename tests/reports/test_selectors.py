@@ -37,6 +37,26 @@ EXPECTED_PROVINCE = {
     "r1_required": 5,
     "r1_held": 4,
     "r1_missing": 1,
+    # The heads' cycle (its own world is in test_heads.py): no plan, head or commitment here.
+    "sessions_planned": 0,
+    "sessions_unplanned": 5,
+    "plans_issued": 0,
+    "plans_issued_late": 0,
+    "plans_missing": 5,
+    "planned_items": 0,
+    "planned_held": 0,
+    "planned_missed": 0,
+    "planned_pending": 0,
+    "heads_bound": 0,
+    "heads_held": 0,
+    "heads_not_held": 0,
+    "directions_given": 0,
+    "items_total": 0,
+    "items_done": 0,
+    "items_done_late": 0,
+    "items_open": 0,
+    "items_overdue": 0,
+    "items_unsatisfied": 0,
 }
 
 

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from notifications.models import Notification
 from petitions import services as petition_services
 from petitions.models import PetitionStatus
+from sessions import services as session_services
 from tests import factories as f
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -51,11 +52,33 @@ def _user(username, unit, role):
     return user
 
 
-def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifications, marker: str):
-    """A session without notice (one petition, assigned), a session with its notice (four
-    petitions: waiting (its petitioner protected), replied + assessed + noted + published,
-    forwarded, complex), and notifications."""
-    leader = f.LeaderFactory(unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND")
+def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifications, marker: str, leader_user=None):
+    """An issued annual plan (a planned dialogue held, one to come) and a draft one, a session
+    without notice (one petition, assigned), a session with its notice held against the plan (four
+    petitions: waiting (its petitioner protected), replied + assessed + noted + directed +
+    published, forwarded, complex; a commitment done with evidence and assessed, one open), and
+    notifications."""
+    leader = f.LeaderFactory(
+        unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND", user=leader_user
+    )
+    plan = session_services.plan_create(unit=ubnd, year=2026, actor=staff, summary=f"Kế hoạch {marker}")
+    planned = session_services.planned_item_add(
+        plan=plan, topic=f"Đối thoại về bồi thường {marker}", chair=leader, expected_month=3, invited=["people"],
+        actor=staff,
+    )  # fmt: skip
+    session_services.plan_issue(
+        plan=plan, number="12-KH/UBND", issued_on=dt.date(2026, 1, 15), actor=staff, signed_file=pdf("ke-hoach.pdf")
+    )
+    planned_open = session_services.planned_item_add(
+        plan=plan, topic=f"Đối thoại với doanh nghiệp {marker}", chair=leader, expected_quarter=3,
+        invited=["businesses"], actor=staff,
+    )  # fmt: skip
+    party = ubnd.parent.children.exclude(pk=ubnd.pk).filter(kind__is_party_committee=True).first() or ubnd
+    draft_plan = session_services.plan_create(unit=party if party != ubnd else agency, year=2026, actor=staff)
+    session_services.planned_item_add(
+        plan=draft_plan, topic=f"Đối thoại dự thảo {marker}", chair=f.LeaderFactory(unit=draft_plan.unit),
+        expected_month=9, invited=["front"], actor=staff,
+    )  # fmt: skip
     open_session = petition_services.session_record_with_petitions(
         organising_unit=ubnd,
         kind="periodic",
@@ -78,6 +101,7 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         place=f"Hội trường {marker}",
         actor=staff,
         chair=leader,
+        planned_item=planned,
         minutes=pdf("bien-ban.pdf"),
         petitions=[
             {"petitioner_name": f"Ông Đinh Văn {n} {marker}", "content": f"Đề nghị bồi thường hồ sơ {n} {marker}"}
@@ -122,6 +146,24 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
     petition_services.reply_assess(
         reply=reply, assessor=front, result="satisfied", reason="", assessed_on=dt.date(2026, 3, 15)
     )
+    item_done = session_services.conclusion_item_add(
+        session=issued_session, kind="commitment", text=f"Sửa đường liên xã {marker}", responsible_unit=agency,
+        target_on=dt.date(2026, 4, 30), actor=staff,
+    )  # fmt: skip
+    session_services.conclusion_item_complete(
+        item=item_done, done_on=dt.date(2026, 3, 15), note=f"Đã sửa {marker}", evidence=pdf("nghiem-thu.pdf"),
+        actor=staff,
+    )  # fmt: skip
+    session_services.conclusion_item_assess(
+        item=item_done, assessor=front, result="satisfied", reason="", assessed_on=dt.date(2026, 3, 16)
+    )
+    item_open = session_services.conclusion_item_add(
+        session=issued_session, kind="conclusion", text=f"Rà soát hồ sơ đất {marker}", responsible_unit=agency,
+        target_on=dt.date(2026, 5, 30), actor=staff,
+    )  # fmt: skip
+    direction = petition_services.petition_direct(
+        petition=p_replied, leader=leader, text=f"Đề nghị báo cáo kết quả {marker}", actor=staff
+    )
     notifications = {
         role: Notification.objects.create(
             recipient=user,
@@ -156,6 +198,13 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         complex_notice=complex_notice,
         note=note,
         notifications=notifications,
+        plan=plan,
+        planned=planned,
+        planned_open=planned_open,
+        draft_plan=draft_plan,
+        item_done=item_done,
+        item_open=item_open,
+        direction=direction,
     )
 
 
@@ -218,6 +267,7 @@ def build_world(province):
     own = _province_bundle(
         area=t.province, ubnd=t.ubnd, agency=t.agency, staff=users["staff"], front=users["front"],
         recipients_of_notifications={r: u for r, u in users.items() if u is not None}, marker="Hòa Bình",
+        leader_user=users["leader"],
     )  # fmt: skip
     foreign = _province_bundle(
         area=t.other_province, ubnd=t.other_ubnd, agency=other_agency, staff=foreign_users["staff"],

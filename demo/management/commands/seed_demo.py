@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import heads
 from demo.citizen import seed_citizen
 from demo.reports import seed_reports
 from petitions.deadlines import notice_due_date, reply_due_date
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
             counts.update(seed_reports(units=units, users=users, today=self.today))
+            heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
