@@ -20,7 +20,7 @@ def _state_label(value: str, labels) -> str:
     return str(dict(labels.choices).get(value, "")) if value else ""
 
 
-def planned_rows(items) -> tuple[list[str], list[list]]:
+def planned_rows(items, viewer=None) -> tuple[list[str], list[list]]:
     header = [
         _("Đơn vị"),
         _("Nội dung, chủ đề dự kiến"),
@@ -43,7 +43,7 @@ def planned_rows(items) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def head_rows(heads) -> tuple[list[str], list[list]]:
+def head_rows(heads, viewer=None) -> tuple[list[str], list[list]]:
     header = [
         _("Họ và tên"),
         _("Chức vụ"),
@@ -70,7 +70,7 @@ def head_rows(heads) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def item_rows(items) -> tuple[list[str], list[list]]:
+def item_rows(items, viewer=None) -> tuple[list[str], list[list]]:
     header = [
         _("Loại"),
         _("Nội dung"),
@@ -100,7 +100,7 @@ def item_rows(items) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def direction_rows(directions) -> tuple[list[str], list[list]]:
+def direction_rows(directions, viewer=None) -> tuple[list[str], list[list]]:
     header = [_("Ngày chỉ đạo"), _("Người đứng đầu"), _("Kiến nghị"), _("Đơn vị được chỉ đạo"), _("Nội dung chỉ đạo")]
     rows = [
         [
