@@ -7,16 +7,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Petition, PetitionEvent
-from sessions.models import DialogueSession
+from sessions.models import DialogueSession, SessionEvent
 
 
 class ObligationKind(models.TextChoices):
     NOTICE = "notice", _("Thông báo kết luận")
     REPLY = "reply", _("Trả lời kiến nghị")
     COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
+    FORWARDED = "forwarded", _("Giải quyết kiến nghị được chuyển đến")
+    SUPPLEMENTARY = "supplementary", _("Trả lời bổ sung")
+    COORDINATION = "coordination", _("Phối hợp giải quyết")
     ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
-    # Not an obligation: something happened on a petition that someone should know.
+    # Not an obligation: something happened on a petition (or a session) that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
+    SESSION_EVENT = "session_event", _("Sự kiện của hội nghị")
 
 
 class EmailStatus(models.TextChoices):
@@ -88,6 +92,22 @@ class DispatchedEvent(models.Model):
     class Meta:
         verbose_name = _("sự kiện đã thông báo")
         verbose_name_plural = _("sự kiện đã thông báo")
+
+    def __str__(self):
+        return str(self.event_id)
+
+
+class DispatchedSessionEvent(models.Model):
+    """A session's timeline event already turned into notifications (or found to need none)."""
+
+    event = models.OneToOneField(
+        SessionEvent, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("sự kiện")
+    )
+    dispatched_at = models.DateTimeField(_("xử lý lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện hội nghị đã thông báo")
+        verbose_name_plural = _("sự kiện hội nghị đã thông báo")
 
     def __str__(self):
         return str(self.event_id)

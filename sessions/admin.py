@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from common.admin import NoDeleteAdmin
+from common.admin import AppendOnlyAdmin, NoDeleteAdmin
 
-from .models import ConclusionNotice, DialogueSession, NoticeRecipient, SessionParticipant
+from .models import ConclusionNotice, DialogueSession, NoticeRecipient, SessionEvent, SessionParticipant
 
 
 class ParticipantInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class DialogueSessionAdmin(NoDeleteAdmin):
     search_fields = ["topic", "place", "organising_unit__name"]
     date_hierarchy = "held_on"
     raw_id_fields = ["organising_unit", "chair", "created_by"]
-    readonly_fields = ["notice_due_on", "notice_issued_on", "created_at", "updated_at"]
+    readonly_fields = ["notice_due_on", "notice_issued_on", "no_notice_reason", "created_at", "updated_at"]
     inlines = [ParticipantInline]
     list_select_related = ["organising_unit"]
 
@@ -39,3 +39,11 @@ class ConclusionNoticeAdmin(NoDeleteAdmin):
     readonly_fields = ["created_at"]
     inlines = [RecipientInline]
     list_select_related = ["session", "session__organising_unit__kind"]
+
+
+@admin.register(SessionEvent)
+class SessionEventAdmin(AppendOnlyAdmin):
+    list_display = ["at", "session", "kind", "actor"]
+    list_filter = ["kind"]
+    raw_id_fields = ["session", "actor"]
+    list_select_related = ["session", "actor"]
