@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ComplexCaseNotice, Forwarding, Petition, WrittenReply
+from .models import ComplexCaseNotice, Coordination, Forwarding, Petition, SupplementaryRequest, WrittenReply
 
 HISTORY_LIMIT = 100
 # Bookkeeping, derived or stored-file fields: the readable file name is shown instead of the path.
@@ -69,6 +69,12 @@ def _sources(petition: Petition):
             ComplexCaseNotice.history.filter(petition_id=petition.pk),
             lambda r: _("Thông báo vụ việc phức tạp"),
         ),
+        (
+            SupplementaryRequest,
+            SupplementaryRequest.history.filter(petition_id=petition.pk),
+            lambda r: _("Yêu cầu trả lời bổ sung"),
+        ),
+        (Coordination, Coordination.history.filter(petition_id=petition.pk), lambda r: _("Đơn vị phối hợp")),
     ]
 
 
@@ -90,8 +96,9 @@ def _display(f: models.Field, value, related: dict) -> str:
 
 
 def petition_history(petition: Petition, *, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The latest ``limit`` changes to the petition and its replies, forwardings and
-    complex-case notices, newest first, each with the fields it changed (old → new)."""
+    """The latest ``limit`` changes to the petition and its replies, forwardings, complex-case
+    notices, supplementary requests and coordinating units, newest first, each with the fields it
+    changed (old → new)."""
     pending = []  # (model, fields, subject, record, previous record or None)
     wanted = defaultdict(set)  # related model → ids to resolve in one query each
     for model, queryset, subject in _sources(petition):

@@ -26,6 +26,9 @@ CHANGED_ON_PURPOSE = {
     "sqlite_sequence": "SQLite's counters of the new tables",
     # The two daily jobs became one job chasing every obligation (notifications.0002).
     "django_celery_beat_periodictask": "the reply job merged into the one daily job",
+    # Replies the Front had assessed now close (satisfied) or reopen (not satisfied) their
+    # petitions, each with its timeline event (petitions.0008).
+    "petitions_petitionevent": "one timeline event per assessed petition closed or reopened",
 }
 
 
