@@ -330,6 +330,10 @@ def notice_issue(request, pk):
     if any(p.assigned_unit_id is None for p in pending):
         messages.warning(request, _("Vui lòng chọn đơn vị chịu trách nhiệm cho từng kiến nghị trước."))
         return redirect("sessions:notice_assign", pk=session.pk)
+    drafted = {u for p in pending for u in p.coordinating_draft or []}
+    names = dict(Unit.objects.filter(pk__in=drafted).values_list("pk", "name")) if drafted else {}
+    for petition in pending:
+        petition.coordinating_names = [names[u] for u in petition.coordinating_draft or [] if u in names]
     today = timezone.localdate()
     symbol = session_services.default_notice_symbol(session.organising_unit)
     initial = {
