@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.dates import vn_date
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
@@ -131,8 +132,8 @@ def reply_create(request, pk):
     responsible now: a unit that forwarded the petition no longer sees this page)."""
     petition = get_object_or_404(petitions_actionable_by(request.user), pk=pk)
     supplementary = workflow.allows(petition.status, Action.SUPPLEMENT)
-    petition, ok = _actionable(request, pk, Action.SUPPLEMENT if supplementary else Action.REPLY)
-    if not ok:
+    if not supplementary and not workflow.allows(petition.status, Action.REPLY):
+        messages.error(request, workflow.refusal(petition.status, Action.REPLY))
         return redirect(petition)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -327,7 +328,7 @@ def supplementary_request(request, pk):
         messages.success(
             request,
             _("Đã yêu cầu %(unit)s trả lời bổ sung, hạn %(due)s.")
-            % {"unit": request_.unit, "due": request_.due_on.strftime("%d/%m/%Y")},
+            % {"unit": request_.unit, "due": vn_date(request_.due_on)},
         )
     return redirect(petition)
 
