@@ -1089,8 +1089,8 @@ def reply_assess(
             kind=EventKind.REOPENED,
             actor=assessor,
             message=_(
-                "MTTQ không hài lòng (%(reason)s): kiến nghị được mở lại, chờ cơ quan tổ chức yêu cầu trả lời bổ sung"
-                " hoặc kết thúc có lý do."
+                "Kiến nghị được mở lại, chờ cơ quan tổ chức yêu cầu trả lời bổ sung hoặc kết thúc có nêu lý do."
+                " Lý do MTTQ không hài lòng: %(reason)s"
             )
             % {"reason": reason},
             data=data,
