@@ -84,8 +84,15 @@ _PETITION_COUNTS = """
     count(*) FILTER (WHERE EXISTS (SELECT 1 FROM petitions_forwarding fw WHERE fw.petition_id = p.id)) AS forwarded,
     count(*) FILTER (WHERE p.complex_target_on IS NOT NULL) AS complex,
     count(*) FILTER (WHERE p.final_replied_on IS NULL AND p.complex_target_on < %(today)s) AS complex_overdue,
+    count(*) FILTER (WHERE p.final_replied_on IS NULL AND p.complex_target_on IS NULL
+                     AND p.forward_due_on < %(today)s) AS forward_overdue,
     count(*) FILTER (WHERE p.assessment = 'satisfied') AS satisfied,
-    count(*) FILTER (WHERE p.assessment = 'unsatisfied') AS unsatisfied
+    count(*) FILTER (WHERE p.assessment = 'unsatisfied') AS unsatisfied,
+    count(*) FILTER (WHERE p.reopened_on IS NOT NULL) AS reopened,
+    count(*) FILTER (WHERE p.supplementary_replied_on IS NULL AND p.supplementary_due_on < %(today)s)
+        AS supplementary_overdue,
+    count(*) FILTER (WHERE p.status = 'closed') AS closed,
+    count(*) FILTER (WHERE p.status = 'closed' AND p.close_reason <> '') AS closed_by_staff
 """
 PETITION_COUNT_KEYS = [
     "petitions_received",
@@ -99,8 +106,13 @@ PETITION_COUNT_KEYS = [
     "petitions_forwarded",
     "petitions_complex",
     "petitions_complex_overdue",
+    "petitions_forward_overdue",
     "petitions_satisfied",
     "petitions_unsatisfied",
+    "petitions_reopened",
+    "petitions_supplementary_overdue",
+    "petitions_closed",
+    "petitions_closed_by_staff",
 ]
 
 _SUBTREE_UNITS = "ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s)"
@@ -164,9 +176,9 @@ def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
         "year_end": dt.date(period.r1_year, 12, 31),
     }
     figures: dict[str, int] = defaultdict(int)
-    by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
-    by_field: dict[int | None, list[int]] = defaultdict(lambda: [0] * 13)
-    trend: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
+    by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
+    by_field: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
+    trend: dict[int, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
     for unit_id, field_id, bucket, *counts in _sql(_DASHBOARD_PETITIONS, params):
         for i, n in enumerate(counts):
             figures[PETITION_COUNT_KEYS[i]] += n

@@ -695,7 +695,9 @@ def forwarding_petitioner_told(*, forwarding: Forwarding, told_on: dt.date, numb
     """Record that the forwarding unit told the petitioner in writing where the matter went and
     why (the letter is drafted by ``petitions.documents.forwarding_letter_docx``)."""
     petition = _lock(forwarding.petition)
-    forwarding = Forwarding.objects.select_for_update().select_related("from_unit", "to_unit").get(pk=forwarding.pk)
+    forwarding = (
+        Forwarding.objects.select_for_update(of=("self",)).select_related("from_unit", "to_unit").get(pk=forwarding.pk)
+    )
     _acts_for(actor, forwarding.from_unit, _("ghi nhận việc thông báo cho người kiến nghị"))
     if petition.status == PetitionStatus.WITHDRAWN:
         raise ValidationError(_("Kiến nghị này đã được thu hồi."))
@@ -829,7 +831,7 @@ def coordination_contribute(
     """A coordinating unit records its contribution to the lead unit's answer. It does not meet
     R3: only the lead unit's reply does."""
     petition = _lock(coordination.petition)
-    coordination = Coordination.objects.select_for_update().select_related("unit").get(pk=coordination.pk)
+    coordination = Coordination.objects.select_for_update(of=("self",)).select_related("unit").get(pk=coordination.pk)
     workflow.check(petition.status, Action.CONTRIBUTE)
     _acts_for(actor, coordination.unit, _("ghi ý kiến phối hợp của đơn vị này"))
     if coordination.contributed_on:
