@@ -249,7 +249,25 @@ DEADLINE_RULES = {
         "days": env.int("REPLY_DUE_DAYS", default=30),
         "day_type": env("REPLY_DAY_TYPE", default="calendar"),
     },
+    # The competent unit's own target after a forwarding (R4), from the day of the forwarding.
+    "forwarded": {
+        "days": env.int("FORWARDED_REPLY_DAYS", default=30),
+        "day_type": env("FORWARDED_REPLY_DAY_TYPE", default="calendar"),
+    },
+    # A supplementary reply asked for after the Front judged a reply unsatisfactory.
+    "supplementary": {
+        "days": env.int("SUPPLEMENTARY_REPLY_DAYS", default=15),
+        "day_type": env("SUPPLEMENTARY_REPLY_DAY_TYPE", default="calendar"),
+    },
 }
+# R3's clock starts on the notice's issue date ("issue") or, where "sau khi có thông báo" is read
+# as its receipt, on the day each responsible unit received it ("receipt", the receipt dates
+# recorded on the session page; until one is recorded the issue date is used).
+REPLY_CLOCK_START = env("REPLY_CLOCK_START", default="issue")
+# A complex-case target further than this many days after its notice needs a stated reason.
+COMPLEX_TARGET_MAX_DAYS = env.int("COMPLEX_TARGET_MAX_DAYS", default=90)
+# A notice dated more than this many days before the day it is recorded needs a stated reason.
+NOTICE_BACKDATE_DAYS = env.int("NOTICE_BACKDATE_DAYS", default=3)
 DEADLINE_WARNING_DAYS = env.int("DEADLINE_WARNING_DAYS", default=3)
 HOLIDAY_COUNTRY = env("HOLIDAY_COUNTRY", default="VN")
 # Reminder stages, in days before the due date.

@@ -54,6 +54,8 @@ RECIPIENT_REASONS = {
     "chair": gettext_lazy("người chủ trì hội nghị"),
     "head": gettext_lazy("người đứng đầu cơ quan tổ chức hội nghị"),
     "head_responsible": gettext_lazy("người đứng đầu đơn vị chịu trách nhiệm giải quyết"),
+    "coordinating": gettext_lazy("cán bộ của đơn vị phối hợp giải quyết"),
+    "head_coordinating": gettext_lazy("người đứng đầu đơn vị phối hợp giải quyết"),
     "board": gettext_lazy("Ban Dân vận cùng cấp (để theo dõi, tổng hợp)"),
     "front": gettext_lazy("Mặt trận Tổ quốc, tổ chức chính trị - xã hội tại địa bàn (đồng gửi để giám sát)"),
     "plan_staff": gettext_lazy("cán bộ văn phòng của đơn vị phải xây dựng kế hoạch"),

@@ -7,13 +7,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Petition, PetitionEvent
-from sessions.models import DialogueSession
+from sessions.models import DialogueSession, SessionEvent
 
 
 class ObligationKind(models.TextChoices):
     NOTICE = "notice", _("Thông báo kết luận")
     REPLY = "reply", _("Trả lời kiến nghị")
     COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
+    FORWARDED = "forwarded", _("Giải quyết kiến nghị được chuyển đến")
+    SUPPLEMENTARY = "supplementary", _("Trả lời bổ sung")
+    COORDINATION = "coordination", _("Phối hợp giải quyết")
     ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
     REPORT = "report", _("Gửi báo cáo định kỳ")
     # Not an obligation: a periodic report sent to a recipient unit.
@@ -21,8 +24,9 @@ class ObligationKind(models.TextChoices):
     PLAN = "plan", _("Kế hoạch tiếp xúc, đối thoại hằng năm")
     COMMITMENT = "commitment", _("Thực hiện kết luận, cam kết")
     ITEM_ASSESSMENT = "item_assessment", _("Đánh giá thực hiện kết luận, cam kết")
-    # Not an obligation: something happened on a petition that someone should know.
+    # Not an obligation: something happened on a petition (or a session) that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
+    SESSION_EVENT = "session_event", _("Sự kiện của hội nghị")
     # Not about a case either: the portal itself (a periodic job that did not run), for administrators.
     SYSTEM = "system", _("Vận hành hệ thống")
 
@@ -129,3 +133,19 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class DispatchedSessionEvent(models.Model):
+    """A session's timeline event already turned into notifications (or found to need none)."""
+
+    event = models.OneToOneField(
+        SessionEvent, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("sự kiện")
+    )
+    dispatched_at = models.DateTimeField(_("xử lý lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện hội nghị đã thông báo")
+        verbose_name_plural = _("sự kiện hội nghị đã thông báo")
+
+    def __str__(self):
+        return str(self.event_id)

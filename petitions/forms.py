@@ -7,11 +7,12 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DocumentField, VnDateField
-from units.forms import UnitChoiceField
+from units.forms import UnitChoiceField, UnitMultipleChoiceField
 from units.models import Leader
 from units.selectors import units_active_on
 
@@ -55,16 +56,63 @@ class ComplexNoticeForm(_ActionForm):
     notified_on = VnDateField(label=_("Ngày thông báo"), initial=timezone.localdate)
     new_target_on = VnDateField(label=_("Thời hạn giải quyết mới"))
     reason = forms.CharField(label=_("Lý do cần thêm thời gian"), widget=forms.Textarea(attrs={"rows": 3}))
+    target_reason = forms.CharField(
+        label=_("Lý do của thời hạn (nếu thời hạn đã qua hoặc dài hơn quy định)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     letter = DocumentField(
         label=_("Văn bản thông báo cho người kiến nghị"),
         error_messages={"required": _("Vui lòng tải lên văn bản thông báo cho người kiến nghị.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_reason"].help_text = _(
+            "Bắt buộc khi thời hạn giải quyết mới không sau ngày hôm nay hoặc quá %(days)s ngày kể từ ngày thông báo."
+        ) % {"days": settings.COMPLEX_TARGET_MAX_DAYS}
 
     def clean(self):
         data = super().clean()
         if data.get("notified_on") and data.get("new_target_on") and data["new_target_on"] <= data["notified_on"]:
             self.add_error("new_target_on", _("Thời hạn giải quyết mới phải sau ngày thông báo."))
         return data
+
+
+class ContributionForm(_ActionForm):
+    """A coordinating unit's contribution to the lead unit's answer."""
+
+    contributed_on = VnDateField(label=_("Ngày gửi ý kiến"), initial=timezone.localdate)
+    contribution = forms.CharField(
+        label=_("Ý kiến phối hợp"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Vui lòng nhập ý kiến phối hợp.")},
+    )
+    letter = DocumentField(label=_("Văn bản phối hợp (nếu có)"), required=False)
+
+
+class SupplementaryRequestForm(forms.Form):
+    """Staff ask the responsible unit for a supplementary reply after the Front's "not satisfied"."""
+
+    reason = forms.CharField(
+        label=_("Nội dung cần trả lời bổ sung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng nhập nội dung cần trả lời bổ sung.")},
+    )
+
+
+class ToldForm(forms.Form):
+    """The forwarding unit told the petitioner in writing where the matter went."""
+
+    told_on = VnDateField(label=_("Ngày gửi văn bản"), initial=timezone.localdate)
+    number = forms.CharField(
+        label=_("Số, ký hiệu văn bản"),
+        max_length=100,
+        error_messages={"required": _("Vui lòng nhập số, ký hiệu văn bản thông báo.")},
+    )
 
 
 class PetitionRowForm(forms.Form):
@@ -133,13 +181,26 @@ class ClarifyForm(forms.Form):
 
 
 class NoticeAssignForm(forms.Form):
-    """Step 1 of the notice: a responsible unit for each petition still waiting (a field per petition)."""
+    """Step 1 of the notice: a lead unit for each petition still waiting, and its coordinating
+    units if any (two fields per petition)."""
 
-    def __init__(self, *args, petitions, **kwargs):
+    def __init__(self, *args, petitions, coordinating_names=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = units_active_on()
         self.petitions = petitions
+        coordinating_names = coordinating_names or {}
         for petition in petitions:
+            coordinating = UnitMultipleChoiceField(
+                queryset=units,
+                label=_("Đơn vị phối hợp"),
+                required=False,
+                initial=list(petition.coordinating_draft or []),
+                error_messages={"invalid_choice": _("Đơn vị đã chọn không hợp lệ hoặc không còn hoạt động.")},
+            )
+            coordinating.widget.labels.update(
+                {str(u): coordinating_names[u] for u in petition.coordinating_draft or [] if u in coordinating_names}
+            )
+            self.fields[f"coord_{petition.pk}"] = coordinating
             field = UnitChoiceField(
                 queryset=units,
                 label=_("Đơn vị chịu trách nhiệm"),
@@ -155,7 +216,15 @@ class NoticeAssignForm(forms.Form):
             self.fields[f"unit_{petition.pk}"] = field
 
     def rows(self):
-        return [(petition, self[f"unit_{petition.pk}"]) for petition in self.petitions]
+        return [(petition, self[f"unit_{petition.pk}"], self[f"coord_{petition.pk}"]) for petition in self.petitions]
+
+    def clean(self):
+        data = super().clean()
+        for petition in self.petitions:
+            lead = data.get(f"unit_{petition.pk}")
+            if lead is not None and lead in (data.get(f"coord_{petition.pk}") or []):
+                self.add_error(f"coord_{petition.pk}", _("Đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
+        return data
 
 
 class CloseForm(forms.Form):

@@ -47,6 +47,25 @@ COLUMNS = (
     Column("clarified", gettext_lazy("Đã làm rõ tại hội nghị (Có/Không)"), 18),
     Column("conference_answer", gettext_lazy("Nội dung đã trả lời tại hội nghị"), 50),
 )
+# Optional at the end (older templates stop before them): the lead unit and coordinating units,
+# by name, as the conclusion notice will assign them ("Sở X chủ trì, phối hợp với Sở Y").
+UNIT_COLUMNS = (
+    Column("lead_unit", gettext_lazy("Đơn vị chủ trì giải quyết"), 32, max_length=255),
+    Column("coordinating_units", gettext_lazy("Đơn vị phối hợp (cách nhau bởi dấu ;)"), 40, max_length=2000),
+)
+ALL_COLUMNS = COLUMNS + UNIT_COLUMNS
+AMBIGUOUS = object()
+
+
+def units_by_name(units) -> dict[str, object]:
+    """Normalised unit name → unit, for the import's unit columns (``AMBIGUOUS`` when two units
+    share a name: the row must then be assigned in the notice wizard instead)."""
+    found: dict[str, object] = {}
+    for unit in units:
+        key = normalise_search(unit.name)
+        found[key] = AMBIGUOUS if key in found else unit
+    return found
+
 
 KIND_VALUES = {"ca nhan": "person", "tap the": "collective", "": "person"}
 YES = {"co", "x", "yes", "1", "true", "da lam ro"}
@@ -65,7 +84,7 @@ def petitions_template(field_names: list[str]) -> bytes:
     sheet = workbook.active
     sheet.title = _("Kiến nghị")
     header_fill = PatternFill("solid", fgColor="F4CCCC")
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(ALL_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index, value=str(column.title) + (" (*)" if column.required else ""))
         cell.font = Font(bold=True)
         cell.fill = header_fill
@@ -97,6 +116,10 @@ def petitions_template(field_names: list[str]) -> bytes:
         _("Cá nhân / Tập thể: để trống nghĩa là Cá nhân."),
         _("Lĩnh vực: chọn trong danh sách ở trang “Lĩnh vực” hoặc để trống."),
         _("Đã làm rõ tại hội nghị: “Có” thì phải ghi nội dung đã trả lời tại hội nghị."),
+        _(
+            "Đơn vị chủ trì, đơn vị phối hợp (không bắt buộc): ghi đúng tên đơn vị như trên cổng; nhiều đơn vị phối hợp"
+            " cách nhau bởi dấu chấm phẩy (;). Có thể chọn hoặc sửa khi ban hành thông báo kết luận."
+        ),
         _("Nếu có dòng sai, hệ thống không nhập dòng nào và báo rõ dòng, cột cần sửa."),
     ]
     for row, line in enumerate(lines, start=1):
@@ -115,8 +138,10 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def parse_petitions_xlsx(upload, *, fields_by_name: dict[str, object]) -> list[dict]:
-    """Read the template back. ``fields_by_name`` maps a normalised field name to a ``Field``.
+def parse_petitions_xlsx(upload, *, fields_by_name: dict[str, object], units_by_name: dict | None = None) -> list[dict]:
+    """Read the template back. ``fields_by_name`` maps a normalised field name to a ``Field``,
+    ``units_by_name`` a normalised unit name to a unit (``units_by_name()``; needed only when
+    the file fills the unit columns).
 
     Returns one dict per non-empty row with ``petition_record`` keyword arguments; raises
     ``XlsxImportError`` with every problem found, so nothing is imported when any row is wrong.
@@ -127,7 +152,7 @@ def parse_petitions_xlsx(upload, *, fields_by_name: dict[str, object]) -> list[d
             [_("Tệp quá lớn; giới hạn là %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // 1048576}]
         )
     try:
-        return _parse_rows(upload, fields_by_name)
+        return _parse_rows(upload, fields_by_name, units_by_name or {})
     except NOT_A_WORKBOOK:
         # A damaged or disguised file can fail while opening or only once the sheet is read.
         raise XlsxImportError([_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ. Vui lòng dùng tệp mẫu.")]) from None
@@ -141,7 +166,7 @@ NOT_A_WORKBOOK = (
 )  # fmt: skip
 
 
-def _parse_rows(upload, fields_by_name: dict[str, object]) -> list[dict]:
+def _parse_rows(upload, fields_by_name: dict[str, object], units: dict) -> list[dict]:
     upload.seek(0)
     workbook = load_workbook(upload, read_only=True, data_only=True)
     try:
@@ -150,9 +175,11 @@ def _parse_rows(upload, fields_by_name: dict[str, object]) -> list[dict]:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None) or ()
-        expected = [normalise_search(str(c.title)) for c in COLUMNS]
-        got = [normalise_search(_text(v).replace("(*)", "")) for v in header[: len(COLUMNS)]]
-        if got != expected:
+        expected = [normalise_search(str(c.title)) for c in ALL_COLUMNS]
+        got = [normalise_search(_text(v).replace("(*)", "")) for v in header[: len(ALL_COLUMNS)]]
+        while len(got) > len(COLUMNS) and not got[-1]:
+            got.pop()
+        if len(got) < len(COLUMNS) or got != expected[: len(got)]:
             raise XlsxImportError(
                 [
                     _("Dòng tiêu đề không đúng mẫu: cần các cột %(columns)s. Vui lòng tải và dùng tệp mẫu.")
@@ -161,20 +188,21 @@ def _parse_rows(upload, fields_by_name: dict[str, object]) -> list[dict]:
             )
         errors: list[str] = []
         clean: list[dict] = []
+        columns = ALL_COLUMNS[: len(got)]
         for row_number, values in enumerate(rows, start=2):
-            values = list(values or ())[: len(COLUMNS)]
-            values += [None] * (len(COLUMNS) - len(values))
-            cells = {c.key: _text(v) for c, v in zip(COLUMNS, values)}
+            values = list(values or ())[: len(columns)]
+            values += [None] * (len(ALL_COLUMNS) - len(values))
+            cells = {c.key: _text(v) for c, v in zip(ALL_COLUMNS, values)}
             if not any(cells.values()):
                 continue
             if len(clean) + len(errors) >= MAX_ROWS:
                 errors.append(_("Tệp có quá %(max)s dòng; vui lòng chia thành nhiều tệp.") % {"max": MAX_ROWS})
                 break
-            row_errors = _check_row(row_number, cells, fields_by_name)
+            row_errors = _check_row(row_number, cells, fields_by_name) + _check_units(row_number, cells, units)
             if row_errors:
                 errors.extend(row_errors)
                 continue
-            clean.append(_to_kwargs(cells, fields_by_name))
+            clean.append(_to_kwargs(cells, fields_by_name, units))
     finally:
         workbook.close()
     if errors:
@@ -191,7 +219,7 @@ def _error(row: int, column: Column, message: str) -> str:
 def _check_row(row: int, cells: dict[str, str], fields_by_name: dict) -> list[str]:
     errors = []
     by_key = {c.key: c for c in COLUMNS}
-    for column in COLUMNS:
+    for column in ALL_COLUMNS:
         value = cells[column.key]
         if column.required and not value:
             errors.append(_error(row, column, _("bắt buộc nhập.")))
@@ -218,9 +246,51 @@ def _check_row(row: int, cells: dict[str, str], fields_by_name: dict) -> list[st
     return errors
 
 
-def _to_kwargs(cells: dict[str, str], fields_by_name: dict) -> dict:
+def _unit_names(cells: dict[str, str]) -> tuple[str, list[str]]:
+    others = [n.strip() for n in cells["coordinating_units"].replace("\n", ";").split(";") if n.strip()]
+    return cells["lead_unit"], others
+
+
+def _check_units(row: int, cells: dict[str, str], units: dict) -> list[str]:
+    lead, others = _unit_names(cells)
+    if not lead and not others:
+        return []
+    by_key = {c.key: c for c in UNIT_COLUMNS}
+    errors = []
+    if normalise_search(cells["clarified"]) in YES:
+        return [_error(row, by_key["lead_unit"], _("kiến nghị đã làm rõ tại hội nghị không giao đơn vị giải quyết."))]
+    if others and not lead:
+        errors.append(_error(row, by_key["lead_unit"], _("cần ghi đơn vị chủ trì khi có đơn vị phối hợp.")))
+    for key, names in (("lead_unit", [lead] if lead else []), ("coordinating_units", others)):
+        for name in names:
+            unit = units.get(normalise_search(name))
+            if unit is None:
+                errors.append(
+                    _error(row, by_key[key], _("không có đơn vị “%(value)s” đang hoạt động.") % {"value": name})
+                )
+            elif unit is AMBIGUOUS:
+                errors.append(
+                    _error(
+                        row,
+                        by_key[key],
+                        _("có nhiều đơn vị cùng tên “%(value)s”; hãy chọn khi ban hành thông báo kết luận.")
+                        % {"value": name},
+                    )
+                )
+    if lead and normalise_search(lead) in {normalise_search(n) for n in others}:
+        errors.append(
+            _error(row, by_key["coordinating_units"], _("đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
+        )
+    return errors
+
+
+def _to_kwargs(cells: dict[str, str], fields_by_name: dict, units: dict | None = None) -> dict:
     clarified = normalise_search(cells["clarified"]) in YES
+    lead, others = _unit_names(cells)
+    units = units or {}
     return {
+        "assigned_unit": units.get(normalise_search(lead)) if lead and not clarified else None,
+        "coordinating_units": [units[normalise_search(n)] for n in others] if lead and not clarified else [],
         "petitioner_name": cells["petitioner_name"],
         "petitioner_kind": KIND_VALUES[normalise_search(cells["petitioner_kind"])],
         "petitioner_address": cells["petitioner_address"],

@@ -27,17 +27,25 @@ from django.utils.translation import gettext_lazy
 
 NOTICE = "notice"
 REPLY = "reply"
+FORWARDED = "forwarded"
+SUPPLEMENTARY = "supplementary"
 CALENDAR = "calendar"
 WORKING = "working"
 
 RULE_LABELS = {
     NOTICE: gettext_lazy("Gửi thông báo kết luận"),
     REPLY: gettext_lazy("Trả lời bằng văn bản"),
+    FORWARDED: gettext_lazy("Giải quyết kiến nghị được chuyển đến"),
+    SUPPLEMENTARY: gettext_lazy("Trả lời bổ sung"),
 }
 START_LABELS = {
     NOTICE: gettext_lazy("ngày tổ chức hội nghị"),
     REPLY: gettext_lazy("ngày ban hành thông báo kết luận"),
+    FORWARDED: gettext_lazy("ngày chuyển kiến nghị"),
+    SUPPLEMENTARY: gettext_lazy("ngày yêu cầu trả lời bổ sung"),
 }
+# R3 counted from the day the responsible unit received the notice (``REPLY_CLOCK_START``).
+RECEIPT_START_LABEL = gettext_lazy("ngày nhận thông báo kết luận")
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -58,6 +66,8 @@ class DueDateExplanation:
     nominal_due: dt.date
     due: dt.date
     rest_days: tuple[RestDay, ...] = field(default=())
+    # What the start date is, when not the rule's usual event (e.g. the notice's receipt).
+    start_label_override: str = ""
 
     @property
     def rule_label(self) -> str:
@@ -65,7 +75,7 @@ class DueDateExplanation:
 
     @property
     def start_label(self) -> str:
-        return str(START_LABELS[self.rule])
+        return self.start_label_override or str(START_LABELS[self.rule])
 
     def as_text(self) -> str:
         start = date_format(self.start, "d/m/Y")
@@ -165,10 +175,13 @@ def _rule(rule: str) -> tuple[int, str]:
     return int(config["days"]), day_type
 
 
-def explain_due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None) -> DueDateExplanation:
-    """Work out the due date of ``rule`` for an event on ``start`` and say how."""
+def explain_due_date(
+    rule: str, start: dt.date, *, calendar: WorkCalendar | None = None, start_label: str = ""
+) -> DueDateExplanation:
+    """Work out the due date of ``rule`` for an event on ``start`` and say how. ``start_label``
+    names the start event when it is not the rule's usual one."""
     days, day_type = _rule(rule)
-    return _count(rule, start, days, day_type, calendar or WorkCalendar())
+    return _count(rule, start, days, day_type, calendar or WorkCalendar(), start_label=start_label)
 
 
 def due_date_after(
@@ -181,7 +194,9 @@ def due_date_after(
     return _count("", start, int(days), day_type, calendar or WorkCalendar()).due
 
 
-def _count(rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCalendar) -> DueDateExplanation:
+def _count(
+    rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCalendar, *, start_label: str = ""
+) -> DueDateExplanation:
     rest: list[RestDay] = []
     if day_type == WORKING:
         day, counted = start, 0
@@ -192,14 +207,14 @@ def _count(rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCa
                 rest.append(RestDay(day, reason))
             else:
                 counted += 1
-        return DueDateExplanation(rule, start, days, day_type, day, day, tuple(rest))
+        return DueDateExplanation(rule, start, days, day_type, day, day, tuple(rest), str(start_label))
 
     nominal = start + dt.timedelta(days=days)
     due = nominal
     while (reason := calendar.rest_reason(due)) is not None:
         rest.append(RestDay(due, reason))
         due += _ONE_DAY
-    return DueDateExplanation(rule, start, days, day_type, nominal, due, tuple(rest))
+    return DueDateExplanation(rule, start, days, day_type, nominal, due, tuple(rest), str(start_label))
 
 
 def notice_due_date(held_on: dt.date) -> dt.date:
@@ -210,6 +225,32 @@ def notice_due_date(held_on: dt.date) -> dt.date:
 def reply_due_date(notice_issued_on: dt.date) -> dt.date:
     """R3: the last day for the responsible unit to reply in writing."""
     return explain_due_date(REPLY, notice_issued_on).due
+
+
+def forwarded_due_date(forwarded_on: dt.date) -> dt.date:
+    """R4: the competent unit's target after a forwarding (its own clock from the forwarding)."""
+    return explain_due_date(FORWARDED, forwarded_on).due
+
+
+def supplementary_due_date(requested_on: dt.date) -> dt.date:
+    """The last day for a supplementary reply asked for after an unsatisfactory assessment."""
+    return explain_due_date(SUPPLEMENTARY, requested_on).due
+
+
+def due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None) -> dt.date:
+    """The due date of any rule, with a shared calendar (recomputing many dates at once)."""
+    return explain_due_date(rule, start, calendar=calendar).due
+
+
+CLOCK_STARTS = ("issue", "receipt")
+
+
+def reply_clock_starts_on_receipt() -> bool:
+    """Does R3's clock start on each unit's receipt of the notice (``REPLY_CLOCK_START``)?"""
+    value = getattr(settings, "REPLY_CLOCK_START", "issue")
+    if value not in CLOCK_STARTS:
+        raise ValueError(f"REPLY_CLOCK_START must be one of {CLOCK_STARTS}, not {value!r}")
+    return value == "receipt"
 
 
 def is_rest_day(day: dt.date) -> bool:

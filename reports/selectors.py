@@ -25,8 +25,10 @@ from petitions.models import Assessment, Direction, Forwarding, Petition, Petiti
 from petitions.selectors import (
     complex_state_conditions,
     directions_visible_to,
+    forward_state_conditions,
     petitions_visible_to,
     reply_state_conditions,
+    supplementary_state_conditions,
 )
 from regulations.states import DeadlineState
 from regulations.years import dialogue_year_bounds
@@ -233,6 +235,13 @@ def _build_figures() -> dict[str, Figure]:
             "replies",
         ),
         Figure(
+            "petitions_forward_overdue",
+            PETITION,
+            _("Cấp được chuyển đến quá hạn giải quyết"),
+            lambda t, p: forward_state_conditions(t)[DeadlineState.OVERDUE] & Q(complex_target_on__isnull=True),
+            "replies",
+        ),
+        Figure(
             "petitions_satisfied",
             PETITION,
             _("Trả lời được đánh giá hài lòng"),
@@ -244,6 +253,34 @@ def _build_figures() -> dict[str, Figure]:
             PETITION,
             _("Trả lời bị đánh giá không hài lòng"),
             lambda t, p: Q(assessment=Assessment.UNSATISFIED),
+            "assessments",
+        ),
+        Figure(
+            "petitions_reopened",
+            PETITION,
+            _("Mở lại do MTTQ không hài lòng"),
+            lambda t, p: Q(reopened_on__isnull=False),
+            "assessments",
+        ),
+        Figure(
+            "petitions_supplementary_overdue",
+            PETITION,
+            _("Trả lời bổ sung quá hạn"),
+            lambda t, p: supplementary_state_conditions(t)[DeadlineState.OVERDUE],
+            "assessments",
+        ),
+        Figure(
+            "petitions_closed",
+            PETITION,
+            _("Đã kết thúc"),
+            lambda t, p: Q(status=PetitionStatus.CLOSED),
+            "assessments",
+        ),
+        Figure(
+            "petitions_closed_by_staff",
+            PETITION,
+            _("Kết thúc do cơ quan tổ chức quyết định (có lý do)"),
+            lambda t, p: Q(status=PetitionStatus.CLOSED) & ~Q(close_reason=""),
             "assessments",
         ),
         Figure("r1_required", UNIT, _("Đơn vị phải tổ chức đối thoại trong năm"), _ALL, "r1"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -278,7 +279,10 @@ def monitor_petitions(request):
         qs = qs.filter(status=status)
     assessment = request.GET.get("assessment") or ""
     if assessment == "none":
-        qs = qs.filter(status=PetitionStatus.REPLIED, assessment="")
+        # Waiting for the Front: a first reply not yet assessed, or a supplementary reply.
+        qs = qs.filter(status=PetitionStatus.REPLIED).filter(
+            Q(assessment="") | Q(supplementary_replied_on__isnull=False)
+        )
     elif assessment in Assessment.values:
         qs = qs.filter(assessment=assessment)
     qs = with_reply_states(qs, timezone.localdate()).order_by("-session__held_on", "-id")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import NoDeleteAdmin
+from common.admin import AppendOnlyAdmin, NoDeleteAdmin
 
 from .models import (
     ConclusionItem,
@@ -10,6 +10,7 @@ from .models import (
     DialogueSession,
     NoticeRecipient,
     PlannedDialogue,
+    SessionEvent,
     SessionParticipant,
 )
 
@@ -28,7 +29,7 @@ class DialogueSessionAdmin(NoDeleteAdmin):
     search_fields = ["topic", "place", "organising_unit__name"]
     date_hierarchy = "held_on"
     raw_id_fields = ["organising_unit", "chair", "planned_item", "created_by"]
-    readonly_fields = ["notice_due_on", "notice_issued_on", "created_at", "updated_at"]
+    readonly_fields = ["notice_due_on", "notice_issued_on", "no_notice_reason", "created_at", "updated_at"]
     inlines = [ParticipantInline]
     list_select_related = ["organising_unit"]
 
@@ -86,3 +87,11 @@ class ConclusionItemAdmin(NoDeleteAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ItemAssessmentInline]
     list_select_related = ["responsible_unit", "session"]
+
+
+@admin.register(SessionEvent)
+class SessionEventAdmin(AppendOnlyAdmin):
+    list_display = ["at", "session", "kind", "actor"]
+    list_filter = ["kind"]
+    raw_id_fields = ["session", "actor"]
+    list_select_related = ["session", "actor"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -135,16 +136,36 @@ class NoticeIssueForm(forms.Form):
         help_text=_("Các đơn vị được giao giải quyết luôn có trong nơi nhận."),
     )
     signed_file = DocumentField(label=_("Bản đã ký (nếu có)"), required=False)
+    backdate_reason = forms.CharField(
+        label=_("Lý do ghi ngày ban hành lùi"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = units_active_on()
+        self.fields["backdate_reason"].help_text = _(
+            "Bắt buộc khi ngày ban hành sớm hơn hôm nay quá %(days)s ngày; được lưu cùng thông báo."
+        ) % {"days": settings.NOTICE_BACKDATE_DAYS}
         self.helper = _helper()
 
 
 class SignedScanForm(forms.Form):
     signed_file = DocumentField(
         label=_("Bản thông báo đã ký (bản chụp)"), error_messages={"required": _("Chưa chọn tệp.")}
+    )
+
+
+class NoNoticeForm(forms.Form):
+    """Nothing from the session needs a conclusion notice: the reason is kept on the record."""
+
+    reason = forms.CharField(
+        label=_("Lý do không phát sinh nội dung phải thông báo"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Vui lòng nhập lý do không phát sinh nội dung phải thông báo.")},
     )
 
 

@@ -49,7 +49,10 @@ class DialogueSession(NoDeleteModel):
     )
     # R2's due date, worked out by petitions.deadlines when the session is recorded.
     notice_due_on = models.DateField(_("hạn gửi thông báo kết luận"), db_index=True)
+    # The day R2 was met: the notice's issue date, or the day staff recorded that nothing needed
+    # a notice (every petition clarified at the conference; ``no_notice_reason`` says why).
     notice_issued_on = models.DateField(_("ngày ban hành thông báo"), null=True, blank=True, db_index=True)
+    no_notice_reason = models.TextField(_("lý do không phát sinh nội dung phải thông báo"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -164,6 +167,8 @@ class ConclusionNotice(NoDeleteModel):
     signer_position = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
     signed_file = models.FileField(_("bản ký số / bản chụp"), upload_to=private_upload_to, blank=True)
     signed_file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    # Why the notice is dated well before the day it was recorded (``NOTICE_BACKDATE_DAYS``).
+    backdate_reason = models.TextField(_("lý do ghi ngày ban hành lùi"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -452,3 +457,46 @@ class ConclusionItemAssessment(NoDeleteModel):
 
     def __str__(self):
         return f"{self.get_result_display()} – {self.item}"
+
+
+class SessionEventKind(models.TextChoices):
+    NOTICE_ISSUED = "notice_issued", _("Ban hành thông báo kết luận")
+    NO_NOTICE = "no_notice", _("Không phát sinh nội dung phải thông báo")
+    DUE_RECOMPUTED = "due_recomputed", _("Hạn thay đổi do điều chỉnh lịch nghỉ")
+
+
+class SessionEvent(models.Model):
+    """Append-only timeline of a session (what happened to its own obligation, the notice):
+    who, when, what. Never updated, never deleted."""
+
+    session = models.ForeignKey(
+        DialogueSession, on_delete=models.PROTECT, related_name="events", verbose_name=_("hội nghị")
+    )
+    kind = models.CharField(_("sự kiện"), max_length=30, choices=SessionEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    message = models.TextField(_("nội dung"), blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện của hội nghị")
+        verbose_name_plural = _("dòng thời gian hội nghị")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise models.ProtectedError(_("Dòng thời gian chỉ được ghi thêm, không được sửa."), {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(_("Dòng thời gian chỉ được ghi thêm, không được xóa."), {self})

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.dates import vn_date
 from common.uploads import validate_document
-from regulations.deadlines import notice_due_date
+from regulations.deadlines import NOTICE, WorkCalendar, due_date, notice_due_date
 from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
 from units.access import scope_of
 from units.models import DocumentFormat, Leader, Unit
@@ -33,6 +34,8 @@ from .models import (
     NoticeRecipient,
     PlannedDialogue,
     PlanStatus,
+    SessionEvent,
+    SessionEventKind,
     SessionKind,
     SessionParticipant,
     SessionUnit,
@@ -86,6 +89,12 @@ def _check_session_fields(
     errors = {}
     if not isinstance(held_on, dt.date):
         errors["held_on"] = _("Ngày tổ chức không hợp lệ.")
+    elif held_on > timezone.localdate():
+        # A dialogue still to come is an item of the unit's plan, not a session: its 10-day
+        # clock would start on a day that has not happened.
+        errors["held_on"] = _(
+            "Ngày tổ chức (%(day)s) không được sau ngày hôm nay: hội nghị chưa diễn ra là nội dung của kế hoạch."
+        ) % {"day": vn_date(held_on)}
     elif not organising_unit.is_active_on(held_on):
         errors["organising_unit"] = _("Đơn vị %(unit)s không hoạt động vào ngày %(day)s.") % {
             "unit": organising_unit,
@@ -281,13 +290,18 @@ def session_lock(session: DialogueSession) -> DialogueSession:
     return DialogueSession.objects.select_for_update().select_related("organising_unit__kind").get(pk=session.pk)
 
 
-def notice_check(*, session: DialogueSession, number: int, symbol: str, issued_on: dt.date) -> str:
-    """Refuse a notice that cannot be issued for ``session`` now; return the cleaned symbol."""
+def notice_check(
+    *, session: DialogueSession, number: int, symbol: str, issued_on: dt.date, backdate_reason: str = ""
+) -> str:
+    """Refuse a notice that cannot be issued for ``session`` now; return the cleaned symbol.
+    An issue date more than ``NOTICE_BACKDATE_DAYS`` before today needs a stated reason."""
     today = timezone.localdate()
     if session.withdrawn_at:
         raise ValidationError(_("Hội nghị này đã bị thu hồi."))
     if ConclusionNotice.objects.filter(session=session).exists():
         raise ValidationError(_("Hội nghị này đã có thông báo kết luận."))
+    if session.no_notice_reason:
+        raise ValidationError(_("Hội nghị này đã được ghi nhận không phát sinh nội dung phải thông báo."))
     if session.held_on > today:
         raise ValidationError(
             _("Hội nghị chưa diễn ra (ngày tổ chức %(day)s): chưa thể ban hành thông báo kết luận.")
@@ -299,6 +313,16 @@ def notice_check(*, session: DialogueSession, number: int, symbol: str, issued_o
         raise ValidationError({"issued_on": _("Ngày ban hành không được trước ngày tổ chức hội nghị.")})
     if issued_on > today:
         raise ValidationError({"issued_on": _("Ngày ban hành không được sau ngày hôm nay.")})
+    limit = settings.NOTICE_BACKDATE_DAYS
+    if (today - issued_on).days > limit and not (backdate_reason or "").strip():
+        raise ValidationError(
+            {
+                "backdate_reason": _(
+                    "Ngày ban hành %(day)s sớm hơn hôm nay quá %(limit)s ngày: vui lòng ghi lý do (được lưu cùng thông báo)."
+                )
+                % {"day": vn_date(issued_on), "limit": limit}
+            }
+        )
     symbol = (symbol or "").strip()
     if not symbol:
         raise ValidationError({"symbol": _("Vui lòng nhập ký hiệu văn bản.")})
@@ -321,12 +345,15 @@ def notice_create(
     signer_name: str = "",
     signer_position: str = "",
     signed_file=None,
+    backdate_reason: str = "",
 ) -> ConclusionNotice:
     """Record the notice of the chair's conclusions as a document: its number in the issuing
     unit's numbering period, its recipients, the signed scan; the session's notice obligation
-    is met on ``issued_on``."""
+    is met on ``issued_on``. A back-dated issue date keeps its reason on the record."""
     session = session_lock(session)
-    symbol = notice_check(session=session, number=number, symbol=symbol, issued_on=issued_on)
+    symbol = notice_check(
+        session=session, number=number, symbol=symbol, issued_on=issued_on, backdate_reason=backdate_reason
+    )
     document_format = session.organising_unit.document_format
     notice = ConclusionNotice(
         session=session,
@@ -341,6 +368,7 @@ def notice_create(
         body=(body or "").strip(),
         signer_name=(signer_name or "").strip(),
         signer_position=(signer_position or "").strip(),
+        backdate_reason=(backdate_reason or "").strip(),
         created_by=actor,
     )
     if signed_file:
@@ -362,6 +390,20 @@ def notice_create(
     )
     session.notice_issued_on = issued_on
     session.save(update_fields=["notice_issued_on", "updated_at"])
+    message = _("Thông báo %(ref)s ngày %(day)s (hạn %(due)s).") % {
+        "ref": notice.reference,
+        "day": vn_date(issued_on),
+        "due": vn_date(session.notice_due_on),
+    }
+    if notice.backdate_reason:
+        message += " " + _("Lý do ghi ngày ban hành lùi: %(reason)s") % {"reason": notice.backdate_reason}
+    session_event_add(
+        session=session,
+        kind=SessionEventKind.NOTICE_ISSUED,
+        actor=actor,
+        message=message,
+        data={"notice_id": notice.pk, "issued_on": issued_on.isoformat()},
+    )
     return notice
 
 
@@ -442,6 +484,81 @@ def session_units_sync(*, session: DialogueSession, unit_ids: Iterable[int]) -> 
     SessionUnit.objects.bulk_create(
         [SessionUnit(session=session, unit_id=u) for u in sorted(wanted - current)], ignore_conflicts=True
     )
+
+
+def session_event_add(
+    *, session: DialogueSession, kind: str, actor=None, message: str = "", data: dict | None = None
+) -> SessionEvent:
+    return SessionEvent.objects.create(session=session, kind=kind, actor=actor, message=message, data=data or {})
+
+
+@transaction.atomic
+def session_mark_no_notice(*, session: DialogueSession, reason: str, actor) -> DialogueSession:
+    """Record that the session raised nothing that needs a conclusion notice (every petition was
+    clarified at the conference), with the reason: this meets R2 today. Whether anything is
+    still outstanding is checked by the caller, which reads the petitions
+    (``petitions.services.session_no_notice_record``)."""
+    session = session_lock(session)
+    if session.withdrawn_at:
+        raise ValidationError(_("Hội nghị này đã bị thu hồi."))
+    if session.notice_issued_on:
+        raise ValidationError(_("Hội nghị này đã có thông báo kết luận hoặc đã được ghi nhận không phải thông báo."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Vui lòng nhập lý do không phát sinh nội dung phải thông báo.")})
+    today = timezone.localdate()
+    if session.held_on > today:
+        raise ValidationError(_("Hội nghị chưa diễn ra."))
+    session.notice_issued_on = today
+    session.no_notice_reason = reason
+    session.save(update_fields=["notice_issued_on", "no_notice_reason", "updated_at"])
+    session_event_add(session=session, kind=SessionEventKind.NO_NOTICE, actor=actor, message=reason)
+    return session
+
+
+def due_window_q(days, start: str, due: str) -> Q:
+    """Rows whose due date can be moved by a change of the rest days ``days``: a due date is
+    worked out from the days after its start up to the due date itself, so only a change in
+    ``(start, due]`` moves it. ``None``: every row (the public-holiday calendar changed)."""
+    if days is None:
+        return Q()
+    q = Q(pk__in=[])
+    for day in days:
+        q |= Q(**{f"{start}__lt": day, f"{due}__gte": day})
+    return q
+
+
+@transaction.atomic
+def notice_due_dates_recompute(*, days=None, actor=None, calendar: WorkCalendar | None = None) -> list[DialogueSession]:
+    """Recompute the stored R2 due date of every session whose notice is still owed, after the
+    rest days among ``days`` changed (``None``: any day). A session whose date moves gets a
+    timeline event (notified to its staff by ``notifications.events``); a notice already issued
+    keeps its due date. Returns the sessions that changed."""
+    calendar = calendar or WorkCalendar()
+    candidates = (
+        DialogueSession.objects.select_for_update()
+        .filter(notice_issued_on__isnull=True, withdrawn_at__isnull=True)
+        .filter(due_window_q(days, "held_on", "notice_due_on"))
+        .order_by("pk")
+    )
+    changed = []
+    for session in candidates:
+        new = due_date(NOTICE, session.held_on, calendar=calendar)
+        if new == session.notice_due_on:
+            continue
+        old = session.notice_due_on
+        session.notice_due_on = new
+        session.save(update_fields=["notice_due_on", "updated_at"])
+        session_event_add(
+            session=session,
+            kind=SessionEventKind.DUE_RECOMPUTED,
+            actor=actor,
+            message=_("Hạn gửi thông báo kết luận thay đổi do điều chỉnh lịch nghỉ: %(old)s → %(new)s.")
+            % {"old": vn_date(old), "new": vn_date(new)},
+            data={"obligation": "notice", "old": old.isoformat(), "new": new.isoformat()},
+        )
+        changed.append(session)
+    return changed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -120,3 +120,8 @@ class PetitionFactory(factory.django.DjangoModelFactory):
     content = factory.Sequence(lambda n: f"Đề nghị xem xét bồi thường đất nông nghiệp, hồ sơ {n}")
     field = factory.SubFactory(FieldFactory)
     status = PetitionStatus.RECORDED
+    assigned_unit = None
+    # The unit answering now: the assigned unit once the notice gave it the petition.
+    responsible_unit = factory.LazyAttribute(
+        lambda o: None if o.status in (PetitionStatus.RECORDED, PetitionStatus.CLARIFIED) else o.assigned_unit
+    )

@@ -27,6 +27,9 @@ CHANGED_ON_PURPOSE = {
     # The two daily jobs became one job chasing every obligation (notifications.0002).
     "django_celery_beat_periodictask": "the reply job merged into the one daily job; the run-history cleanup added",
     "django_celery_beat_crontabschedule": "the 03:30 schedule of the run-history cleanup (ops)",
+    # Replies the Front had assessed now close (satisfied) or reopen (not satisfied) their
+    # petitions, each with its timeline event (petitions.0008).
+    "petitions_petitionevent": "one timeline event per assessed petition closed or reopened",
 }
 
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from common.text import normalise_search
-from petitions.imports import COLUMNS, XlsxImportError, parse_petitions_xlsx, petitions_template
+from petitions.imports import ALL_COLUMNS, COLUMNS, XlsxImportError, parse_petitions_xlsx, petitions_template
 from tests.screens import filled_template
 
 
@@ -28,7 +28,7 @@ def test_template_has_the_header_row_and_field_list():
     header = [c.value for c in workbook.worksheets[0][1]]
     assert header[0] == "Người hoặc tập thể kiến nghị (*)"
     assert header[5] == "Nội dung kiến nghị (*)"
-    assert len(header) == len(COLUMNS)
+    assert len(header) == len(ALL_COLUMNS)
     assert [c.value for c in workbook["Lĩnh vực"]["A"]] == ["Đất đai", "Môi trường"]
 
 
@@ -92,3 +92,68 @@ def test_an_empty_template_is_refused():
     with pytest.raises(XlsxImportError) as caught:
         parse([])
     assert "không có dòng kiến nghị nào" in caught.value.errors[0]
+
+
+# --- the lead and coordinating units (issue 12, point 3) --------------------------------------
+
+
+class FakeUnit:
+    def __init__(self, pk, name):
+        self.pk, self.name = pk, name
+
+
+UNITS = [FakeUnit(1, "Sở Xây dựng"), FakeUnit(2, "Sở Y tế"), FakeUnit(3, "UBND xã Tân Lạc"), FakeUnit(4, "Sở Y tế")]
+
+
+def parse_with_units(rows, units=UNITS[:3]):
+    from petitions.imports import units_by_name
+
+    upload = filled_template(petitions_template(["Đất đai"]), rows)
+    return parse_petitions_xlsx(upload, fields_by_name=FIELDS, units_by_name=units_by_name(units))
+
+
+def test_the_template_names_the_lead_and_coordinating_unit_columns():
+    workbook = load_workbook(io.BytesIO(petitions_template([])))
+    header = [c.value for c in workbook.worksheets[0][1]]
+    assert header[9:] == ["Đơn vị chủ trì giải quyết", "Đơn vị phối hợp (cách nhau bởi dấu ;)"]
+
+
+def test_lead_and_coordinating_units_are_read_by_name_ignoring_diacritics():
+    (row,) = parse_with_units(
+        [["Ông A", "", "", "", "", "Sửa đường", "", "Không", "", "so xay dung", "Sở Y tế; UBND xã Tân Lạc"]]
+    )
+    assert row["assigned_unit"].name == "Sở Xây dựng"
+    assert [u.name for u in row["coordinating_units"]] == ["Sở Y tế", "UBND xã Tân Lạc"]
+
+
+def test_unknown_ambiguous_or_inconsistent_units_are_reported_by_row():
+    with pytest.raises(XlsxImportError) as caught:
+        parse_with_units(
+            [
+                ["Ông A", "", "", "", "", "Nội dung", "", "", "", "Sở Không Có", ""],
+                ["Ông B", "", "", "", "", "Nội dung", "", "", "", "", "Sở Y tế"],
+                ["Ông C", "", "", "", "", "Nội dung", "", "", "", "Sở Y tế", ""],
+                ["Ông D", "", "", "", "", "Nội dung", "", "", "", "Sở Xây dựng", "Sở Xây dựng"],
+                ["Ông E", "", "", "", "", "Nội dung", "", "Có", "Đã rõ", "Sở Xây dựng", ""],
+            ],
+            units=UNITS,
+        )
+    errors = caught.value.errors
+    assert "Dòng 2, cột “Đơn vị chủ trì giải quyết”: không có đơn vị “Sở Không Có” đang hoạt động." in errors
+    assert "Dòng 3, cột “Đơn vị chủ trì giải quyết”: cần ghi đơn vị chủ trì khi có đơn vị phối hợp." in errors
+    assert any(e.startswith("Dòng 4, cột “Đơn vị chủ trì giải quyết”: có nhiều đơn vị cùng tên") for e in errors)
+    assert any(e.startswith("Dòng 5, cột “Đơn vị phối hợp") and "không đồng thời" in e for e in errors)
+    assert any(e.startswith("Dòng 6") and "đã làm rõ" in e for e in errors)
+
+
+def test_an_older_template_without_the_unit_columns_still_imports():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append([str(c.title) for c in COLUMNS])
+    workbook.active.append(["Ông A", "", "", "", "", "Nội dung", "", "", ""])
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    (row,) = parse_petitions_xlsx(out, fields_by_name=FIELDS)
+    assert row["assigned_unit"] is None and row["coordinating_units"] == []

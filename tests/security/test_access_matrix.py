@@ -150,6 +150,14 @@ ROUTES: dict[str, Route] = {
     "sessions:notice_issue": Route(EDITORS, kwargs=_session("open_session"), write=_issue_payload),
     # The notice goes to agencies: the protected petitioner is named for nobody.
     "sessions:notice_docx": Route(VISIBLE, kwargs=_session("issued_session"), sees_protected=frozenset()),
+    "sessions:no_notice": Route(
+        EDITORS,
+        kwargs=_session("open_session"),
+        method="POST",
+        write=lambda b: {"reason": "Mọi kiến nghị đã làm rõ tại hội nghị"},
+        ok=302,
+        ok_location=lambda b: b.open_session.get_absolute_url(),
+    ),  # fmt: skip
     "sessions:notice_signed_file": Route(VISIBLE, kwargs=_session("issued_session")),
     "sessions:notice_signed_upload": Route(
         EDITORS,
@@ -240,6 +248,29 @@ ROUTES: dict[str, Route] = {
         ok=302,
         ok_location=lambda b: b.p_replied.get_absolute_url(),
     ),  # fmt: skip
+    "petitions:supplementary_request": Route(
+        EDITORS,
+        kwargs=_petition("p_reopened"),
+        method="POST",
+        write=lambda b: {"reason": "Đề nghị bổ sung phương án bồi thường"},
+        ok=302,
+        ok_location=lambda b: b.p_reopened.get_absolute_url(),
+    ),  # fmt: skip
+    "petitions:contribute": Route(
+        AGENCY,
+        kwargs=lambda b, role: {"pk": b.coordination.pk},
+        write=lambda b: {"contributed_on": "19/03/2026", "contribution": "Sở thống nhất phương án"},
+    ),  # fmt: skip
+    "petitions:forward_petitioner_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.forwarding.pk}),
+    "petitions:forward_told": Route(
+        AGENCY,
+        kwargs=lambda b, role: {"pk": b.forwarding.pk},
+        method="POST",
+        write=lambda b: {"told_on": "19/03/2026", "number": "05/SNN-VP"},
+        ok=302,
+        ok_location=lambda b: b.p_forwarded.get_absolute_url(),
+    ),  # fmt: skip
+    "petitions:contribution_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.contribution.pk}),
     "petitions:reply_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.reply.pk}),
     "petitions:forward_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.forwarding.pk}),
     "petitions:complex_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.complex_notice.pk}),

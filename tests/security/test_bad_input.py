@@ -400,6 +400,42 @@ def test_agency_forms_never_crash_nor_half_write(world, data):
     }, touched=touched)  # fmt: skip
 
 
+@FUZZ
+@given(data=st.data())
+def test_followthrough_forms_never_crash_nor_half_write(world, data):
+    """The supplementary request, closing, "nothing to notify", a coordinating unit's contribution,
+    "petitioner told", the supplementary reply, a complex-case target with its reason and the
+    notice wizard's coordinating units."""
+    b = world.own
+    staff, agency = client_for(world, "staff"), client_for(world, "agency")
+    reason = data.draw(texts)
+    submit(staff, reverse("petitions:supplementary_request", kwargs={"pk": b.p_reopened.pk}), {"reason": reason},
+           touched=[b.p_reopened])  # fmt: skip
+    submit(
+        staff, reverse("petitions:close", kwargs={"pk": b.p_reopened.pk}), {"reason": reason}, touched=[b.p_reopened]
+    )
+    submit(staff, reverse("sessions:no_notice", kwargs={"pk": b.open_session.pk}), {"reason": reason},
+           touched=[b.open_session])  # fmt: skip
+    submit(agency, reverse("petitions:contribute", kwargs={"pk": b.coordination.pk}), {
+        "contributed_on": data.draw(dates), "contribution": data.draw(texts), "letter": data.draw(maybe_files),
+    }, touched=[b.coordination])  # fmt: skip
+    submit(agency, reverse("petitions:forward_told", kwargs={"pk": b.forwarding.pk}), {
+        "told_on": data.draw(dates), "number": data.draw(texts),
+    }, touched=[b.forwarding])  # fmt: skip
+    submit(agency, reverse("petitions:reply", kwargs={"pk": b.p_supplementary.pk}), {
+        "replied_on": data.draw(dates), "number": data.draw(texts), "summary": data.draw(texts),
+        "letter": data.draw(maybe_files),
+    }, touched=[b.p_supplementary, b.supplementary])  # fmt: skip
+    submit(agency, reverse("petitions:complex", kwargs={"pk": b.p_waiting.pk}), {
+        "notified_on": data.draw(dates), "new_target_on": data.draw(dates), "reason": data.draw(texts),
+        "target_reason": data.draw(texts), "letter": valid_pdf(),
+    }, touched=[b.p_waiting])  # fmt: skip
+    submit(staff, reverse("sessions:notice_assign", kwargs={"pk": b.open_session.pk}), {
+        f"unit_{b.open_petition.pk}": data.draw(ids(world)),
+        f"coord_{b.open_petition.pk}": data.draw(st.lists(ids(world), max_size=3)),
+    }, touched=[b.open_petition])  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------
 # The citizen's side: protection, publication, the public lookup and pages
 # ---------------------------------------------------------------------------------------------
