@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.text import one_line
 from petitions.models import Assessment, EventKind, PetitionEvent
 from units.models import Membership, Role
 from units.selectors import head_user_ids
@@ -103,7 +104,7 @@ def _notify(event: PetitionEvent) -> int:
             stage=event.kind,
             session_id=event.petition.session_id,
             petition_id=event.petition_id,
-            title=title[:300],
+            title=one_line(title, 300),
             body=body,
             url=url,
             email_status=EmailStatus.PENDING if emails[user_id] else EmailStatus.NONE,

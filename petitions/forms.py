@@ -11,11 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DocumentField, VnDateField
+from common.models import REASON_MAX_LENGTH
 from units.forms import UnitChoiceField
 from units.selectors import units_active_on
 
+from .models import ComplexCaseNotice, Forwarding, Petition, PetitionerKind, WrittenReply
 from .models import Field as PetitionField
-from .models import PetitionerKind
+
+
+def _max(model, field: str) -> int:
+    """The bound of a text column, so a form and its column never disagree."""
+    return model._meta.get_field(field).max_length
 
 
 class _ActionForm(forms.Form):
@@ -29,7 +35,11 @@ class _ActionForm(forms.Form):
 class ReplyForm(_ActionForm):
     replied_on = VnDateField(label=_("Ngày trả lời"), initial=timezone.localdate)
     number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=100, help_text=_("Ví dụ: 125/SNNMT-VP."))
-    summary = forms.CharField(label=_("Tóm tắt nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Tóm tắt nội dung trả lời"),
+        max_length=_max(WrittenReply, "summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     letter = DocumentField(
         label=_("Văn bản trả lời đã ký"), error_messages={"required": _("Vui lòng tải lên văn bản trả lời đã ký.")}
     )
@@ -40,7 +50,9 @@ class ForwardForm(_ActionForm):
         label=_("Cấp có thẩm quyền"), error_messages={"required": _("Vui lòng chọn cấp có thẩm quyền.")}
     )
     forwarded_on = VnDateField(label=_("Ngày chuyển"), initial=timezone.localdate)
-    reason = forms.CharField(label=_("Lý do chuyển"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do chuyển"), max_length=_max(Forwarding, "reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     letter = DocumentField(label=_("Văn bản chuyển (nếu có)"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -53,7 +65,11 @@ class ForwardForm(_ActionForm):
 class ComplexNoticeForm(_ActionForm):
     notified_on = VnDateField(label=_("Ngày thông báo"), initial=timezone.localdate)
     new_target_on = VnDateField(label=_("Thời hạn giải quyết mới"))
-    reason = forms.CharField(label=_("Lý do cần thêm thời gian"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do cần thêm thời gian"),
+        max_length=_max(ComplexCaseNotice, "reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     letter = DocumentField(
         label=_("Văn bản thông báo cho người kiến nghị"),
         error_messages={"required": _("Vui lòng tải lên văn bản thông báo cho người kiến nghị.")},
@@ -74,11 +90,16 @@ class PetitionRowForm(forms.Form):
     petitioner_kind = forms.ChoiceField(label=_("Là"), choices=PetitionerKind.choices, initial=PetitionerKind.PERSON)
     petitioner_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
     petitioner_phone = forms.CharField(label=_("Điện thoại"), max_length=50, required=False)
-    content = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label=_("Nội dung kiến nghị"), max_length=_max(Petition, "content"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=PetitionField.objects.all(), required=False)
     clarified_at_conference = forms.BooleanField(label=_("Đã làm rõ tại hội nghị"), required=False)
     conference_answer = forms.CharField(
-        label=_("Nội dung đã trả lời tại hội nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Nội dung đã trả lời tại hội nghị"),
+        max_length=_max(Petition, "conference_answer"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def clean(self):
@@ -119,6 +140,7 @@ class PetitionImportForm(forms.Form):
 class ClarifyForm(forms.Form):
     answer = forms.CharField(
         label=_("Nội dung đã trả lời, làm rõ tại hội nghị"),
+        max_length=_max(Petition, "conference_answer"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")},
     )
@@ -155,7 +177,7 @@ class CloseForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Lý do kết thúc"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nhập lý do kết thúc.")},
     )

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from common.dates import vn_date
-from common.uploads import validate_document
+from common.dates import check_year, vn_date
+from common.models import REASON_MAX_LENGTH, TIMELINE_MAX_LENGTH, text_too_long
+from common.text import clean_text
+from common.uploads import attach_document
 from regulations.deadlines import reply_due_date
 from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession
@@ -57,6 +59,8 @@ PETITION_FIELDS = (
 def petition_event_add(
     *, petition: Petition, kind: str, actor=None, message: str = "", data: dict | None = None
 ) -> PetitionEvent:
+    # The message repeats texts that are bounded themselves; the timeline keeps their start.
+    message = clean_text(message or "")[:TIMELINE_MAX_LENGTH]
     return PetitionEvent.objects.create(petition=petition, kind=kind, actor=actor, message=message, data=data or {})
 
 
@@ -68,18 +72,18 @@ def _lock(petition: Petition) -> Petition:
     )
 
 
-def _require_text(value: str, label: str) -> str:
+def _require_text(value: str, label: str, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError(_("Vui lòng nhập %(label)s.") % {"label": label})
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(text_too_long(label, len(value), max_length))
     return value
 
 
 def _attach(instance, field: str, upload) -> None:
     if upload:
-        validate_document(upload)
-        setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
-        getattr(instance, field).save(upload.name, upload, save=False)
+        attach_document(instance, field, upload, name_field=f"{field}_name")
 
 
 def units_with_work(session: DialogueSession) -> set[int]:
@@ -319,6 +323,7 @@ def session_withdraw(*, session: DialogueSession, reason: str, actor) -> Dialogu
 def _check_act_date(petition: Petition, day: dt.date, label: str) -> None:
     if not isinstance(day, dt.date):
         raise ValidationError(_("%(label)s không hợp lệ.") % {"label": label})
+    check_year(day)
     if day > timezone.localdate():
         raise ValidationError(_("%(label)s không được sau ngày hôm nay.") % {"label": label})
     if petition.assigned_on and day < petition.assigned_on:
@@ -439,6 +444,7 @@ def complex_notice_send(
     _check_act_date(petition, notified_on, _("Ngày thông báo"))
     if not isinstance(new_target_on, dt.date) or new_target_on <= notified_on:
         raise ValidationError(_("Thời hạn giải quyết mới phải sau ngày thông báo."))
+    check_year(new_target_on, field="new_target_on")
     if petition.status == PetitionStatus.COMPLEX:
         last = petition.complex_notices.order_by("-notified_on").first()
         if last and notified_on < last.notified_on:
@@ -493,7 +499,7 @@ def petition_close(*, petition: Petition, reason: str, actor) -> Petition:
     is owed on it."""
     petition = _lock(petition)
     status = workflow.target(petition.status, Action.CLOSE)
-    reason = _require_text(reason, _("lý do kết thúc"))
+    reason = _require_text(reason, _("lý do kết thúc"), REASON_MAX_LENGTH)
     petition.status = status
     petition.save(update_fields=["status", "updated_at"])
     petition_event_add(petition=petition, kind=EventKind.CLOSED, actor=actor, message=reason)
@@ -534,6 +540,7 @@ def reply_assess(
         raise ValidationError(_("Chỉ cán bộ giám sát của MTTQ, tổ chức CT-XH phụ trách địa bàn này mới được đánh giá."))
     if not isinstance(assessed_on, dt.date):
         raise ValidationError({"assessed_on": _("Ngày đánh giá không hợp lệ.")})
+    check_year(assessed_on, field="assessed_on")
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("Ngày đánh giá không được sau ngày hôm nay.")})
     if assessed_on < reply.replied_on:

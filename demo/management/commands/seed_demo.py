@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.documents import attach_demo_documents
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
 from petitions.services import (
@@ -130,6 +131,7 @@ class Command(BaseCommand):
             units = self._units()
             users = self._users(units)
             counts = self._sessions(units, users, sessions)
+            attach_demo_documents(staff=users["staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
