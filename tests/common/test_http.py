@@ -47,3 +47,29 @@ def test_the_notice_symbol_injection_downloads_as_a_docx():
 )
 def test_safe_filename(name, expected):
     assert safe_filename(name) == expected
+
+
+def test_no_module_builds_a_content_disposition_but_common_http():
+    """The class of the notice-symbol injection: a header built by string formatting. Only
+    ``common/http.py`` writes the header (``common/files.py`` through it) and only it calls
+    Django's helper; no other module sends a ``FileResponse``."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    apps = ["common", "units", "regulations", "sessions", "petitions", "notifications", "reports", "ops", "demo"]
+    offenders = []
+    for app in [*apps, "dialogue_portal"]:
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            source = path.read_text(encoding="utf-8")
+            name = path.relative_to(root).as_posix()
+            calls_the_helper = "content_disposition_header" in source
+            sets_the_header = '"Content-Disposition"]' in source
+            if calls_the_helper and name != "common/http.py":
+                offenders.append(f"{name} calls content_disposition_header")
+            if sets_the_header and name not in ("common/http.py", "common/files.py"):
+                offenders.append(f"{name} sets Content-Disposition")
+            if "FileResponse(" in source and name != "common/files.py":
+                offenders.append(f"{name} sends a FileResponse")
+    assert not offenders
