@@ -271,8 +271,7 @@ def test_a_file_is_served_as_the_kind_its_content_shows_whatever_its_names_say(
     session = f.DialogueSessionFactory(organising_unit=province.ubnd)
     field_file = _stored(session, content, "bien-ban.bat")
     response = serve_private_file(field_file, "bien-ban.bat\";filename*=utf-8''evil.hta;a=\"")
-    b"".join(response.streaming_content)
-    response.close()
+    assert b"".join(response.streaming_content) == content
     assert response["Content-Type"] == kind_type
     value, params = _disposition(response)
     assert value == disposition
@@ -288,3 +287,34 @@ def test_a_file_is_served_as_the_kind_its_content_shows_whatever_its_names_say(
 )
 def test_detect_kind_reads_the_first_bytes_and_the_zip_directory(content, kind):
     assert detect_kind(io.BytesIO(content)) == kind
+
+
+def test_the_form_field_checks_a_new_upload_and_leaves_a_stored_file_alone():
+    from common.forms import DocumentField
+
+    field = DocumentField(required=False)
+    with pytest.raises(ValidationError):
+        field.clean(upload("bien-ban.bat", MINIMAL_PDF))
+    assert field.clean(upload("bien-ban.pdf", MINIMAL_PDF)).name == "bien-ban.pdf"
+
+    class Stored:  # a FieldFile already on the record (an admin form saved unchanged)
+        name = "private/legacy/bien-ban"
+
+        def __bool__(self):
+            return True
+
+    stored = Stored()
+    assert field.clean(None, initial=stored) is stored
+
+
+def test_the_admin_checks_uploaded_documents_like_the_screens():
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from common.forms import DocumentField
+    from sessions.models import ConclusionNotice
+
+    model_admin = admin.site._registry[ConclusionNotice]
+    request = RequestFactory().get("/")
+    field = model_admin.formfield_for_dbfield(ConclusionNotice._meta.get_field("signed_file"), request)
+    assert isinstance(field, DocumentField)

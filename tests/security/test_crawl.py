@@ -59,6 +59,7 @@ PER_HOW = 3
 # A runaway crawl (a link that makes new links forever) fails instead of running for hours.
 MAX_PAGES_PER_ROLE = 1500
 HOST = "testserver"
+DOWNLOAD_KINDS = ("spreadsheetml", "wordprocessingml", "application/pdf", "image/")
 
 
 def crawl_day() -> dt.datetime:
@@ -186,6 +187,7 @@ class Crawl:
     per_pattern: dict = field(default_factory=dict)
     # Seconds spent per view, printed with ``-s`` to see where the time goes.
     time_per_view: dict = field(default_factory=dict)
+    content_types: set = field(default_factory=set)
 
     def enqueue(self, queue: deque, url: str) -> None:
         if url in self.seen or skipped(self.role, url):
@@ -244,10 +246,13 @@ class Crawl:
                     self.enqueue(queue, target)
                 continue
             if getattr(response, "streaming", False):
+                # Reading it to the end closes it as a WSGI server would (the test client's wrapper);
+                # a second close() would fire request_finished and close the test's connection.
                 body = b"".join(response.streaming_content)
-                response.close()
             else:
                 body = response.content
+            if response.status_code == 200:
+                self.content_types |= {k for k in DOWNLOAD_KINDS if k in content_type}
             if "spreadsheetml" in content_type and response.status_code == 200:
                 formulas = workbook_formulas(body)
                 if formulas:
@@ -292,5 +297,15 @@ def test_every_page_reachable_by_every_demo_role_after_the_daily_jobs_answers_wi
         print(f"  {view:<40} {count:>5} requests {seconds:>6.1f} s")
     problems = [p for c in results for p in c.problems]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
-    # The crawl reached the pages that matter for each role (a broken navigation would pass vacuously).
+    # The crawl reached the pages that matter for each role (a broken navigation would pass
+    # vacuously), and every kind of download: workbooks, documents, uploaded files.
     assert all(n > 20 for n in opened.values()), opened
+    kinds = {kind for c in results for kind in c.content_types}
+    assert {"spreadsheetml", "wordprocessingml", "application/pdf"} <= kinds, kinds
+    views = {view for c in results for view in c.time_per_view}
+    downloads = {
+        "reports:figure", "reports:periodic", "sessions:notice_docx", "sessions:import_template",
+        "petitions:reply_draft", "sessions:minutes_file", "sessions:notice_signed_file", "petitions:detail",
+        "reports:monitor_petition", "notifications:open",
+    }  # fmt: skip
+    assert downloads <= views, downloads - views
