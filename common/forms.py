@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import check_year
 from .models import REASON_MAX_LENGTH
-from .text import is_document_symbol
+from .text import DOCUMENT_SYMBOL_RULE, is_document_symbol
 from .uploads import ALLOWED_DESCRIPTION, validate_document
 
 
 class VnDateField(forms.DateField):
     """A date typed as dd/mm/yyyy in every language (the English locale would expect mm/dd),
-    in the years the portal deals with (``common.dates.SANE_YEARS``): 31/12/9999 is a typing
+    in the years the portal deals with (``common.dates.check_year``): 31/12/9999 is a typing
     slip, not a date anybody means, and would make a clock that never runs out."""
 
     widget = forms.DateInput(
@@ -34,19 +34,14 @@ class VnDateField(forms.DateField):
         check_year(value)
 
 
-SYMBOL_MESSAGE = _(
-    "Ký hiệu văn bản chỉ gồm chữ cái, chữ số và dấu “-” hoặc “/” giữa các nhóm, ví dụ TB/TU hoặc TB-UBND."
-)
-
-
 def validate_document_symbol(value: str) -> None:
     """The form's check of a document symbol (the services apply ``common.text.is_document_symbol`` too)."""
     if not is_document_symbol((value or "").strip()):
-        raise ValidationError(SYMBOL_MESSAGE, code="symbol")
+        raise ValidationError(DOCUMENT_SYMBOL_RULE, code="symbol")
 
 
 class DocumentField(forms.FileField):
-    """An uploaded PDF, DOCX or image, checked by content and size (``common.uploads``)."""
+    """An uploaded PDF, DOCX or image, checked by extension, content and size (``common.uploads``)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", _("PDF, DOCX hoặc ảnh (%(allowed)s).") % {"allowed": ALLOWED_DESCRIPTION})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy
 from unidecode import unidecode
 
 _SPACES = re.compile(r"\s+")
@@ -27,6 +28,11 @@ def one_line(text, limit: int | None = None) -> str:
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line
+
+
+DOCUMENT_SYMBOL_RULE = gettext_lazy(
+    "Ký hiệu văn bản chỉ gồm chữ cái, chữ số và dấu “-” hoặc “/” giữa các nhóm, ví dụ TB/TU hoặc TB-UBND."
+)
 
 
 def _symbol_character(ch: str) -> bool:

@@ -59,7 +59,13 @@ class Column:
 
 
 COLUMNS = (
-    Column("petitioner_name", gettext_lazy("Người hoặc tập thể kiến nghị"), 32, True, _max("petitioner_name")),
+    Column(
+        "petitioner_name",
+        gettext_lazy("Người hoặc tập thể kiến nghị"),
+        32,
+        required=True,
+        max_length=_max("petitioner_name"),
+    ),
     Column("petitioner_kind", gettext_lazy("Cá nhân / Tập thể"), 16, max_length=50),
     Column("petitioner_address", gettext_lazy("Địa chỉ"), 30, max_length=_max("petitioner_address")),
     Column("petitioner_phone", gettext_lazy("Điện thoại"), 14, max_length=_max("petitioner_phone")),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.dates import check_year, vn_date
 from common.models import REASON_MAX_LENGTH, text_too_long
-from common.text import is_document_symbol
+from common.text import DOCUMENT_SYMBOL_RULE, is_document_symbol
 from common.uploads import attach_document
 from regulations.deadlines import notice_due_date
 from units.models import DocumentFormat, Leader, Unit
@@ -278,14 +278,7 @@ def notice_check(*, session: DialogueSession, number: int, symbol: str, issued_o
     if not symbol:
         raise ValidationError({"symbol": _("Vui lòng nhập ký hiệu văn bản.")})
     if len(symbol) > SYMBOL_MAX_LENGTH or not is_document_symbol(symbol):
-        raise ValidationError(
-            {
-                "symbol": _(
-                    "Ký hiệu văn bản chỉ gồm chữ cái, chữ số và dấu “-” hoặc “/” giữa các nhóm, "
-                    "ví dụ TB/TU hoặc TB-UBND."
-                )
-            }
-        )
+        raise ValidationError({"symbol": str(DOCUMENT_SYMBOL_RULE)})
     if not isinstance(number, int) or number < 1:
         raise ValidationError({"number": _("Số văn bản phải là số nguyên dương.")})
     return symbol

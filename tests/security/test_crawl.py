@@ -14,9 +14,10 @@ index, for the administrator) are not followed.
 
 To stay fast, URLs that differ only by object ids are not all opened: a URL is opened when its
 view with its other arguments (such as a figure's key) has not been opened yet, or when its view
-with this format and these query parameter names has been opened fewer than three times
-(``patterns_of``), in the order a user meets them (the home page lists the most urgent, i.e.
-overdue, petitions first). ``CRAWL_TODAY=YYYY-MM-DD`` runs it on another day.
+with this format and these query parameter names, linked from this view, has been opened fewer
+than three times (``patterns_of``), in the order a user meets them (so the petitions of the
+agency's inbox are opened, not only those of the home page). ``CRAWL_TODAY=YYYY-MM-DD`` runs it
+on another day.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ DEMO_ROLES = (
 )
 # A URL is opened when its "what" pattern has been opened fewer than PER_WHAT times, or its
 # "how" pattern fewer than PER_HOW times (see ``patterns_of``): every figure list, and each
-# format and way of narrowing a list a few times.
+# format and way of narrowing a list, from each page that links to it, a few times.
 PER_WHAT = 1
 PER_HOW = 3
 # A runaway crawl (a link that makes new links forever) fails instead of running for hours.
@@ -144,10 +145,10 @@ def skipped(role: str, url: str) -> bool:
     return False
 
 
-def patterns_of(url: str) -> tuple[tuple, tuple] | None:
+def patterns_of(url: str, referrer: str = "") -> tuple[tuple, tuple] | None:
     """Two ways of grouping URLs: by *what* is shown (the view and its arguments other than
-    object ids, such as a figure's key) and by *how* it is asked (the view, the format asked for
-    and the names of the query parameters)."""
+    object ids, such as a figure's key) and by *how* it is reached (the view, the format asked
+    for, the names of the query parameters and the view of the page linking to it)."""
     parts = urlsplit(url)
     try:
         match = resolve(parts.path)
@@ -157,7 +158,7 @@ def patterns_of(url: str) -> tuple[tuple, tuple] | None:
     answer_format = dict(query).get("format", "")
     fixed = tuple(sorted((k, v) for k, v in match.kwargs.items() if not str(v).isdigit()))
     names = tuple(sorted({k for k, _ in query}))
-    return (match.view_name, fixed), (match.view_name, answer_format, names)
+    return (match.view_name, fixed), (match.view_name, answer_format, names, referrer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,10 +190,10 @@ class Crawl:
     time_per_view: dict = field(default_factory=dict)
     content_types: set = field(default_factory=set)
 
-    def enqueue(self, queue: deque, url: str) -> None:
+    def enqueue(self, queue: deque, url: str, referrer: str = "") -> None:
         if url in self.seen or skipped(self.role, url):
             return
-        keys = patterns_of(url)
+        keys = patterns_of(url, referrer)
         if keys is None:
             self.problems.append(f"{self.role}: a link to a page that does not exist: {url}")
             self.seen.add(url)
@@ -236,6 +237,7 @@ class Crawl:
                 self.problems.append(f"{self.role}: more than {MAX_PAGES_PER_ROLE} pages; the crawl stopped")
                 return
             url = queue.popleft()
+            view = patterns_of(url)[0][0]
             response = self.open(url)
             if response is None:
                 continue
@@ -243,7 +245,7 @@ class Crawl:
             if response.status_code in (301, 302, 303, 307, 308):
                 target = same_site_target(url, response["Location"])
                 if target:
-                    self.enqueue(queue, target)
+                    self.enqueue(queue, target, referrer=view)
                 continue
             if getattr(response, "streaming", False):
                 # Reading it to the end closes it as a WSGI server would (the test client's wrapper);
@@ -263,7 +265,7 @@ class Crawl:
                 for href in parser.links:
                     target = same_site_target(url, href)
                     if target:
-                        self.enqueue(queue, target)
+                        self.enqueue(queue, target, referrer=view)
 
 
 def log_in(username: str) -> Client:
