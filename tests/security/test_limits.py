@@ -77,6 +77,19 @@ def test_every_text_field_of_every_project_form_is_bounded():
     assert not unbounded
 
 
+def test_every_date_field_of_every_project_form_keeps_to_the_sane_years():
+    from common.forms import VnDateField
+
+    dates = {
+        f"{cls.__name__}.{name}": field
+        for cls in _project_forms()
+        for name, field in cls.base_fields.items()
+        if isinstance(field, forms.DateField)
+    }
+    assert len(dates) >= 8
+    assert [name for name, field in dates.items() if not isinstance(field, VnDateField)] == []
+
+
 @pytest.mark.django_db
 def test_an_overlong_text_from_any_code_path_is_refused_with_its_field_and_nothing_is_written(province, staff_user):
     session = f.DialogueSessionFactory(organising_unit=province.ubnd)
