@@ -252,6 +252,8 @@ def test_session_form_never_crashes_nor_half_writes(world, data):
     }
     submit(client, reverse("sessions:create"), payload)
     payload["organising_unit"] = str(world.tree.ubnd.pk)
+    # The session was held: moving its day needs a reason (``sessions.services.session_update``).
+    payload["date_change_reason"] = data.draw(st.one_of(st.just("Ghi nhầm ngày"), texts))
     submit(
         client,
         reverse("sessions:edit", kwargs={"pk": world.own.open_session.pk}),
