@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import one_line
 from petitions.models import EventKind, PetitionEvent
 from units.access import AREA_ROLES
 from units.models import Leader, Membership, Role, Unit
@@ -274,7 +275,7 @@ def _run_stage(
                 session_id=d.session_id,
                 petition_id=d.petition_id,
                 due_on=d.due_on,
-                title=d.title[:300],
+                title=one_line(d.title, 300),
                 body=d.body
                 + "\n\n"
                 + _("Anh/chị nhận thông báo này với tư cách: %(reason)s.") % {"reason": RECIPIENT_REASONS[reason]},

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import vn_date
+from common.text import one_line
 from petitions.codes import format_code
 from petitions.models import EventKind, Forwarding, PetitionEvent
 from petitions.publicity import lookup_url, redact
@@ -361,7 +362,7 @@ def _record(*, user_ids, obligation, event, title, body, url, session_id, petiti
             stage=event.kind,
             session_id=session_id,
             petition_id=petition_id,
-            title=title[:300],
+            title=one_line(title, 300),
             body=body,
             url=url,
             email_status=EmailStatus.PENDING if emails[user_id] else EmailStatus.NONE,

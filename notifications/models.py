@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import TIMELINE_MAX_LENGTH, BoundedTextField
 from petitions.models import Petition, PetitionEvent
 from sessions.models import DialogueSession, SessionEvent
 
@@ -61,7 +62,7 @@ class Notification(models.Model):
     )
     due_on = models.DateField(_("hạn"), null=True, blank=True)
     title = models.CharField(_("tiêu đề"), max_length=300)
-    body = models.TextField(_("nội dung"), blank=True)
+    body = BoundedTextField(_("nội dung"), max_length=TIMELINE_MAX_LENGTH, blank=True)
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
@@ -70,7 +71,7 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
     email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
-    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+    email_error = BoundedTextField(_("lỗi gửi thư"), max_length=2000, blank=True)
 
     class Meta:
         db_table = "petitions_notification"

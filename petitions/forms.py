@@ -12,12 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DocumentField, VnDateField
+from common.models import REASON_MAX_LENGTH
 from units.forms import UnitChoiceField, UnitMultipleChoiceField
 from units.models import Leader
 from units.selectors import units_active_on
 
+from .models import ComplexCaseNotice, Forwarding, Petition, PetitionerKind, WrittenReply
 from .models import Field as PetitionField
-from .models import PetitionerKind
+
+
+def _max(model, field: str) -> int:
+    """The bound of a text column, so a form and its column never disagree."""
+    return model._meta.get_field(field).max_length
 
 
 class _ActionForm(forms.Form):
@@ -31,7 +37,11 @@ class _ActionForm(forms.Form):
 class ReplyForm(_ActionForm):
     replied_on = VnDateField(label=_("Ngày trả lời"), initial=timezone.localdate)
     number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=100, help_text=_("Ví dụ: 125/SNNMT-VP."))
-    summary = forms.CharField(label=_("Tóm tắt nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Tóm tắt nội dung trả lời"),
+        max_length=_max(WrittenReply, "summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     letter = DocumentField(
         label=_("Văn bản trả lời đã ký"), error_messages={"required": _("Vui lòng tải lên văn bản trả lời đã ký.")}
     )
@@ -42,7 +52,9 @@ class ForwardForm(_ActionForm):
         label=_("Cấp có thẩm quyền"), error_messages={"required": _("Vui lòng chọn cấp có thẩm quyền.")}
     )
     forwarded_on = VnDateField(label=_("Ngày chuyển"), initial=timezone.localdate)
-    reason = forms.CharField(label=_("Lý do chuyển"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do chuyển"), max_length=_max(Forwarding, "reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     letter = DocumentField(label=_("Văn bản chuyển (nếu có)"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -55,11 +67,15 @@ class ForwardForm(_ActionForm):
 class ComplexNoticeForm(_ActionForm):
     notified_on = VnDateField(label=_("Ngày thông báo"), initial=timezone.localdate)
     new_target_on = VnDateField(label=_("Thời hạn giải quyết mới"))
-    reason = forms.CharField(label=_("Lý do cần thêm thời gian"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do cần thêm thời gian"),
+        max_length=_max(ComplexCaseNotice, "reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     target_reason = forms.CharField(
         label=_("Lý do của thời hạn (nếu thời hạn đã qua hoặc dài hơn quy định)"),
         required=False,
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     letter = DocumentField(
@@ -130,11 +146,16 @@ class PetitionRowForm(forms.Form):
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
     identity_protected = forms.BooleanField(label=_("Bảo vệ danh tính người kiến nghị"), required=False)
-    content = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label=_("Nội dung kiến nghị"), max_length=_max(Petition, "content"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=PetitionField.objects.all(), required=False)
     clarified_at_conference = forms.BooleanField(label=_("Đã làm rõ tại hội nghị"), required=False)
     conference_answer = forms.CharField(
-        label=_("Nội dung đã trả lời tại hội nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Nội dung đã trả lời tại hội nghị"),
+        max_length=_max(Petition, "conference_answer"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def clean(self):
@@ -175,6 +196,7 @@ class PetitionImportForm(forms.Form):
 class ClarifyForm(forms.Form):
     answer = forms.CharField(
         label=_("Nội dung đã trả lời, làm rõ tại hội nghị"),
+        max_length=_max(Petition, "conference_answer"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")},
     )
@@ -232,7 +254,7 @@ class CloseForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Lý do kết thúc"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nhập lý do kết thúc.")},
     )

@@ -3,6 +3,13 @@
 The parser validates every row before anything is written: it returns clean rows ready for
 ``petitions.services.petition_record``, or raises ``XlsxImportError`` listing every problem by
 row number (as Excel shows it) and column name, in Vietnamese. The caller imports all or nothing.
+
+A workbook is a zip: a 254 KB file once unpacked to 240 MB of text and took 1 GB of memory. So
+before anything reads it, the zip's parts must add up to at most ``MAX_UNCOMPRESSED_BYTES`` (as
+the zip declares them; Python's zip reader never returns more than declared) and be stored or
+deflated (the only methods Excel uses); then the sheet is read row by row (read-only mode), only
+the template's columns, at most ``MAX_ROW_POSITIONS`` rows, each cell checked against its
+column's bound as it is read.
 """
 
 from __future__ import annotations
@@ -23,8 +30,23 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.text import normalise_search
+from common.xlsx import write_cell
+
+from .models import Field, Petition
 
 MAX_ROWS = 1000
+# Far more than 1,000 rows of the longest texts the columns accept take.
+MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+# Rows read, empty ones included (a sheet may hold formatting far below its data).
+MAX_ROW_POSITIONS = 20 * MAX_ROWS
+# Problems listed at most (the first ones are enough to fix the file).
+MAX_ERRORS = 100
+
+
+def _max(name: str) -> int:
+    """The bound of a petition's text column: the import accepts what the form accepts."""
+    return Petition._meta.get_field(name).max_length
 
 
 @dataclass(frozen=True)
@@ -37,15 +59,23 @@ class Column:
 
 
 COLUMNS = (
-    Column("petitioner_name", gettext_lazy("Người hoặc tập thể kiến nghị"), 32, required=True, max_length=255),
-    Column("petitioner_kind", gettext_lazy("Cá nhân / Tập thể"), 16),
-    Column("petitioner_address", gettext_lazy("Địa chỉ"), 30, max_length=500),
-    Column("petitioner_phone", gettext_lazy("Điện thoại"), 14, max_length=50),
-    Column("petitioner_email", gettext_lazy("Thư điện tử"), 24, max_length=254),
-    Column("content", gettext_lazy("Nội dung kiến nghị"), 60, required=True),
-    Column("field", gettext_lazy("Lĩnh vực"), 20),
-    Column("clarified", gettext_lazy("Đã làm rõ tại hội nghị (Có/Không)"), 18),
-    Column("conference_answer", gettext_lazy("Nội dung đã trả lời tại hội nghị"), 50),
+    Column(
+        "petitioner_name",
+        gettext_lazy("Người hoặc tập thể kiến nghị"),
+        32,
+        required=True,
+        max_length=_max("petitioner_name"),
+    ),
+    Column("petitioner_kind", gettext_lazy("Cá nhân / Tập thể"), 16, max_length=50),
+    Column("petitioner_address", gettext_lazy("Địa chỉ"), 30, max_length=_max("petitioner_address")),
+    Column("petitioner_phone", gettext_lazy("Điện thoại"), 14, max_length=_max("petitioner_phone")),
+    Column("petitioner_email", gettext_lazy("Thư điện tử"), 24, max_length=_max("petitioner_email")),
+    Column("content", gettext_lazy("Nội dung kiến nghị"), 60, required=True, max_length=_max("content")),
+    Column("field", gettext_lazy("Lĩnh vực"), 20, max_length=Field._meta.get_field("name").max_length),
+    Column("clarified", gettext_lazy("Đã làm rõ tại hội nghị (Có/Không)"), 18, max_length=50),
+    Column(
+        "conference_answer", gettext_lazy("Nội dung đã trả lời tại hội nghị"), 50, max_length=_max("conference_answer")
+    ),
 )
 # Optional at the end (older templates stop before them): the lead unit and coordinating units,
 # by name, as the conclusion notice will assign them ("Sở X chủ trì, phối hợp với Sở Y").
@@ -85,7 +115,7 @@ def petitions_template(field_names: list[str]) -> bytes:
     sheet.title = _("Kiến nghị")
     header_fill = PatternFill("solid", fgColor="F4CCCC")
     for index, column in enumerate(ALL_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=str(column.title) + (" (*)" if column.required else ""))
+        cell = write_cell(sheet, 1, index, str(column.title) + (" (*)" if column.required else ""))
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -101,7 +131,7 @@ def petitions_template(field_names: list[str]) -> bytes:
 
     fields = workbook.create_sheet(_("Lĩnh vực"))
     for row, name in enumerate(field_names, start=1):
-        fields.cell(row=row, column=1, value=name)
+        write_cell(fields, row, 1, name)  # names are typed in the admin: written as text, never formulas
     if field_names:
         field_list = DataValidation(
             type="list", formula1=f"'{fields.title}'!$A$1:$A${len(field_names)}", allow_blank=True
@@ -123,7 +153,7 @@ def petitions_template(field_names: list[str]) -> bytes:
         _("Nếu có dòng sai, hệ thống không nhập dòng nào và báo rõ dòng, cột cần sửa."),
     ]
     for row, line in enumerate(lines, start=1):
-        guide.cell(row=row, column=1, value=line)
+        write_cell(guide, row, 1, line)
     guide.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -152,6 +182,7 @@ def parse_petitions_xlsx(upload, *, fields_by_name: dict[str, object], units_by_
             [_("Tệp quá lớn; giới hạn là %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_BYTES // 1048576}]
         )
     try:
+        _check_unpacked_size(upload)
         return _parse_rows(upload, fields_by_name, units_by_name or {})
     except NOT_A_WORKBOOK:
         # A damaged or disguised file can fail while opening or only once the sheet is read.
@@ -166,6 +197,29 @@ NOT_A_WORKBOOK = (
 )  # fmt: skip
 
 
+def _check_unpacked_size(upload) -> None:
+    """Refuse a workbook that unpacks to more than ``MAX_UNCOMPRESSED_BYTES`` (or uses a
+    compression Excel does not), reading only the zip's directory."""
+    upload.seek(0)
+    with zipfile.ZipFile(upload) as archive:
+        infos = archive.infolist()
+    upload.seek(0)
+    unpacked = sum(info.file_size for info in infos)
+    methods = {info.compress_type for info in infos}
+    if len(infos) > MAX_ZIP_MEMBERS or unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise XlsxImportError(
+            [
+                _(
+                    "Tệp giải nén ra %(size)s MB, quá giới hạn %(limit)s MB cho một lần nhập; "
+                    "vui lòng chia thành nhiều tệp hoặc rút gọn nội dung."
+                )
+                % {"size": round(unpacked / 1048576, 1), "limit": MAX_UNCOMPRESSED_BYTES // 1048576}
+            ]
+        )
+    if not methods <= {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}:
+        raise zipfile.BadZipFile("compression method")
+
+
 def _parse_rows(upload, fields_by_name: dict[str, object], units: dict) -> list[dict]:
     upload.seek(0)
     workbook = load_workbook(upload, read_only=True, data_only=True)
@@ -173,7 +227,7 @@ def _parse_rows(upload, fields_by_name: dict[str, object], units: dict) -> list[
         if not workbook.worksheets:
             raise XlsxImportError([_("Tệp không có trang tính nào.")])
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(values_only=True, max_col=len(ALL_COLUMNS))
         header = next(rows, None) or ()
         expected = [normalise_search(str(c.title)) for c in ALL_COLUMNS]
         got = [normalise_search(_text(v).replace("(*)", "")) for v in header[: len(ALL_COLUMNS)]]
@@ -190,6 +244,15 @@ def _parse_rows(upload, fields_by_name: dict[str, object], units: dict) -> list[
         clean: list[dict] = []
         columns = ALL_COLUMNS[: len(got)]
         for row_number, values in enumerate(rows, start=2):
+            if row_number > MAX_ROW_POSITIONS:
+                errors.append(
+                    _("Trang tính có quá %(max)s dòng (kể cả dòng trống); vui lòng chỉ giữ các dòng kiến nghị.")
+                    % {"max": MAX_ROW_POSITIONS}
+                )
+                break
+            if len(errors) >= MAX_ERRORS:
+                errors.append(_("Tệp còn lỗi ở các dòng sau; vui lòng sửa các lỗi trên rồi nhập lại."))
+                break
             values = list(values or ())[: len(columns)]
             values += [None] * (len(ALL_COLUMNS) - len(values))
             cells = {c.key: _text(v) for c, v in zip(ALL_COLUMNS, values)}

@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import NoDeleteModel, private_upload_to
+from common.models import (
+    LONG_TEXT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    TIMELINE_MAX_LENGTH,
+    BoundedTextField,
+    NoDeleteModel,
+    private_upload_to,
+)
 from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the clock's calendar, importable here too
 from sessions.models import DialogueSession
 from units.models import Leader, Unit
@@ -98,12 +105,14 @@ class Petition(NoDeleteModel):
         default=False,
         help_text=_("Ví dụ: kiến nghị về sai phạm, biểu hiện suy thoái của cán bộ."),
     )
-    content = models.TextField(_("nội dung kiến nghị"))
+    content = BoundedTextField(_("nội dung kiến nghị"), max_length=LONG_TEXT_MAX_LENGTH)
     field = models.ForeignKey(
         Field, null=True, blank=True, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("lĩnh vực")
     )
     clarified_at_conference = models.BooleanField(_("đã làm rõ tại hội nghị"), default=False)
-    conference_answer = models.TextField(_("nội dung đã trả lời tại hội nghị"), blank=True)
+    conference_answer = BoundedTextField(
+        _("nội dung đã trả lời tại hội nghị"), max_length=LONG_TEXT_MAX_LENGTH, blank=True
+    )
     assigned_unit = models.ForeignKey(
         Unit,
         null=True,
@@ -154,7 +163,7 @@ class Petition(NoDeleteModel):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    withdrawal_reason = BoundedTextField(_("lý do thu hồi"), max_length=REASON_MAX_LENGTH, blank=True)
     # The latest Front assessment of the reply, kept here so dashboards count it without a join.
     assessment = models.CharField(_("đánh giá của MTTQ"), max_length=20, blank=True, db_index=True)
 
@@ -193,7 +202,7 @@ class WrittenReply(NoDeleteModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị trả lời"))
     replied_on = models.DateField(_("ngày trả lời"))
     number = models.CharField(_("số, ký hiệu văn bản"), max_length=100)
-    summary = models.TextField(_("tóm tắt nội dung trả lời"))
+    summary = BoundedTextField(_("tóm tắt nội dung trả lời"), max_length=LONG_TEXT_MAX_LENGTH)
     letter = models.FileField(_("văn bản trả lời"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
@@ -229,7 +238,7 @@ class Forwarding(NoDeleteModel):
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị chuyển"))
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp có thẩm quyền"))
     forwarded_on = models.DateField(_("ngày chuyển"))
-    reason = models.TextField(_("lý do"))
+    reason = BoundedTextField(_("lý do"), max_length=REASON_MAX_LENGTH)
     due_on = models.DateField(_("hạn giải quyết của cấp được chuyển đến"), null=True, blank=True, db_index=True)
     answered_on = models.DateField(_("ngày cấp được chuyển đến xử lý"), null=True, blank=True)
     letter = models.FileField(_("văn bản chuyển"), upload_to=private_upload_to, blank=True)
@@ -266,9 +275,9 @@ class ComplexCaseNotice(NoDeleteModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị thông báo"))
     notified_on = models.DateField(_("ngày thông báo"))
     new_target_on = models.DateField(_("thời hạn giải quyết mới"))
-    reason = models.TextField(_("lý do cần thêm thời gian"))
+    reason = BoundedTextField(_("lý do cần thêm thời gian"), max_length=REASON_MAX_LENGTH)
     # Why the target is already past or further than ``COMPLEX_TARGET_MAX_DAYS`` away.
-    target_reason = models.TextField(_("lý do của thời hạn"), blank=True)
+    target_reason = BoundedTextField(_("lý do của thời hạn"), max_length=REASON_MAX_LENGTH, blank=True)
     letter = models.FileField(_("văn bản thông báo"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
@@ -304,7 +313,7 @@ class SupervisionNote(NoDeleteModel):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
     )
-    text = models.TextField(_("nội dung giám sát"))
+    text = BoundedTextField(_("nội dung giám sát"), max_length=LONG_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
@@ -359,7 +368,7 @@ class PetitionEvent(models.Model):
         verbose_name=_("người thực hiện"),
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-    message = models.TextField(_("nội dung"), blank=True)
+    message = BoundedTextField(_("nội dung"), max_length=TIMELINE_MAX_LENGTH, blank=True)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
 
     class Meta:
@@ -400,7 +409,7 @@ class ReplyAssessment(NoDeleteModel):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
     )
     result = models.CharField(_("kết quả"), max_length=20, choices=Assessment.choices)
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = BoundedTextField(_("lý do"), max_length=REASON_MAX_LENGTH, blank=True)
     assessed_on = models.DateField(_("ngày đánh giá"))
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 

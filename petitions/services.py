@@ -26,8 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from common.dates import vn_date
-from common.uploads import validate_document
+from common.dates import check_year, vn_date
+from common.models import REASON_MAX_LENGTH, TIMELINE_MAX_LENGTH, text_too_long
+from common.text import clean_text
+from common.uploads import attach_document
 from regulations.deadlines import (
     FORWARDED,
     REPLY,
@@ -87,6 +89,8 @@ PETITION_FIELDS = (
 def petition_event_add(
     *, petition: Petition, kind: str, actor=None, message: str = "", data: dict | None = None
 ) -> PetitionEvent:
+    # The message repeats texts that are bounded themselves; the timeline keeps their start.
+    message = clean_text(message or "")[:TIMELINE_MAX_LENGTH]
     return PetitionEvent.objects.create(petition=petition, kind=kind, actor=actor, message=message, data=data or {})
 
 
@@ -140,6 +144,7 @@ def _edits_session(actor, session: DialogueSession, what: str) -> None:
 def _check_day(day, label: str, *, not_before: dt.date | None = None, before_label: str = "") -> None:
     if not isinstance(day, dt.date):
         raise ValidationError(_("%(label)s không hợp lệ.") % {"label": label})
+    check_year(day)
     if day > timezone.localdate():
         raise ValidationError(_("%(label)s không được sau ngày hôm nay.") % {"label": label})
     if not_before is not None and day < not_before:
@@ -149,18 +154,18 @@ def _check_day(day, label: str, *, not_before: dt.date | None = None, before_lab
         )
 
 
-def _require_text(value: str, label: str) -> str:
+def _require_text(value: str, label: str, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError(_("Vui lòng nhập %(label)s.") % {"label": label})
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(text_too_long(label, len(value), max_length))
     return value
 
 
 def _attach(instance, field: str, upload) -> None:
     if upload:
-        validate_document(upload)
-        setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
-        getattr(instance, field).save(upload.name, upload, save=False)
+        attach_document(instance, field, upload, name_field=f"{field}_name")
 
 
 def units_with_work(session: DialogueSession) -> set[int]:
@@ -823,6 +828,7 @@ def complex_notice_send(
     _check_act_date(petition, notified_on, _("Ngày thông báo"))
     target_reason = (target_reason or "").strip()
     _check_complex_target(notified_on=notified_on, new_target_on=new_target_on, target_reason=target_reason)
+    check_year(new_target_on, field="new_target_on")
     if petition.status == PetitionStatus.COMPLEX:
         last = petition.complex_notices.order_by("-notified_on").first()
         if last and notified_on < last.notified_on:
@@ -1017,7 +1023,7 @@ def petition_close(*, petition: Petition, reason: str, actor) -> Petition:
     petition = _lock(petition)
     status = workflow.target(petition.status, Action.CLOSE)
     _edits_session(actor, petition.session, _("kết thúc kiến nghị"))
-    reason = _require_text(reason, _("lý do kết thúc"))
+    reason = _require_text(reason, _("lý do kết thúc"), REASON_MAX_LENGTH)
     petition.status = status
     petition.closed_on = timezone.localdate()
     petition.close_reason = reason
@@ -1065,6 +1071,7 @@ def reply_assess(
         raise ValidationError(_("Chỉ đánh giá văn bản trả lời mới nhất của kiến nghị."))
     if not isinstance(assessed_on, dt.date):
         raise ValidationError({"assessed_on": _("Ngày đánh giá không hợp lệ.")})
+    check_year(assessed_on, field="assessed_on")
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("Ngày đánh giá không được sau ngày hôm nay.")})
     if assessed_on < reply.replied_on:

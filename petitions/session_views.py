@@ -8,6 +8,8 @@ scoping selectors, writes through ``petitions.services``."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -57,7 +59,8 @@ def visible_notice_or_404(request, pk):
 
 
 def _slug(text: str) -> str:
-    return "-".join(normalise_search(text).replace("/", "-").split())[:60] or "van-ban"
+    """``TB/TU`` → ``tb-tu``: only ASCII letters, digits and ``-`` go into a file name."""
+    return "-".join(re.findall(r"[a-z0-9]+", normalise_search(text)))[:60] or "van-ban"
 
 
 @login_required
@@ -78,6 +81,7 @@ def session_detail(request, pk):
     )
     outstanding = sum(1 for p in petitions if p.status == PetitionStatus.RECORDED)
     notice = ConclusionNotice.objects.filter(session=session).select_related("issuing_unit__kind").first()
+    date_changes = list(session.date_changes.select_related("changed_by"))
     recipients = []
     if notice:
         recipients = [
@@ -107,6 +111,9 @@ def session_detail(request, pk):
             "can_withdraw": editable and takes_petitions,
             "withdraw_form": WithdrawForm(),
             "explanation": explain_notice_due(session),
+            "date_changes": date_changes,
+            # The due date of the first clock was kept (the notice was overdue when the day moved).
+            "due_kept": bool(date_changes) and date_changes[-1].notice_due_kept,
             "signed_form": SignedScanForm(),
             # Nothing outstanding (all clarified, or none raised): "no notice needed" may be recorded.
             "can_record_no_notice": editable and takes_petitions and outstanding == 0,

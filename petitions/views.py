@@ -71,6 +71,9 @@ from .selectors import (
 )
 from .workflow import Action
 
+# A search is a few words; a 100,000-character one is only work for the database.
+SEARCH_MAX_LENGTH = 200
+
 
 @login_required
 @require_GET
@@ -92,7 +95,7 @@ def petition_list(request):
     status = request.GET.get("status", "")
     state = request.GET.get("state", "")
     # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
-    q = (request.GET.get("q") or "").replace("\x00", "").strip()
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if status in PetitionStatus.values:
         qs = qs.filter(status=status)
     if state in DeadlineState.values:

@@ -10,9 +10,31 @@ from .models import (
     DialogueSession,
     NoticeRecipient,
     PlannedDialogue,
+    SessionDateChange,
     SessionEvent,
     SessionParticipant,
 )
+
+
+class DateChangeInline(admin.TabularInline):
+    """The session's day changes: written by ``sessions.services.session_update`` only."""
+
+    model = SessionDateChange
+    extra = 0
+    can_delete = False
+    fields = [
+        "changed_at",
+        "changed_by",
+        "old_held_on",
+        "new_held_on",
+        "old_notice_due_on",
+        "new_notice_due_on",
+        "reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ParticipantInline(admin.TabularInline):
@@ -30,8 +52,14 @@ class DialogueSessionAdmin(NoDeleteAdmin):
     date_hierarchy = "held_on"
     raw_id_fields = ["organising_unit", "chair", "planned_item", "created_by"]
     readonly_fields = ["notice_due_on", "notice_issued_on", "no_notice_reason", "created_at", "updated_at"]
-    inlines = [ParticipantInline]
+    inlines = [ParticipantInline, DateChangeInline]
     list_select_related = ["organising_unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A recorded session's day changes on its page only: once the notice's clock has started
+        # a moved day needs a reason and is recorded (``sessions.services.session_update``).
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "held_on"] if obj is not None else fields
 
 
 class RecipientInline(admin.TabularInline):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DocumentField, VnDateField
+from common.forms import DocumentField, VnDateField, validate_document_symbol
+from common.models import REASON_MAX_LENGTH
 from regulations.years import dialogue_year_bounds
 from units.access import scope_of
 from units.forms import UnitChoiceField, UnitMultipleChoiceField
@@ -22,6 +23,7 @@ from units.selectors import units_active_on, units_for_staff
 
 from .models import (
     QUARTER_LABELS,
+    ConclusionNotice,
     InvitedGroup,
     ItemAssessmentResult,
     ItemKind,
@@ -65,8 +67,15 @@ class SessionForm(forms.Form):
         help_text=_("Chọn nếu hội nghị tổ chức theo kế hoạch tiếp xúc, đối thoại năm đã ban hành."),
         error_messages={"invalid_choice": _("Nội dung dự kiến đã chọn không hợp lệ hoặc đã được tổ chức.")},
     )
+    date_change_reason = forms.CharField(
+        label=_("Lý do đổi ngày tổ chức"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi đổi ngày của hội nghị đã diễn ra (hạn thông báo kết luận đã bắt đầu tính)."),
+    )
 
-    def __init__(self, *args, user, planned_item_id=None, **kwargs):
+    def __init__(self, *args, user, planned_item_id=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         open_items = planned_items_open_for(user).values("pk")
         current = Q(pk=planned_item_id) if planned_item_id else Q(pk__in=[])
@@ -78,6 +87,8 @@ class SessionForm(forms.Form):
         self.fields["planned_item"].label_from_instance = lambda item: (
             f"{item.plan.unit} – {item.topic} ({item.expected_label})"
         )
+        if not editing:
+            del self.fields["date_change_reason"]
         units = units_for_staff(user).only("id", "name", "path", "kind")
         self.fields["organising_unit"].queryset = units
         # A chair heads the organising unit or a level above it: leaders of units in the user's
@@ -120,13 +131,21 @@ class NoticeIssueForm(forms.Form):
         label=_("Số"), min_value=1, error_messages={"min_value": _("Số văn bản phải là số nguyên dương.")}
     )
     symbol = forms.CharField(
-        label=_("Ký hiệu"), max_length=50, help_text=_("Ví dụ: TB/TU (văn bản Đảng) hoặc TB-UBND.")
+        label=_("Ký hiệu"),
+        max_length=50,
+        validators=[validate_document_symbol],
+        help_text=_("Ví dụ: TB/TU (văn bản Đảng) hoặc TB-UBND."),
     )
     issued_on = VnDateField(label=_("Ngày ban hành"))
     subject = forms.CharField(
         label=_("Trích yếu"), max_length=500, required=False, help_text=_("Để trống để dùng trích yếu mặc định.")
     )
-    body = forms.CharField(label=_("Nội dung kết luận chung"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    body = forms.CharField(
+        label=_("Nội dung kết luận chung"),
+        max_length=ConclusionNotice._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
     signer_name = forms.CharField(label=_("Người ký"), max_length=200, required=False)
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=200, required=False)
     recipients = UnitMultipleChoiceField(

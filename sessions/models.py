@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import NoDeleteModel, private_upload_to
+from common.models import (
+    DOCUMENT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    BoundedTextField,
+    NoDeleteModel,
+    private_upload_to,
+)
 from common.references import document_reference
 from common.text import normalise_search
 from units.models import DocumentFormat, Leader, Unit
@@ -64,7 +70,7 @@ class DialogueSession(NoDeleteModel):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
-    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    withdrawal_reason = BoundedTextField(_("lý do thu hồi"), max_length=REASON_MAX_LENGTH, blank=True)
     # Lowercase ASCII of topic, place, chair and unit, so a search ignores Vietnamese diacritics.
     search_text = models.CharField(
         _("nội dung tìm kiếm"), max_length=1000, blank=True, default="", editable=False, db_index=True
@@ -112,6 +118,42 @@ class DialogueSession(NoDeleteModel):
     @property
     def chair_display(self) -> str:
         return str(self.chair) if self.chair_id else self.chair_name
+
+
+class SessionDateChange(NoDeleteModel):
+    """A change of a session's day after the day had come, i.e. after the conclusion notice's
+    clock had started (R2). Kept for ever with its reason, shown on the session page. When the
+    notice was already overdue, the due date of the first clock is kept (``notice_due_on`` is
+    not moved later), so the dashboards keep the lateness an edit would otherwise erase."""
+
+    session = models.ForeignKey(
+        DialogueSession, on_delete=models.PROTECT, related_name="date_changes", verbose_name=_("hội nghị")
+    )
+    old_held_on = models.DateField(_("ngày tổ chức cũ"))
+    new_held_on = models.DateField(_("ngày tổ chức mới"))
+    old_notice_due_on = models.DateField(_("hạn thông báo kết luận trước khi đổi"))
+    new_notice_due_on = models.DateField(_("hạn thông báo kết luận sau khi đổi"))
+    notice_due_kept = models.BooleanField(
+        _("giữ hạn cũ"), default=False, help_text=_("Thông báo kết luận đã quá hạn khi đổi ngày: hạn cũ được giữ.")
+    )
+    reason = BoundedTextField(_("lý do đổi ngày"), max_length=REASON_MAX_LENGTH)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người đổi"),
+    )
+    changed_at = models.DateTimeField(_("đổi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần đổi ngày tổ chức")
+        verbose_name_plural = _("các lần đổi ngày tổ chức")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.old_held_on:%d/%m/%Y} → {self.new_held_on:%d/%m/%Y}"
 
 
 class ParticipantRole(models.TextChoices):
@@ -162,7 +204,7 @@ class ConclusionNotice(NoDeleteModel):
     )
     issued_on = models.DateField(_("ngày ban hành"), db_index=True)
     subject = models.CharField(_("trích yếu"), max_length=500)
-    body = models.TextField(_("nội dung kết luận"), blank=True)
+    body = BoundedTextField(_("nội dung kết luận"), max_length=DOCUMENT_MAX_LENGTH, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
     signer_position = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
     signed_file = models.FileField(_("bản ký số / bản chụp"), upload_to=private_upload_to, blank=True)

@@ -15,8 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.dates import vn_date
-from common.uploads import validate_document
+from common.dates import check_year, vn_date
+from common.models import REASON_MAX_LENGTH, text_too_long
+from common.text import DOCUMENT_SYMBOL_RULE, is_document_symbol
+from common.uploads import attach_document, validate_document
 from regulations.deadlines import NOTICE, WorkCalendar, due_date, notice_due_date
 from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
 from units.access import scope_of
@@ -34,6 +36,7 @@ from .models import (
     NoticeRecipient,
     PlannedDialogue,
     PlanStatus,
+    SessionDateChange,
     SessionEvent,
     SessionEventKind,
     SessionKind,
@@ -41,6 +44,7 @@ from .models import (
     SessionUnit,
 )
 
+SYMBOL_MAX_LENGTH = ConclusionNotice._meta.get_field("symbol").max_length
 SESSION_FIELDS = ("organising_unit", "kind", "held_on", "chair", "chair_name", "place", "topic", "planned_item")
 
 
@@ -86,6 +90,7 @@ def _check_session_fields(
     planned_item: PlannedDialogue | None = None,
     session: DialogueSession | None = None,
 ) -> None:
+    check_year(held_on, field="held_on")
     errors = {}
     if not isinstance(held_on, dt.date):
         errors["held_on"] = _("Ngày tổ chức không hợp lệ.")
@@ -124,9 +129,7 @@ def _check_session_fields(
 
 def _attach_minutes(session: DialogueSession, minutes) -> None:
     if minutes:
-        validate_document(minutes)
-        session.minutes_name = (minutes.name or "")[:255]
-        session.minutes.save(minutes.name, minutes, save=False)
+        attach_document(session, "minutes", minutes, name_field="minutes_name")
 
 
 @transaction.atomic
@@ -176,8 +179,12 @@ def session_record(
 
 
 @transaction.atomic
-def session_update(*, session: DialogueSession, actor, minutes=None, **changes) -> DialogueSession:
-    """Change a session's details. Its day cannot change once the notice is issued."""
+def session_update(
+    *, session: DialogueSession, actor, minutes=None, date_change_reason: str = "", **changes
+) -> DialogueSession:
+    """Change a session's details. Its day cannot change once the notice is issued; once the
+    day has come (the notice's clock has started) changing it needs a reason, is recorded
+    (``SessionDateChange``) and, if the notice was already overdue, keeps the first due date."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     unknown = set(changes) - set(SESSION_FIELDS)
     if unknown:
@@ -199,11 +206,17 @@ def session_update(*, session: DialogueSession, actor, minutes=None, **changes) 
         planned_item=new["planned_item"],
         session=session,
     )
+    moved = new["held_on"] != session.held_on
+    date_change = _held_on_change(session, new["held_on"], date_change_reason, actor) if moved else None
     for name, value in new.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
-    session.notice_due_on = notice_due_date(session.held_on)
+    if moved:
+        # The due date is stored when the clock starts; it changes only with the day.
+        session.notice_due_on = date_change.new_notice_due_on if date_change else notice_due_date(session.held_on)
     _attach_minutes(session, minutes)
     _save_holding(session)
+    if date_change is not None:
+        date_change.save()
     return session
 
 
@@ -216,6 +229,44 @@ def _save_holding(session: DialogueSession) -> None:
         raise ValidationError(
             {"planned_item": _("Nội dung dự kiến này đã được tổ chức tại một hội nghị khác.")}
         ) from None
+
+
+def _held_on_change(session: DialogueSession, held_on: dt.date, reason: str, actor) -> SessionDateChange | None:
+    """The record of moving a session's day, when its notice's clock had already started (the
+    day had come); ``None`` for a session still to be held, whose day may move freely.
+
+    The due date follows the new day, except when the notice was already overdue: then the
+    first due date is kept, so that the lateness stays in every list and dashboard."""
+    today = timezone.localdate()
+    if session.held_on > today:
+        return None
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"date_change_reason": text_too_long(_("lý do đổi ngày tổ chức"), len(reason), REASON_MAX_LENGTH)}
+        )
+    if not reason:
+        raise ValidationError(
+            {
+                "date_change_reason": _(
+                    "Hội nghị đã diễn ra ngày %(day)s và hạn thông báo kết luận đã bắt đầu tính: "
+                    "vui lòng ghi lý do đổi ngày tổ chức."
+                )
+                % {"day": vn_date(session.held_on)}
+            }
+        )
+    new_due = notice_due_date(held_on)
+    kept = today > session.notice_due_on and new_due > session.notice_due_on
+    return SessionDateChange(
+        session=session,
+        old_held_on=session.held_on,
+        new_held_on=held_on,
+        old_notice_due_on=session.notice_due_on,
+        new_notice_due_on=session.notice_due_on if kept else new_due,
+        notice_due_kept=kept,
+        reason=reason,
+        changed_by=actor,
+    )
 
 
 def participant_add(
@@ -309,6 +360,7 @@ def notice_check(
         )
     if not isinstance(issued_on, dt.date):
         raise ValidationError({"issued_on": _("Ngày ban hành không hợp lệ.")})
+    check_year(issued_on, field="issued_on")
     if issued_on < session.held_on:
         raise ValidationError({"issued_on": _("Ngày ban hành không được trước ngày tổ chức hội nghị.")})
     if issued_on > today:
@@ -326,6 +378,8 @@ def notice_check(
     symbol = (symbol or "").strip()
     if not symbol:
         raise ValidationError({"symbol": _("Vui lòng nhập ký hiệu văn bản.")})
+    if len(symbol) > SYMBOL_MAX_LENGTH or not is_document_symbol(symbol):
+        raise ValidationError({"symbol": str(DOCUMENT_SYMBOL_RULE)})
     if not isinstance(number, int) or number < 1:
         raise ValidationError({"number": _("Số văn bản phải là số nguyên dương.")})
     return symbol
@@ -372,9 +426,7 @@ def notice_create(
         created_by=actor,
     )
     if signed_file:
-        validate_document(signed_file)
-        notice.signed_file_name = (signed_file.name or "")[:255]
-        notice.signed_file.save(signed_file.name, signed_file, save=False)
+        attach_document(notice, "signed_file", signed_file, name_field="signed_file_name")
     try:
         with transaction.atomic():
             notice.save()
@@ -411,6 +463,7 @@ def notice_create(
 def notice_recipient_mark_received(*, recipient: NoticeRecipient, received_on: dt.date, actor) -> NoticeRecipient:
     if not isinstance(received_on, dt.date):
         raise ValidationError(_("Ngày nhận không hợp lệ."))
+    check_year(received_on)
     if received_on < recipient.notice.issued_on:
         raise ValidationError(_("Ngày nhận không được trước ngày ban hành thông báo."))
     if received_on > timezone.localdate():
@@ -422,9 +475,7 @@ def notice_recipient_mark_received(*, recipient: NoticeRecipient, received_on: d
 
 @transaction.atomic
 def notice_attach_signed(*, notice: ConclusionNotice, signed_file, actor) -> ConclusionNotice:
-    validate_document(signed_file)
-    notice.signed_file_name = (signed_file.name or "")[:255]
-    notice.signed_file.save(signed_file.name, signed_file, save=False)
+    attach_document(notice, "signed_file", signed_file, name_field="signed_file_name")
     notice.save(update_fields=["signed_file", "signed_file_name"])
     return notice
 

@@ -131,15 +131,19 @@ def session_edit(request, pk):
         user=request.user,
         initial=initial,
         planned_item_id=session.planned_item_id,
+        editing=True,
     )
     participants = ParticipantFormSet(request.POST or None, prefix="participants")
     if request.method == "POST" and form.is_valid() and participants.is_valid():
         data = dict(form.cleaned_data)
         minutes = data.pop("minutes")
+        reason = data.pop("date_change_reason")
         rows = [p.cleaned_data for p in participants if p.has_changed() and p.cleaned_data]
         try:
             with transaction.atomic():
-                services.session_update(session=session, actor=request.user, minutes=minutes, **data)
+                services.session_update(
+                    session=session, actor=request.user, minutes=minutes, date_change_reason=reason, **data
+                )
                 for row in rows:
                     services.participant_add(session=session, **row)
         except ValidationError as error:

@@ -96,7 +96,8 @@ def test_clarified_petition_requires_the_answer_given(province, staff_user):
 
 def test_session_update_recomputes_the_due_date(province, staff_user):
     session = _record(province, staff_user)
-    session_update(session=session, actor=staff_user, held_on=D(2026, 3, 11))
+    # Held on 10/03, due 20/03 (today): not yet overdue, so the due date follows the new day.
+    session_update(session=session, actor=staff_user, held_on=D(2026, 3, 11), date_change_reason="Nhập nhầm ngày")
     session.refresh_from_db()
     assert session.notice_due_on == D(2026, 3, 23)
 

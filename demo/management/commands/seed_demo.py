@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from demo import heads
 from demo.citizen import seed_citizen
+from demo.documents import attach_demo_documents
 from demo.followthrough import seed_followthrough
 from demo.reports import seed_reports
 from petitions.deadlines import notice_due_date, reply_due_date
@@ -139,6 +140,7 @@ class Command(BaseCommand):
             counts.update(seed_reports(units=units, users=users, today=self.today))
             heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
             seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
+            attach_demo_documents(staff=users["staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
