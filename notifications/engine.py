@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import one_line
 from petitions.models import EventKind, PetitionEvent
 from regulations.rules import Rules
 from regulations.selectors import all_rules
@@ -58,8 +59,14 @@ RECIPIENT_REASONS = {
     "chair": gettext_lazy("người chủ trì hội nghị"),
     "head": gettext_lazy("người đứng đầu cơ quan tổ chức hội nghị"),
     "head_responsible": gettext_lazy("người đứng đầu đơn vị chịu trách nhiệm giải quyết"),
+    "coordinating": gettext_lazy("cán bộ của đơn vị phối hợp giải quyết"),
+    "head_coordinating": gettext_lazy("người đứng đầu đơn vị phối hợp giải quyết"),
     "board": gettext_lazy("Ban Dân vận cùng cấp (để theo dõi, tổng hợp)"),
     "front": gettext_lazy("Mặt trận Tổ quốc, tổ chức chính trị - xã hội tại địa bàn (đồng gửi để giám sát)"),
+    "plan_staff": gettext_lazy("cán bộ văn phòng của đơn vị phải xây dựng kế hoạch"),
+    "plan_head": gettext_lazy("người đứng đầu đơn vị phải xây dựng kế hoạch"),
+    "staff_responsible": gettext_lazy("cán bộ văn phòng của đơn vị thực hiện"),
+    "head_item": gettext_lazy("người đứng đầu đơn vị thực hiện"),
 }
 
 
@@ -273,7 +280,7 @@ def _run_stage(
                 session_id=d.session_id,
                 petition_id=d.petition_id,
                 due_on=d.due_on,
-                title=d.title[:300],
+                title=one_line(d.title, 300),
                 body=d.body
                 + "\n\n"
                 + _("Anh/chị nhận thông báo này với tư cách: %(reason)s.") % {"reason": RECIPIENT_REASONS[reason]},

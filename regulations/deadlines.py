@@ -33,6 +33,9 @@ from .rules import CALENDAR, FORWARDED, NOTICE, REPLY, SUPPLEMENTARY, WORKING, R
 
 __all__ = ["CALENDAR", "FORWARDED", "NOTICE", "REPLY", "SUPPLEMENTARY", "WORKING", "Rules"]
 
+# R3 counted from the day the responsible unit received the notice (``reply_clock_start``).
+RECEIPT_START_LABEL = gettext_lazy("ngày nhận thông báo kết luận")
+
 RULE_LABELS = {
     NOTICE: gettext_lazy("Gửi thông báo kết luận"),
     REPLY: gettext_lazy("Trả lời bằng văn bản"),
@@ -78,6 +81,8 @@ class DueDateExplanation:
     # The regulation the limit comes from ("Quy chế số 07-QC/TU ngày 27/03/2019 của …"); empty
     # when the settings apply (no regulation recorded).
     citation: str = ""
+    # What the start date is, when not the rule's usual event (e.g. the notice's receipt).
+    start_label_override: str = ""
 
     @property
     def rule_label(self) -> str:
@@ -85,7 +90,7 @@ class DueDateExplanation:
 
     @property
     def start_label(self) -> str:
-        return str(START_LABELS[self.rule])
+        return self.start_label_override or str(START_LABELS[self.rule])
 
     def as_text(self) -> str:
         text = self._counting_text()
@@ -210,13 +215,15 @@ def explain_due_date(
     calendar: WorkCalendar | None = None,
     regulation=PICK,
     unit=None,
+    start_label: str = "",
 ) -> DueDateExplanation:
     """Work out the due date of ``rule`` for an event on ``start`` and say how: under
     ``regulation`` (a recorded ``Regulation`` or its ``Rules``; ``None``: the settings), or, if
-    not given, the regulation in force for ``unit`` on ``start``."""
+    not given, the regulation in force for ``unit`` on ``start``. ``start_label`` names the start
+    event when it is not the rule's usual one."""
     rules = _rules(regulation, unit, start)
     limit = rules.limit(rule)
-    explanation = _count(rule, start, limit.days, limit.day_type, calendar or WorkCalendar())
+    explanation = _count(rule, start, limit.days, limit.day_type, calendar or WorkCalendar(), start_label=start_label)
     return replace(explanation, citation=rules.citation) if rules.citation else explanation
 
 
@@ -230,7 +237,9 @@ def due_date_after(
     return _count("", start, int(days), day_type, calendar or WorkCalendar()).due
 
 
-def _count(rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCalendar) -> DueDateExplanation:
+def _count(
+    rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCalendar, *, start_label: str = ""
+) -> DueDateExplanation:
     rest: list[RestDay] = []
     if day_type == WORKING:
         day, counted = start, 0
@@ -241,14 +250,18 @@ def _count(rule: str, start: dt.date, days: int, day_type: str, calendar: WorkCa
                 rest.append(RestDay(day, reason))
             else:
                 counted += 1
-        return DueDateExplanation(rule, start, days, day_type, day, day, tuple(rest))
+        return DueDateExplanation(
+            rule, start, days, day_type, day, day, tuple(rest), start_label_override=str(start_label)
+        )
 
     nominal = start + dt.timedelta(days=days)
     due = nominal
     while (reason := calendar.rest_reason(due)) is not None:
         rest.append(RestDay(due, reason))
         due += _ONE_DAY
-    return DueDateExplanation(rule, start, days, day_type, nominal, due, tuple(rest))
+    return DueDateExplanation(
+        rule, start, days, day_type, nominal, due, tuple(rest), start_label_override=str(start_label)
+    )
 
 
 def notice_due_date(held_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
@@ -261,6 +274,36 @@ def reply_due_date(notice_issued_on: dt.date, *, unit=None, regulation=PICK) -> 
     """R3: the last day for the responsible ``unit`` to reply in writing (its regulation in force
     on the day the clock starts; without a unit or a regulation, the settings)."""
     return explain_due_date(REPLY, notice_issued_on, regulation=regulation, unit=unit).due
+
+
+def forwarded_due_date(forwarded_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
+    """R4: the competent ``unit``'s target after a forwarding (its own clock from the forwarding,
+    under its regulation in force that day)."""
+    return explain_due_date(FORWARDED, forwarded_on, regulation=regulation, unit=unit).due
+
+
+def supplementary_due_date(requested_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
+    """The last day for a supplementary reply asked for after an unsatisfactory assessment."""
+    return explain_due_date(SUPPLEMENTARY, requested_on, regulation=regulation, unit=unit).due
+
+
+def due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None, unit=None, regulation=PICK) -> dt.date:
+    """The due date of any rule, with a shared calendar (recomputing many dates at once)."""
+    return explain_due_date(rule, start, calendar=calendar, regulation=regulation, unit=unit).due
+
+
+CLOCK_STARTS = ("issue", "receipt")
+
+
+def reply_clock_starts_on_receipt(*, unit=None, day: dt.date | None = None, regulation=PICK) -> bool:
+    """Does R3's clock start on each unit's receipt of the notice (the regulation's
+    ``reply_clock_start``; the settings' ``REPLY_CLOCK_START`` by default)?"""
+    from django.utils import timezone
+
+    value = _rules(regulation, unit, day or timezone.localdate()).reply_clock_start
+    if value not in CLOCK_STARTS:
+        raise ValueError(f"REPLY_CLOCK_START must be one of {CLOCK_STARTS}, not {value!r}")
+    return value == "receipt"
 
 
 def is_rest_day(day: dt.date) -> bool:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from regulations.years import dialogue_year_of
+
 
 class PeriodKind:
     MONTH = "month"
@@ -153,8 +155,9 @@ class Period:
 
     @property
     def r1_year(self) -> int:
-        """R1 counts dialogues per calendar year: the calendar year in which the period ends."""
-        return self.end.year
+        """R1 counts dialogues per dialogue year (the calendar year unless set otherwise,
+        ``regulations.years``): the one in which the period ends."""
+        return dialogue_year_of(self.end)
 
 
 def current_period(kind: str = PeriodKind.YEAR, cutoff: Cutoff | None = None, today: dt.date | None = None) -> Period:

@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
-from . import report_views, views
+from . import heads, report_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("bao-cao/", views.dashboard, name="dashboard"),
     path("bao-cao/danh-sach/<slug:key>/", views.figure_list, name="figure"),
+    path("bao-cao/nguoi-dung-dau/", heads.my_scorecard, name="my_scorecard"),
+    path("bao-cao/nguoi-dung-dau/<int:pk>/", heads.head_scorecard, name="head_scorecard"),
     re_path(r"^bao-cao/dinh-ky\.(?P<fmt>docx|xlsx)$", views.periodic_report, name="periodic"),
     # The periodic reports that travel up the hierarchy
     path("bao-cao/dinh-ky/", report_views.report_list, name="report_list"),

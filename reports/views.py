@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from units.selectors import dashboard_units
 
 from . import exports, selectors
 from .forms import AssessmentForm, SupervisionNoteForm
+from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
 from .report_selectors import compilation_areas_for
 
@@ -43,6 +45,9 @@ FIGURE_GROUPS = [
     ("replies", gettext_lazy("Trả lời bằng văn bản, chuyển cấp có thẩm quyền, vụ việc phức tạp")),
     ("assessments", gettext_lazy("Giám sát của MTTQ")),
     ("r1", gettext_lazy("Đối thoại ít nhất một lần trong năm")),
+    ("plans", gettext_lazy("Kế hoạch tiếp xúc, đối thoại hằng năm")),
+    ("heads", gettext_lazy("Người đứng đầu")),
+    ("items", gettext_lazy("Kết luận, cam kết của người chủ trì")),
 ]
 
 
@@ -118,6 +123,19 @@ def dashboard(request):
         )
         for group, title in FIGURE_GROUPS
     ]
+    # The Board's own measure beside its figures: the share of bound units with an issued plan.
+    rate = plan_rate(figures)
+    if rate is not None:
+        groups = [
+            (
+                _("%(title)s: %(rate)s%% đơn vị có kế hoạch")
+                % {"title": title, "rate": f"{rate:.1f}".replace(".", ",")}
+                if group == "plans"
+                else title,
+                items,
+            )
+            for (group, _title), (title, items) in zip(FIGURE_GROUPS, groups)
+        ]
     chart = {
         "labels": [row["period"].short_label for row in trend],
         "series": [
@@ -170,14 +188,15 @@ def figure_list(request, key: str):
     field = request.GET.get("field") or None
     if field not in (None, "none"):
         field = id_or_404(field)
-    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field)
+    head = selectors.head_in_scope_or_404(user, request.GET.get("head"))
+    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field, head=head)
     if figure.model == selectors.PETITION:
         qs = with_reply_states(qs, today).order_by("-session__held_on", "-id")
     elif figure.model == selectors.SESSION:
         qs = with_notice_state(qs, today).select_related("notice__issuing_unit__kind").order_by("-held_on", "-id")
     else:
-        qs = qs.order_by("path")
-    caption = f"{figure.label} – {unit.name} – {period.label}"
+        qs = selectors.LIST_ROWS[figure.model](qs, today, period)
+    caption = f"{figure.label} – {head.full_name + ' – ' if head else ''}{unit.name} – {period.label}"
     if _wants_xlsx(request):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs, request.user)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
@@ -197,6 +216,8 @@ def figure_list(request, key: str):
             "query": urlencode(params),
             "dashboard_query": urlencode(_base_params(unit, period)),
             "caption": caption,
+            "head": head,
+            "today": today,
         },
     )
 
@@ -258,7 +279,10 @@ def monitor_petitions(request):
         qs = qs.filter(status=status)
     assessment = request.GET.get("assessment") or ""
     if assessment == "none":
-        qs = qs.filter(status=PetitionStatus.REPLIED, assessment="")
+        # Waiting for the Front: a first reply not yet assessed, or a supplementary reply.
+        qs = qs.filter(status=PetitionStatus.REPLIED).filter(
+            Q(assessment="") | Q(supplementary_replied_on__isnull=False)
+        )
     elif assessment in Assessment.values:
         qs = qs.filter(assessment=assessment)
     qs = with_reply_states(qs, timezone.localdate()).order_by("-session__held_on", "-id")

@@ -272,7 +272,7 @@ def complex_case(assigned, people):
     with at(day(NOTICE_ON, 10), 10):
         notice = petition_services.complex_notice_send(
             petition=petition, notified_on=day(NOTICE_ON, 10), new_target_on=dt.date(2026, 6, 30),
-            reason="Cần xác minh nguồn gốc đất", actor=people.agency,
+            target_reason="Chờ kết quả đo đạc", reason="Cần xác minh nguồn gốc đất", actor=people.agency,
         )  # fmt: skip
     return notice
 
