@@ -413,9 +413,19 @@ def obligation_enforce(kind: str, *, today: dt.date | None = None) -> Enforcemen
     return report
 
 
+# Steps of layers above this one that the daily job runs before the stages, registered at
+# start-up (``ops``: reorganisations in effect pass their units' open obligations to the
+# successors, so that reminders go to units that still exist). Each must be idempotent.
+BEFORE_ENFORCE: list[Callable[[dt.date], object]] = []
+
+
 def deadlines_enforce(*, today: dt.date | None = None, kinds: Iterable[str] | None = None) -> EnforcementReport:
-    """The daily job: every registered obligation (or those of ``kinds``), in order."""
+    """The daily job: every registered obligation (or those of ``kinds``), in order, after the
+    ``BEFORE_ENFORCE`` steps (a full run only)."""
     today = today or timezone.localdate()
+    if kinds is None:
+        for step in BEFORE_ENFORCE:
+            step(today)
     report = EnforcementReport(today=today)
     for kind in kinds or list(OBLIGATIONS):
         report.merge(obligation_enforce(kind, today=today))

@@ -371,6 +371,7 @@ class EventKind(models.TextChoices):
     CONTRIBUTED = "contributed", _("Ý kiến của đơn vị phối hợp")
     DUE_RECOMPUTED = "due_recomputed", _("Hạn thay đổi do điều chỉnh lịch nghỉ")
     CLOCK_RESTARTED = "clock_restarted", _("Tính hạn từ ngày nhận thông báo")
+    SUCCEEDED = "succeeded", _("Chuyển giao cho đơn vị kế thừa")
 
 
 class PetitionEvent(models.Model):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -70,7 +71,7 @@ from .models import (
     WrittenReply,
 )
 from .selectors import direction_leaders_for, same_level_heads
-from .workflow import Action
+from .workflow import OWES_ANSWER, Action
 
 # However good the reason, a complex-case target no further than this after its notice.
 COMPLEX_TARGET_HARD_MAX_DAYS = 730
@@ -1414,3 +1415,80 @@ def due_dates_recompute(*, days: Iterable[dt.date] | None = None, actor=None) ->
         )  # fmt: skip
         moved += 1
     return moved
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisation: a unit's open obligations pass to its successor
+# ---------------------------------------------------------------------------------------------
+
+# A petition still in the cycle; closed, clarified and withdrawn ones are history.
+_FINISHED = (PetitionStatus.CLOSED, PetitionStatus.CLARIFIED, PetitionStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def petitions_succeed(*, predecessor: Unit, successor: Unit, on: dt.date, actor=None) -> int:
+    """Pass to ``successor`` every open obligation ``predecessor`` has on petitions: the reply it
+    owes (assigned, not yet answered), the responsibility for a petition still in the cycle, a
+    forwarding it has not answered, a supplementary reply or a coordinating contribution it owes.
+    Each petition moved gets one timeline event (its staff and officers are notified by
+    ``notifications.events``); met obligations and closed petitions stay the predecessor's, and
+    the clock keeps its dates and its regulation. Running it again moves nothing. Returns the
+    number of petitions moved."""
+    moved: dict[int, list[str]] = {}
+
+    def note(petition_id: int, what: str) -> None:
+        moved.setdefault(petition_id, []).append(what)
+
+    petitions = list(
+        Petition.objects.select_for_update()
+        .filter(Q(assigned_unit=predecessor) | Q(responsible_unit=predecessor))
+        .exclude(status__in=_FINISHED)
+        .order_by("pk")
+    )
+    for petition in petitions:
+        fields = []
+        if petition.assigned_unit_id == predecessor.pk and petition.status in (
+            PetitionStatus.RECORDED,
+            PetitionStatus.ASSIGNED,
+        ):
+            petition.assigned_unit = successor
+            fields.append("assigned_unit")
+        if petition.responsible_unit_id == predecessor.pk:
+            petition.responsible_unit = successor
+            fields.append("responsible_unit")
+        if fields:
+            petition.save(update_fields=[*fields, "updated_at"])
+            note(petition.pk, _("giải quyết, trả lời"))
+    for forwarding in Forwarding.objects.select_for_update().filter(to_unit=predecessor, answered_on__isnull=True):
+        forwarding.to_unit = successor
+        forwarding.save(update_fields=["to_unit"])
+        note(forwarding.petition_id, _("kiến nghị được chuyển đến"))
+    for request in SupplementaryRequest.objects.select_for_update().filter(unit=predecessor, replied_on__isnull=True):
+        request.unit = successor
+        request.save(update_fields=["unit"])
+        note(request.petition_id, _("trả lời bổ sung"))
+    coordinations = Coordination.objects.select_for_update().filter(
+        unit=predecessor, contributed_on__isnull=True, petition__status__in=OWES_ANSWER
+    )
+    for coordination in coordinations:
+        coordination.unit = successor
+        coordination.save(update_fields=["unit"])
+        note(coordination.petition_id, _("phối hợp giải quyết"))
+    touched = Petition.objects.filter(pk__in=moved).select_related("session").order_by("pk")
+    for petition in touched:
+        petition_event_add(
+            petition=petition,
+            kind=EventKind.SUCCEEDED,
+            actor=actor,
+            message=_("%(old)s chấm dứt hoạt động từ %(day)s: %(new)s kế thừa việc %(what)s.")
+            % {
+                "old": predecessor.name,
+                "new": successor.name,
+                "day": vn_date(on),
+                "what": ", ".join(dict.fromkeys(str(w) for w in moved[petition.pk])),
+            },
+            data={"from_unit_id": predecessor.pk, "unit_id": successor.pk},
+        )
+    for session in {p.session_id: p.session for p in touched}.values():
+        _sync_session_units(session)
+    return len(moved)

@@ -552,3 +552,33 @@ def report_receipts_on_open(*, report: PeriodicReport, user, today: dt.date | No
     return ReportRecipient.objects.filter(
         report_selectors.recipients_acted_for_q(user), report=report, received_on__isnull=True
     ).update(received_on=today, received_by=user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisation: a unit's reports still owed pass to its successor
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_dues_succeed(*, predecessor: Unit, successor: Unit) -> int:
+    """Pass to ``successor`` the reports ``predecessor`` still owes (no issued report for the
+    round): the due moves (``moved_from`` keeps the predecessor), or, when the successor already
+    owes the same round, it is covered by the successor's and no longer chased (``merged_into``),
+    so that no round is counted twice. Dues met stay the predecessor's. Running it again moves
+    nothing. Returns the dues moved or merged."""
+    owed = list(
+        ReportDue.objects.select_for_update()
+        .filter(unit=predecessor, merged_into__isnull=True)
+        .filter(~report_selectors.issued_report_exists())
+        .order_by("pk")
+    )
+    own = {d.round_id: d for d in ReportDue.objects.filter(unit=successor, round_id__in=[d.round_id for d in owed])}
+    for due in owed:
+        if due.round_id in own:
+            due.merged_into = own[due.round_id]
+            due.save(update_fields=["merged_into"])
+        else:
+            due.unit, due.moved_from = successor, predecessor
+            due.save(update_fields=["unit", "moved_from"])
+            own[due.round_id] = due
+    return len(owed)

@@ -516,6 +516,7 @@ class SessionEventKind(models.TextChoices):
     NOTICE_ISSUED = "notice_issued", _("Ban hành thông báo kết luận")
     NO_NOTICE = "no_notice", _("Không phát sinh nội dung phải thông báo")
     DUE_RECOMPUTED = "due_recomputed", _("Hạn thay đổi do điều chỉnh lịch nghỉ")
+    SUCCEEDED = "succeeded", _("Chuyển giao cho đơn vị kế thừa")
 
 
 class SessionEvent(models.Model):

@@ -962,3 +962,54 @@ def conclusion_item_assess(
     item.assessment = result
     item.save(update_fields=["assessment", "updated_at"])
     return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisation: a unit's open obligations pass to its successor
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sessions_succeed(*, predecessor: Unit, successor: Unit, on: dt.date, actor=None) -> dict[str, int]:
+    """Pass to ``successor`` what ``predecessor`` still owes as an organiser or executor: the
+    notices not yet issued of its sessions (the session moves, with its clock and regulation) and
+    its conclusion items and commitments not yet done. Each gets a timeline event; whatever is met
+    stays the predecessor's. Running it again moves nothing."""
+    values = {"old": predecessor.name, "new": successor.name, "day": vn_date(on)}
+    sessions = list(
+        DialogueSession.objects.select_for_update()
+        .filter(organising_unit=predecessor, notice_issued_on__isnull=True, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    for session in sessions:
+        session.organising_unit = successor
+        session.save(update_fields=["organising_unit", "updated_at"])
+        session_event_add(
+            session=session,
+            kind=SessionEventKind.SUCCEEDED,
+            actor=actor,
+            message=_("%(old)s chấm dứt hoạt động từ %(day)s: %(new)s kế thừa việc gửi thông báo kết luận.") % values,
+            data={"obligation": "notice", "from_unit_id": predecessor.pk, "unit_id": successor.pk},
+        )
+    items = list(
+        ConclusionItem.objects.select_for_update()
+        .filter(responsible_unit=predecessor, done_on__isnull=True, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    for item in items:
+        item.responsible_unit = successor
+        item.save(update_fields=["responsible_unit", "updated_at"])
+        session_event_add(
+            session=item.session,
+            kind=SessionEventKind.SUCCEEDED,
+            actor=actor,
+            message=_("%(old)s chấm dứt hoạt động từ %(day)s: %(new)s kế thừa việc thực hiện “%(text)s”.")
+            % {**values, "text": item.text[:200]},
+            data={
+                "obligation": "commitment",
+                "item_id": item.pk,
+                "from_unit_id": predecessor.pk,
+                "unit_id": successor.pk,
+            },
+        )
+    return {"sessions": len(sessions), "items": len(items)}

@@ -5,41 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('petitions', '0016_bounded_target_reason'),
-        ('regulations', '0002_regulation'),
+        ("petitions", "0016_bounded_target_reason"),
+        ("regulations", "0002_regulation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='forwarding',
-            name='regulation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='forwardings', to='regulations.regulation', verbose_name='quy định áp dụng'),
+            model_name="forwarding",
+            name="regulation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="forwardings",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalforwarding',
-            name='regulation',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.regulation', verbose_name='quy định áp dụng'),
+            model_name="historicalforwarding",
+            name="regulation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpetition',
-            name='reply_regulation',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.regulation', verbose_name='quy định áp dụng cho hạn trả lời'),
+            model_name="historicalpetition",
+            name="reply_regulation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng cho hạn trả lời",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsupplementaryrequest',
-            name='regulation',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.regulation', verbose_name='quy định áp dụng'),
+            model_name="historicalsupplementaryrequest",
+            name="regulation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng",
+            ),
         ),
         migrations.AddField(
-            model_name='petition',
-            name='reply_regulation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reply_petitions', to='regulations.regulation', verbose_name='quy định áp dụng cho hạn trả lời'),
+            model_name="petition",
+            name="reply_regulation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reply_petitions",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng cho hạn trả lời",
+            ),
         ),
         migrations.AddField(
-            model_name='supplementaryrequest',
-            name='regulation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supplementary_requests', to='regulations.regulation', verbose_name='quy định áp dụng'),
+            model_name="supplementaryrequest",
+            name="regulation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="supplementary_requests",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng",
+            ),
         ),
     ]

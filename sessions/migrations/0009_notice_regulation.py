@@ -5,21 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dialogue_sessions', '0008_bounded_texts_and_date_changes'),
-        ('regulations', '0002_regulation'),
+        ("dialogue_sessions", "0008_bounded_texts_and_date_changes"),
+        ("regulations", "0002_regulation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dialoguesession',
-            name='notice_regulation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notice_sessions', to='regulations.regulation', verbose_name='quy định áp dụng cho hạn thông báo'),
+            model_name="dialoguesession",
+            name="notice_regulation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notice_sessions",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng cho hạn thông báo",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldialoguesession',
-            name='notice_regulation',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regulations.regulation', verbose_name='quy định áp dụng cho hạn thông báo'),
+            model_name="historicaldialoguesession",
+            name="notice_regulation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="regulations.regulation",
+                verbose_name="quy định áp dụng cho hạn thông báo",
+            ),
         ),
     ]
