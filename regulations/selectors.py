@@ -98,3 +98,14 @@ def regulations_of_unit(unit: Unit) -> QuerySet[Regulation]:
         .select_related("unit")
         .order_by("-unit__depth", "-effective_from")
     )
+
+
+def plan_due_dates_by_subtree(year: int) -> list[tuple[str, dt.date]]:
+    """The plan due date of ``year`` under each regulation in force at the start of the dialogue
+    year, by the path of the subtree it governs, deepest first (a lower unit's regulation wins):
+    what the plans' obligation annotates its units with."""
+    from .years import dialogue_year_start, plan_due_date
+
+    start = dialogue_year_start(year)
+    found = Regulation.objects.filter(in_force_q(start)).select_related("unit").order_by("-unit__depth", "-pk")
+    return [(r.unit.path, plan_due_date(year, rules=Rules.of(r))) for r in found]

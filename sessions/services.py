@@ -652,7 +652,8 @@ def _attach_file(instance, field: str, upload) -> None:
 @transaction.atomic
 def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialoguePlan:
     """Start the annual dialogue plan of ``unit`` for ``year`` (a draft). Its due date is worked
-    out now (``regulations.years.plan_due_date``)."""
+    out now (``regulations.years.plan_due_date``, under the regulation in force for the unit at
+    the start of the dialogue year)."""
     today = timezone.localdate()
     if not isinstance(year, int) or not EARLIEST_PLAN_YEAR <= year <= today.year + 1:
         raise ValidationError(
@@ -676,7 +677,11 @@ def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialogueP
             {"year": _("%(unit)s đã có kế hoạch tiếp xúc, đối thoại năm %(year)s.") % {"unit": unit, "year": year}}
         )
     plan = DialoguePlan(
-        unit=unit, year=year, due_on=plan_due_date(year), summary=(summary or "").strip(), created_by=actor
+        unit=unit,
+        year=year,
+        due_on=plan_due_date(year, rules=regulation_for(unit, start)),
+        summary=(summary or "").strip(),
+        created_by=actor,
     )
     try:
         with transaction.atomic():

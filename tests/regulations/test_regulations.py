@@ -210,3 +210,19 @@ def test_the_engine_chases_each_obligation_by_its_own_regulations_stages(provinc
 def test_explanations_of_the_default_regulation_are_unchanged():
     explanation = explain_due_date(REPLY, dt.date(2026, 3, 2), regulation=None)
     assert explanation.citation == "" and explanation.due == dt.date(2026, 4, 1)
+
+
+def test_the_plan_due_day_comes_from_the_units_regulation(province, staff_user):
+    from notifications.heads import plans_pending
+    from sessions.services import plan_create
+
+    _regulation(
+        province.province, number="07-QC/TU", body="Ban Thường vụ Tỉnh ủy Hòa Bình", issued_on=dt.date(2019, 3, 27),
+        effective_from=dt.date(2019, 3, 27), plan_due_day=28, plan_due_month=2,
+    )  # fmt: skip
+    plan = plan_create(unit=province.commune, year=2026, actor=staff_user)
+    assert plan.due_on == dt.date(2026, 3, 2)  # 28/02/2026 is a Saturday
+    with time_machine.travel(dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        due = dict(plans_pending(dt.date(2026, 1, 10)).values_list("pk", "plan_due_on"))
+    assert due[province.commune.pk] == dt.date(2026, 3, 2)
+    assert due[province.other_ubnd.pk] == dt.date(2026, 2, 2)  # the settings' 31/01, a Saturday
