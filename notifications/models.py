@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import TIMELINE_MAX_LENGTH, BoundedTextField
+from common.models import DOCUMENT_MAX_LENGTH, TIMELINE_MAX_LENGTH, BoundedTextField
 from petitions.models import Petition, PetitionEvent
 from sessions.models import DialogueSession, SessionEvent
 
@@ -115,7 +115,7 @@ class OutgoingMail(models.Model):
     key = models.CharField(_("khóa"), max_length=120, unique=True, help_text=_("Ví dụ: petitioner:published:12."))
     to_address = models.EmailField(_("gửi đến"))
     subject = models.CharField(_("tiêu đề"), max_length=300)
-    body = models.TextField(_("nội dung"))
+    body = BoundedTextField(_("nội dung"), max_length=DOCUMENT_MAX_LENGTH)
     petition = models.ForeignKey(
         Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("kiến nghị")
     )
@@ -125,7 +125,7 @@ class OutgoingMail(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     email_sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+    email_error = BoundedTextField(_("lỗi gửi thư"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("thư gửi người kiến nghị")

@@ -166,7 +166,7 @@ class Petition(NoDeleteModel):
     reopen_count = models.PositiveSmallIntegerField(_("số lần mở lại"), default=0)
     closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     # Empty when the Front's satisfaction closed it; the staff's stated reason otherwise.
-    close_reason = models.TextField(_("lý do kết thúc"), blank=True)
+    close_reason = BoundedTextField(_("lý do kết thúc"), blank=True, max_length=REASON_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -458,8 +458,8 @@ class Publication(NoDeleteModel):
         related_name="+",
         verbose_name=_("văn bản trả lời được công khai"),
     )
-    question = models.TextField(_("nội dung kiến nghị (công khai)"))
-    answer = models.TextField(_("nội dung trả lời (công khai)"))
+    question = BoundedTextField(_("nội dung kiến nghị (công khai)"), max_length=LONG_TEXT_MAX_LENGTH)
+    answer = BoundedTextField(_("nội dung trả lời (công khai)"), max_length=LONG_TEXT_MAX_LENGTH)
     is_published = models.BooleanField(_("đang công khai"), default=False, db_index=True)
     published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(
@@ -496,7 +496,7 @@ class Direction(NoDeleteModel):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị được chỉ đạo")
     )
-    text = models.TextField(_("nội dung chỉ đạo"))
+    text = BoundedTextField(_("nội dung chỉ đạo"), max_length=LONG_TEXT_MAX_LENGTH)
     given_on = models.DateField(_("ngày chỉ đạo"), db_index=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi")
@@ -536,7 +536,7 @@ class SupplementaryRequest(NoDeleteModel):
         Regulation, null=True, blank=True, on_delete=models.PROTECT, related_name="supplementary_requests",
         verbose_name=_("quy định áp dụng"),
     )  # fmt: skip
-    reason = models.TextField(_("nội dung cần trả lời bổ sung"))
+    reason = BoundedTextField(_("nội dung cần trả lời bổ sung"), max_length=REASON_MAX_LENGTH)
     reply = models.OneToOneField(
         WrittenReply,
         null=True,
@@ -578,7 +578,7 @@ class Coordination(NoDeleteModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị phối hợp"))
     assigned_on = models.DateField(_("ngày giao phối hợp"))
     contributed_on = models.DateField(_("ngày gửi ý kiến phối hợp"), null=True, blank=True)
-    contribution = models.TextField(_("ý kiến phối hợp"), blank=True)
+    contribution = BoundedTextField(_("ý kiến phối hợp"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     letter = models.FileField(_("văn bản phối hợp"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     contributed_by = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import NoDeleteModel
+from common.models import LONG_TEXT_MAX_LENGTH, BoundedTextField, NoDeleteModel
 from units.models import Unit
 
 from .rules import (
@@ -296,7 +296,7 @@ class Regulation(NoDeleteModel):
         _("nhắc hạn gửi báo cáo"), max_length=50, blank=True, default=default_report_reminder_days,
         help_text=REMINDER_HELP,
     )  # fmt: skip
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = BoundedTextField(_("ghi chú"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     history = HistoricalRecords(verbose_name=_("lịch sử quy định"))

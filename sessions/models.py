@@ -8,7 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from common.models import (
     DOCUMENT_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
     REASON_MAX_LENGTH,
+    TIMELINE_MAX_LENGTH,
     BoundedTextField,
     NoDeleteModel,
     private_upload_to,
@@ -69,7 +71,9 @@ class DialogueSession(NoDeleteModel):
         related_name="notice_sessions",
         verbose_name=_("quy định áp dụng cho hạn thông báo"),
     )
-    no_notice_reason = models.TextField(_("lý do không phát sinh nội dung phải thông báo"), blank=True)
+    no_notice_reason = BoundedTextField(
+        _("lý do không phát sinh nội dung phải thông báo"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -221,7 +225,7 @@ class ConclusionNotice(NoDeleteModel):
     signed_file = models.FileField(_("bản ký số / bản chụp"), upload_to=private_upload_to, blank=True)
     signed_file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     # Why the notice is dated well before the day it was recorded (``NOTICE_BACKDATE_DAYS``).
-    backdate_reason = models.TextField(_("lý do ghi ngày ban hành lùi"), blank=True)
+    backdate_reason = BoundedTextField(_("lý do ghi ngày ban hành lùi"), blank=True, max_length=REASON_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -325,7 +329,7 @@ class DialoguePlan(NoDeleteModel):
     due_on = models.DateField(_("hạn ban hành kế hoạch"))
     number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True, help_text=_("Ví dụ: 15-KH/TU."))
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True, db_index=True)
-    summary = models.TextField(_("mục đích, yêu cầu"), blank=True)
+    summary = BoundedTextField(_("mục đích, yêu cầu"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     signed_file = models.FileField(_("bản ký / bản chụp"), upload_to=private_upload_to, blank=True)
     signed_file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
@@ -379,7 +383,7 @@ class PlannedDialogue(NoDeleteModel):
     invited = models.JSONField(_("thành phần mời"), default=list, blank=True)
     invited_note = models.CharField(_("ghi rõ thành phần, địa bàn"), max_length=255, blank=True)
     withdrawn_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
-    withdrawal_reason = models.TextField(_("lý do hủy"), blank=True)
+    withdrawal_reason = BoundedTextField(_("lý do hủy"), blank=True, max_length=REASON_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -439,13 +443,13 @@ class ConclusionItem(NoDeleteModel):
         DialogueSession, on_delete=models.PROTECT, related_name="conclusion_items", verbose_name=_("hội nghị")
     )
     kind = models.CharField(_("loại"), max_length=20, choices=ItemKind.choices, default=ItemKind.COMMITMENT)
-    text = models.TextField(_("nội dung"))
+    text = BoundedTextField(_("nội dung"), max_length=LONG_TEXT_MAX_LENGTH)
     responsible_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="conclusion_items", verbose_name=_("đơn vị thực hiện")
     )
     target_on = models.DateField(_("thời hạn hoàn thành"), null=True, blank=True, db_index=True)
     done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True, db_index=True)
-    done_note = models.TextField(_("kết quả thực hiện"), blank=True)
+    done_note = BoundedTextField(_("kết quả thực hiện"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     evidence = models.FileField(_("văn bản chứng minh"), upload_to=private_upload_to, blank=True)
     evidence_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     done_by = models.ForeignKey(
@@ -459,7 +463,7 @@ class ConclusionItem(NoDeleteModel):
     # The latest Front assessment, kept here so the dashboards count it without a join.
     assessment = models.CharField(_("đánh giá của MTTQ"), max_length=20, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
-    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    withdrawal_reason = BoundedTextField(_("lý do thu hồi"), blank=True, max_length=REASON_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -499,7 +503,7 @@ class ConclusionItemAssessment(NoDeleteModel):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
     )
     result = models.CharField(_("kết quả"), max_length=20, choices=ItemAssessmentResult.choices)
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = BoundedTextField(_("lý do"), blank=True, max_length=REASON_MAX_LENGTH)
     assessed_on = models.DateField(_("ngày đánh giá"))
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True, db_index=True)
 
@@ -536,7 +540,7 @@ class SessionEvent(models.Model):
         verbose_name=_("người thực hiện"),
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-    message = models.TextField(_("nội dung"), blank=True)
+    message = BoundedTextField(_("nội dung"), blank=True, max_length=TIMELINE_MAX_LENGTH)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import NoDeleteModel
+from common.models import LONG_TEXT_MAX_LENGTH, BoundedTextField, NoDeleteModel
 
 
 class DocumentFormat(models.TextChoices):
@@ -222,7 +222,7 @@ class Reorganisation(NoDeleteModel):
         _("văn bản quyết định"), max_length=255, blank=True, help_text=_("Ví dụ: Nghị quyết số 202/2025/QH15.")
     )
     effective_on = models.DateField(_("có hiệu lực từ ngày"))
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = BoundedTextField(_("ghi chú"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     # When the obligations were moved (by the daily job on or after ``effective_on``, or by hand).
     applied_at = models.DateTimeField(_("đã chuyển giao lúc"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)

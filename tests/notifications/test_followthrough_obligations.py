@@ -225,7 +225,8 @@ def test_a_supplementary_reply_asks_the_front_to_assess_again(supplementary, peo
 def test_a_forwarding_is_received_by_the_competent_unit_and_the_petitioner_told_reaches_staff(forwarded, people):
     with at(FORWARDED_ON, 11):
         events_dispatch()
-    assert _event_recipients(EventKind.FORWARDED) == ["commune_head", "commune_officer"]
+    # The competent unit's officers and head, and (a report to the head) the same level's head.
+    assert _event_recipients(EventKind.FORWARDED) == ["commune_head", "commune_officer", "head"]
     with at(FORWARDED_ON, 12):
         petition_services.forwarding_petitioner_told(
             forwarding=forwarded, told_on=FORWARDED_ON, number="7/SNN", actor=people.agency

@@ -51,7 +51,7 @@ def assigned(province, staff_user):
         for n, email in (("A", "ong.a@example.vn"), ("B", ""))
     ]
     notice_issue(
-        session=session, number=1, symbol="TB-UBND", issued_on=D(2026, 4, 20), actor=staff_user,
+        session=session, number=1, symbol="TB-UBND", issued_on=D(2026, 4, 20), actor=staff_user, backdate_reason="Nhập lại hồ sơ giấy",
         assignments={p.pk: province.agency for p in rows},
     )  # fmt: skip
     return [Petition.objects.get(pk=p.pk) for p in rows]

@@ -83,7 +83,7 @@ def protected(session, staff_user):
 @pytest.fixture
 def replied(protected, province, staff_user, agency_user):
     notice_issue(
-        session=protected.session, number=1, symbol="TB-UBND", issued_on=D(2026, 4, 20), actor=staff_user,
+        session=protected.session, number=1, symbol="TB-UBND", issued_on=D(2026, 4, 20), actor=staff_user, backdate_reason="Nhập lại hồ sơ giấy",
         assignments={protected.pk: province.agency},
     )  # fmt: skip
     reply_record(

@@ -42,7 +42,7 @@ def _answered_petition(unit, staff, agency_unit, agency_officer, topic):
         petitions=[{"petitioner_name": "Ông Bùi Văn A", "content": f"Đề nghị sửa đường ({topic})"}],
     )  # fmt: skip
     services.notice_issue(
-        session=session, number=1, symbol="TB-UBND", issued_on=D(2026, 3, 5), actor=staff,
+        session=session, number=1, symbol="TB-UBND", issued_on=D(2026, 3, 5), actor=staff, backdate_reason="Nhập lại hồ sơ giấy",
         assignments={session.petitions.get().pk: agency_unit},
     )  # fmt: skip
     petition = session.petitions.get()

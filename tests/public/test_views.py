@@ -43,7 +43,7 @@ def replied(province, staff_user, agency_user):
     )  # fmt: skip
     other = petition_record(session=session, actor=staff_user, petitioner_name="Bà Khác", content="Kiến nghị khác")
     notice_issue(
-        session=session, number=3, symbol="TB-UBND", issued_on=D(2026, 4, 20), actor=staff_user,
+        session=session, number=3, symbol="TB-UBND", issued_on=D(2026, 4, 20), actor=staff_user, backdate_reason="Nhập lại hồ sơ giấy",
         assignments={petition.pk: province.agency, other.pk: province.agency},
     )  # fmt: skip
     reply_record(

@@ -44,12 +44,14 @@ def state_of(session) -> str:
     return with_notice_state(DialogueSession.objects.filter(pk=session.pk)).get().notice_state
 
 
-def test_a_planned_session_moves_freely_and_its_due_date_follows(province, staff_user):
-    with on(D(2026, 10, 20)):
+def test_a_held_session_cannot_be_moved_into_the_future_a_future_dialogue_belongs_to_the_plan(province, staff_user):
+    with on(D(2026, 11, 1)):
         session = record(province, staff_user, D(2026, 11, 1))
-        session_update(session=session, actor=staff_user, held_on=D(2026, 11, 5))
-    session.refresh_from_db()
-    assert session.notice_due_on == notice_due_date(D(2026, 11, 5))
+    before = DialogueSession.objects.filter(pk=session.pk).values().get()
+    with on(D(2026, 11, 3)), pytest.raises(ValidationError) as refusal:
+        session_update(session=session, actor=staff_user, held_on=D(2026, 11, 5), date_change_reason="Hoãn họp")
+    assert "không được sau ngày hôm nay" in " ".join(refusal.value.messages)
+    assert DialogueSession.objects.filter(pk=session.pk).values().get() == before
     assert not SessionDateChange.objects.exists()
 
 
