@@ -19,5 +19,10 @@ export DJANGO_SETTINGS_MODULE=dialogue_portal.settings
 .venv/bin/ruff format --check .
 .venv/bin/python manage.py check
 .venv/bin/python manage.py makemigrations --check --dry-run
-# The suite runs on tests/settings.py (the portal's settings with a cheap password hasher).
-exec .venv/bin/python -m pytest --ds=tests.settings "$@"
+# The suite runs on tests/settings.py (the portal's settings with a cheap password hasher), spread
+# over up to four pytest-xdist workers (one per core; each has its own test database). Set
+# PYTEST_WORKERS=0 to run in one process (e.g. when debugging with -s).
+workers=${PYTEST_WORKERS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -gt 4 ] && n=4; echo "$n")}
+parallel=()
+[ "$workers" -gt 1 ] && parallel=(-n "$workers")
+exec .venv/bin/python -m pytest --ds=tests.settings "${parallel[@]}" "$@"
