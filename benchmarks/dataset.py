@@ -37,6 +37,7 @@ from petitions.models import (
     SupervisionNote,
     WrittenReply,
 )
+from petitions.search import petition_search_text, petitioner_search_text
 from sessions.models import (
     ConclusionNotice,
     DialogueSession,
@@ -102,7 +103,37 @@ CONTENTS = [
     "Đề nghị nâng cấp trạm y tế xã và bổ sung nhân lực.",
     "Đề nghị sớm chi trả chế độ cho người có công với cách mạng.",
     "Phản ánh tình trạng khai thác cát trái phép trên sông.",
+    "Đề nghị khắc phục điểm sạt lở taluy dương trên tuyến đường vào bản.",
+    "Phản ánh nguy cơ sạt lở bờ sông đe dọa nhà ở của các hộ dân ven sông.",
+    "Đề nghị di dời các hộ dân ra khỏi vùng có nguy cơ sạt lở đất.",
+    "Đề nghị xây dựng kè chống sạt lở bờ suối.",
+    "Đề nghị lắp đặt hệ thống chiếu sáng công cộng trên tuyến đường trục xã.",
+    "Phản ánh tình trạng xe quá tải làm hư hỏng đường giao thông nông thôn.",
+    "Đề nghị kiên cố hóa kênh mương nội đồng phục vụ tưới tiêu.",
+    "Đề nghị hỗ trợ vốn vay ưu đãi cho hộ nghèo, hộ cận nghèo phát triển sản xuất.",
+    "Phản ánh việc thu gom rác thải sinh hoạt không thường xuyên.",
+    "Đề nghị xử lý dứt điểm tình trạng lấn chiếm hành lang an toàn giao thông.",
+    "Đề nghị sửa chữa phòng học xuống cấp tại điểm trường lẻ.",
+    "Đề nghị bổ sung giáo viên cho trường mầm non.",
+    "Phản ánh chất lượng nước sạch không bảo đảm vệ sinh.",
+    "Đề nghị xem xét công nhận hộ thoát nghèo đúng thực tế.",
+    "Kiến nghị công khai quy hoạch sử dụng đất của xã.",
+    "Đề nghị làm rõ việc thu hồi đất nông nghiệp không đúng quy trình.",
+    "Phản ánh tình trạng cháy nổ do đường dây điện hạ thế cũ nát.",
+    "Đề nghị nâng cấp lưới điện nông thôn để giảm tình trạng mất điện.",
+    "Đề nghị tăng cường phòng chống dịch bệnh trên gia súc, gia cầm.",
+    "Phản ánh tình trạng tụ tập gây mất trật tự vào ban đêm.",
+    "Đề nghị rút ngắn thời gian giải quyết hồ sơ cấp phép xây dựng.",
+    "Đề nghị cắm mốc giới đất rừng giao cho hộ gia đình.",
+    "Phản ánh việc chậm chi trả tiền hỗ trợ thiệt hại do bão lũ.",
+    "Đề nghị xây dựng cầu dân sinh thay cho cầu tạm.",
+    "Đề nghị bảo hiểm y tế cho người cao tuổi chưa có thẻ.",
+    "Phản ánh tiếng ồn, khói bụi từ xưởng sản xuất gạch.",
+    "Đề nghị mở lớp dạy nghề cho lao động nông thôn.",
+    "Kiến nghị đẩy nhanh tiến độ dự án đường tránh.",
 ]
+# Where the matter is, added to some petitions (so contents are not a handful of strings).
+PLACES = ["thôn", "xóm", "bản", "tổ dân phố", "khu"]
 SURNAMES = [
     "Nguyễn",
     "Trần",
@@ -131,6 +162,16 @@ GIVEN = [
     "Thị Lan",
     "Văn Minh",
     "Thị Thu",
+    "Đức Thắng",
+    "Thị Hoa",
+    "Minh Tuấn",
+    "Thị Mai",
+    "Quang Huy",
+    "Ngọc Ánh",
+    "Hữu Nghĩa",
+    "Thị Phương",
+    "Xuân Trường",
+    "Thanh Hương",
 ]
 TOPICS = [
     "Đối thoại với nhân dân về công tác bồi thường, giải phóng mặt bằng",
@@ -372,6 +413,7 @@ class Generator:
         self.now = timezone.now()
         self.ids = _Ids()
         self.tables = {}
+        self.unit_names: dict[int, str] = {}
         self.calendar = WorkCalendar()
         self._notice_due: dict[dt.date, dt.date] = {}
         self._reply_due: dict[dt.date, dt.date] = {}
@@ -464,7 +506,8 @@ class Generator:
                     "receives_mass_mobilisation_reports": board,
                 },
             )
-        self.fields = [self.add(Field, {"name": name, "is_active": True}) for name in FIELD_NAMES]
+        self.field_names = {self.add(Field, {"name": name, "is_active": True}): name for name in FIELD_NAMES}
+        self.fields = list(self.field_names)
 
     # -- the tree, its users and leaders ---------------------------------------------------
     def _unit(self, name, kind, parent=None, level=UnitLevel.PROVINCE, symbol="", place="", **extra) -> dict:
@@ -485,6 +528,7 @@ class Generator:
             **extra,
         }
         self.table(Unit).add(row)
+        self.unit_names[pk] = name
         return row
 
     def _user(self, username: str, name: str) -> int:
@@ -752,6 +796,9 @@ class Generator:
     def _petition(self, prov, session_id, held_on, organiser, local_pc, issued_on, session_withdrawn):
         rng, today = self.rng, self.today
         created = self.at(held_on)
+        content = rng.choice(CONTENTS)
+        if rng.random() < 0.6:
+            content = f"{content[:-1]} tại {rng.choice(PLACES)} {rng.randint(1, 20)}, {organiser['name']}."
         row = {
             "session_id": session_id,
             "petitioner_kind": "collective" if rng.random() < 0.15 else "person",
@@ -759,7 +806,7 @@ class Generator:
             "petitioner_address": "",
             "petitioner_phone": "",
             "petitioner_email": "",
-            "content": rng.choice(CONTENTS),
+            "content": content,
             "field_id": rng.choice(self.fields) if rng.random() < 0.95 else None,
             "clarified_at_conference": False,
             "conference_answer": "",
@@ -784,7 +831,7 @@ class Generator:
             )
             if session_withdrawn:
                 row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Nhập trùng, thu hồi")
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         if local_pc is not None and rng.random() < 0.7:
             responsible = local_pc
@@ -792,12 +839,12 @@ class Generator:
             responsible = self._agency(prov)
         if session_withdrawn:
             row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Nhập trùng, thu hồi")
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         if issued_on is None:  # the notice is not out yet: units may be chosen, nothing assigned
             if rng.random() < 0.5:
                 row["assigned_unit_id"] = responsible["id"]
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         due = self.reply_due(issued_on)
         row.update(
@@ -805,7 +852,7 @@ class Generator:
         )
         if rng.random() < 0.015:
             row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Người kiến nghị rút kiến nghị")
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         r = rng.random()
         kind = "reply" if r < 0.85 else "forward" if r < 0.92 else "complex" if r < 0.97 else "never"
@@ -817,7 +864,7 @@ class Generator:
             stage = self._stage(self.reply_stages, due)
             if stage and agency_user:
                 self._notified(ObligationKind.REPLY, pk, stage, agency_user, due, session_id=session_id, petition_id=pk)
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         row["updated_at"] = self.at(day)
         if kind == "reply":
@@ -868,6 +915,12 @@ class Generator:
                         session_id=session_id,
                         petition_id=pk,
                     )
+        self._add_petition(row)
+
+    def _add_petition(self, row: dict) -> None:
+        unit = self.unit_names.get(row["assigned_unit_id"], "")
+        row["search_text"] = petition_search_text(row["content"], self.field_names.get(row["field_id"], ""), unit)
+        row["petitioner_search"] = petitioner_search_text(row["petitioner_name"])
         self.table(Petition).add(row)
 
     def _reply(self, row: dict, unit: dict, day: dt.date):

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a write, the user's reads stay on the primary for a few seconds (common/replicas.py).
+    "common.replicas.PrimaryAfterWriteMiddleware",
     "dialogue_portal.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.notifications",
+                "common.replicas.replica_context",
             ],
             # Template helpers of every page (navigation, dates, state labels).
             "libraries": {"portal": "dialogue_portal.templatetags"},
@@ -97,6 +100,22 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A PostgreSQL streaming replica of the primary for the read-only report work (common/replicas.py):
+# views marked @reads_from_replica read there; writes and access decisions stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    # Tests: the replica serves the test database the primary creates (streamed to it).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+# Apps whose reads stay on the primary even in report views: who the user is and what they may
+# see (users, sessions, memberships and the unit tree), and the bell they have just cleared.
+REPLICA_PRIMARY_APPS = frozenset(
+    {"auth", "sessions", "contenttypes", "admin", "axes", "units", "notifications", "django_celery_beat"}
+)
+# After a write, that user's reads stay on the primary for this many seconds (read your writes).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+REPLICA_READS = env.bool("REPLICA_READS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the embedded worker and the web server share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -198,6 +217,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Separate queues, so that a backlog of mail never delays the deadline jobs (and the reverse);
+# each can have its own workers (README, Running in production).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_DEADLINE_QUEUE = env("CELERY_DEADLINE_QUEUE", default="deadlines")
+CELERY_MAIL_QUEUE = env("CELERY_MAIL_QUEUE", default="mail")
+CELERY_TASK_ROUTES = {
+    "notifications.enforce_deadlines": {"queue": CELERY_DEADLINE_QUEUE},
+    "notifications.send_*": {"queue": CELERY_MAIL_QUEUE},
+}
 # Deadline jobs (installed in the beat tables on migrate; the admin may change them later).
 DEADLINE_JOBS_CRONTAB = env("DEADLINE_JOBS_CRONTAB", default="0 7 * * *")
 NOTIFICATION_EMAIL_SWEEP_MINUTES = env.int("NOTIFICATION_EMAIL_SWEEP_MINUTES", default=15)

@@ -29,6 +29,7 @@ from units.models import Unit
 
 from . import workflow
 from .models import (
+    SEARCH_COLUMNS,
     Assessment,
     ComplexCaseNotice,
     EventKind,
@@ -245,7 +246,11 @@ def notice_issue(
     starts on ``issued_on``. The responsible units are always among the recipients."""
     session = session_services.session_lock(session)
     session_services.notice_check(session=session, number=number, symbol=symbol, issued_on=issued_on)
-    pending = list(Petition.objects.select_for_update().filter(session=session, status=PetitionStatus.RECORDED))
+    pending = list(
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("assigned_unit", "field")
+        .filter(session=session, status=PetitionStatus.RECORDED)
+    )
     assignments = dict(assignments or {})
     foreign = set(assignments) - {p.pk for p in pending}
     if foreign:
@@ -279,9 +284,13 @@ def notice_issue(
         petition.assigned_on = issued_on
         petition.reply_due_on = due
         petition.updated_at = now
+        petition.refresh_search_columns()  # the responsible unit is searched; bulk updates skip save()
     # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
     bulk_update_with_history(
-        pending, Petition, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"], default_user=actor
+        pending,
+        Petition,
+        ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at", *SEARCH_COLUMNS],
+        default_user=actor,
     )
     PetitionEvent.objects.bulk_create(
         PetitionEvent(

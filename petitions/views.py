@@ -28,6 +28,7 @@ from .documents import reply_draft_docx
 from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ReplyForm
 from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
 from .pages import petition_page_context
+from .search import filter_search
 from .selectors import (
     DeadlineState,
     agency_inbox,
@@ -64,8 +65,7 @@ def petition_list(request):
         qs = qs.filter(status=status)
     if state in DeadlineState.values:
         qs = filter_reply_state(qs, state, today)
-    if q:
-        qs = qs.filter(content__icontains=q) | qs.filter(petitioner_name__icontains=q)
+    qs = filter_search(qs, q)
     qs = with_reply_states(qs, today).order_by("reply_due_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

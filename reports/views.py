@@ -1,5 +1,9 @@
 """Dashboards, drill-down lists, periodic reports and the Front monitor's pages. Thin: the
-figures come from ``reports.selectors``, writes from ``petitions.services``."""
+figures come from ``reports.selectors``, writes from ``petitions.services``.
+
+The read-only report pages and exports are ``@reads_from_replica``: with a streaming replica
+configured they read there (access decisions and the pages of a user who has just written stay
+on the primary, ``common.replicas``); the petition page and the Front's forms stay on the primary."""
 
 from __future__ import annotations
 
@@ -17,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from common.replicas import reads_from_replica
 from common.web import add_service_errors, id_or_404
 from petitions.models import Assessment, PetitionStatus
 from petitions.pages import petition_page_context
+from petitions.search import filter_search
 from petitions.selectors import petitions_monitored_by, replies_monitored_by, with_reply_states
 from petitions.services import reply_assess, supervision_note_add
 from sessions.selectors import sessions_in_area_of, with_notice_state
@@ -68,6 +74,7 @@ def _wants_xlsx(request) -> bool:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     unit, period = _context_or_404(request)
     user, today = request.user, timezone.localdate()
@@ -156,6 +163,7 @@ def _headers(keys):
 
 
 @login_required
+@reads_from_replica
 def figure_list(request, key: str):
     """The drill-down list behind a dashboard figure; its count equals the figure."""
     if key not in selectors.FIGURES:
@@ -210,6 +218,7 @@ def _page_by_ids(qs, number):
 
 
 @login_required
+@reads_from_replica
 def periodic_report(request, fmt: str):
     """The periodic report "Báo cáo kết quả tiếp xúc, đối thoại" as DOCX or XLSX."""
     unit, period = _context_or_404(request)
@@ -225,12 +234,18 @@ def periodic_report(request, fmt: str):
 # ---------------------------------------------------------------------------------------------
 
 
+def _search_text(request) -> str:
+    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
+    return (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
+
+
 def _require_monitor(user):
     if not scope_of(user).can_monitor:
         raise Http404
 
 
 @login_required
+@reads_from_replica
 def monitor_sessions(request):
     _require_monitor(request.user)
     sessions = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
@@ -247,9 +262,11 @@ def monitor_sessions(request):
 
 
 @login_required
+@reads_from_replica
 def monitor_petitions(request):
     _require_monitor(request.user)
-    qs = petitions_monitored_by(request.user)
+    q = _search_text(request)
+    qs = filter_search(petitions_monitored_by(request.user), q)
     status = request.GET.get("status") or ""
     if status in PetitionStatus.values:
         qs = qs.filter(status=status)
@@ -272,22 +289,25 @@ def monitor_petitions(request):
             "assessment": assessment,
             "status_choices": PetitionStatus.choices,
             "assessment_choices": Assessment.choices,
-            "query": urlencode({"status": status, "assessment": assessment}),
+            "q": q,
+            "query": urlencode({"q": q, "status": status, "assessment": assessment}),
         },
     )
 
 
 @login_required
+@reads_from_replica
 def monitor_replies(request):
     _require_monitor(request.user)
-    qs = replies_monitored_by(request.user).order_by("-replied_on", "-id")
+    q = _search_text(request)
+    qs = filter_search(replies_monitored_by(request.user), q, prefix="petition__").order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/monitor_replies.html", {"page": page, "query": ""})
+    return render(request, "reports/monitor_replies.html", {"page": page, "q": q, "query": urlencode({"q": q})})
 
 
 def _monitor_petition_or_404(user, pk):
