@@ -43,14 +43,27 @@ _pinned = contextvars.ContextVar("pinned_to_primary", default=False)
 _used = contextvars.ContextVar("replica_used", default=None)
 
 
+def has_replica() -> bool:
+    """Is a replica database configured (``DATABASE_REPLICA_URL``)?"""
+    return REPLICA in settings.DATABASES
+
+
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES and getattr(settings, "REPLICA_READS", True)
+    """Is a replica configured and are reads sent to it (``REPLICA_READS``, on by default)?"""
+    return has_replica() and getattr(settings, "REPLICA_READS", True)
 
 
-class reads_from_replica(ContextDecorator):
-    """Send the reads made inside (a view, a block) to the replica, when one is configured.
-    Nesting is fine; leaving restores what was there before."""
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
+
+def reads_from_replica(func=None):
+    """Send the reads made inside a view or a block to the replica, when one is configured:
+    ``@reads_from_replica`` on a view, or ``with reads_from_replica():``. Nesting is fine;
+    leaving restores what was there before."""
+    return _ReplicaReads() if func is None else _ReplicaReads()(func)
+
+
+class _ReplicaReads(ContextDecorator):
     def _recreate_cm(self):
         return type(self)()  # a fresh instance per call: a decorated view runs in many threads
 
@@ -120,12 +133,13 @@ class PrimaryAfterWriteMiddleware:
             pinned = float(request.COOKIES.get(PIN_COOKIE, 0)) > time.time()
         except ValueError:
             pinned = False
-        token = _pinned.set(pinned)
+        # A request that writes reads the primary too (its checks must see the current rows).
+        token = _pinned.set(pinned or request.method not in SAFE_METHODS)
         try:
             response = self.get_response(request)
         finally:
             _pinned.reset(token)
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and REPLICA in settings.DATABASES:
+        if request.method not in SAFE_METHODS and has_replica():
             seconds = settings.REPLICA_PIN_SECONDS
             response.set_cookie(
                 PIN_COOKIE,
@@ -154,7 +168,7 @@ def replica_freshness() -> Freshness | None:
     """The replica's replication lag, from ``pg_last_xact_replay_timestamp()``: zero when it has
     replayed all it received (an idle primary sends nothing new, so the last replayed
     transaction's age is not a lag then). ``None`` when no replica is configured."""
-    if REPLICA not in settings.DATABASES:
+    if not has_replica():
         return None
     with connections[REPLICA].cursor() as cursor:
         cursor.execute(

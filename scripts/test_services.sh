@@ -46,6 +46,11 @@ if [ "$(psql_main 'SHOW wal_level')" = minimal ]; then
 fi
 psql_main "SELECT 1 FROM pg_roles WHERE rolname='replicator'" | grep -q 1 ||
   psql_main "CREATE ROLE replicator LOGIN REPLICATION PASSWORD 'replicator'" >&2
+# The replica tests pause and resume the replay to show a lagging replica: granted on the
+# primary (streamed to the replica) in template1, so the test databases have it too.
+for db in template1 portal; do
+  su postgres -c "psql -p 5432 -d $db -qc 'GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO portal'" >&2
+done
 hba=$(psql_main 'SHOW hba_file')
 if ! grep -qE '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|replicator)[[:space:]]+127\.0\.0\.1/32' "$hba"; then
   echo "host replication replicator 127.0.0.1/32 scram-sha-256" >>"$hba"
