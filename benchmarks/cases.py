@@ -21,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import reverse
 
 from notifications.engine import deadlines_enforce, stages_for
 from reports.periods import current_period
@@ -193,89 +192,6 @@ def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
     return dict(figures)
 
 
-_INBOX_WHERE = """
-FROM petitions_petition p
-WHERE (p.assigned_unit_id = ANY(ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s))
-       AND p.status IN ('assigned', 'complex'))
-   OR (p.status = 'forwarded' AND p.id = ANY(ARRAY(
-        SELECT fw.petition_id FROM petitions_forwarding fw JOIN dialogue_sessions_unit tu ON tu.id = fw.to_unit_id
-        WHERE tu.path LIKE %(prefix)s)))
-"""
-_INBOX_COUNT = "SELECT count(*) " + _INBOX_WHERE
-_INBOX_PAGE = (
-    """
-SELECT p.id, p.content, p.petitioner_name, p.status, p.assigned_on, p.reply_due_on, p.complex_target_on,
-       s.held_on, s.topic, ou.name, au.name, f.name
-FROM (SELECT p.id """
-    + _INBOX_WHERE
-    + """
-      ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id LIMIT %(limit)s) page
-JOIN petitions_petition p ON p.id = page.id
-JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
-LEFT JOIN petitions_field f ON f.id = p.field_id
-ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id
-"""
-)
-
-
-def inbox_baseline(unit: Unit, limit: int) -> tuple[int, list]:
-    params = {"prefix": unit.path + "%", "limit": limit}
-    return _sql(_INBOX_COUNT, params)[0][0], _sql(_INBOX_PAGE, params)
-
-
-_OVERDUE_WHERE = f"""
-FROM petitions_petition p
-JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
-WHERE {_SUBTREE_PETITIONS}
-  AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
-  AND p.status <> 'withdrawn' AND p.responded_on IS NULL AND p.reply_due_on < %(today)s
-"""
-# The subtree's rows are materialised before the ORDER BY ... LIMIT: otherwise PostgreSQL walks
-# the whole country's sessions backwards by date looking for the subtree's rows.
-_OVERDUE_PAGE = (
-    "WITH found AS MATERIALIZED (SELECT p.id, p.content, p.petitioner_name, p.status, p.reply_due_on, s.held_on, "
-    "s.topic, ou.name AS organiser, au.name AS assignee "
-    + _OVERDUE_WHERE
-    + ") SELECT * FROM found ORDER BY held_on DESC, id DESC LIMIT %(limit)s"
-)
-
-
-def overdue_baseline(unit: Unit, today: dt.date, limit: int) -> tuple[int, list]:
-    period = current_period(today=today)
-    params = {
-        "prefix": unit.path + "%",
-        "start": period.start,
-        "until": min(period.end, today),
-        "today": today,
-        "limit": limit,
-    }
-    return _sql("SELECT count(*) " + _OVERDUE_WHERE, params)[0][0], _sql(_OVERDUE_PAGE, params)
-
-
-_SESSIONS_WHERE = """
-FROM dialogue_sessions_dialoguesession s
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL
-"""
-_SESSIONS_PAGE = """
-SELECT s.id, s.held_on, s.topic, s.place, s.kind, s.notice_due_on, s.notice_issued_on, ou.name, n.number, n.symbol
-FROM dialogue_sessions_dialoguesession s
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_conclusionnotice n ON n.session_id = s.id
-WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL
-ORDER BY s.held_on DESC, s.id DESC LIMIT %(limit)s
-"""
-
-
-def sessions_baseline(unit: Unit, limit: int) -> tuple[int, list]:
-    params = {"prefix": unit.path + "%", "limit": limit}
-    return _sql("SELECT count(*) " + _SESSIONS_WHERE, params)[0][0], _sql(_SESSIONS_PAGE, params)
-
-
 _DEADLINE_SQL = {
     "notice": """
 SELECT s.id, s.notice_due_on, ou.name, ou.parent_id, s.chair_id
@@ -343,68 +259,128 @@ def deadlines_baseline(today: dt.date) -> int:
 
 
 class PageRunner:
-    def __init__(self):
-        self.clients: dict[int, Client] = {}
+    """Django's test ``Client``, one logged-in client per user, ``DEBUG`` off."""
 
-    def client_for(self, user_id: int) -> Client:
+    def __init__(self):
+        self.clients: dict[int | None, Client] = {}
+
+    def client_for(self, user_id: int | None) -> Client:
         if user_id not in self.clients:
             client = Client()
-            client.force_login(get_user_model().objects.get(pk=user_id))
+            if user_id is not None:
+                client.force_login(get_user_model().objects.get(pk=user_id))
             self.clients[user_id] = client
         return self.clients[user_id]
 
-    def get(self, user_id: int, url: str):
+    def get(self, user_id: int | None, url: str, status: int = 200):
         response = self.client_for(user_id).get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)  # a file is served when it has been read
+        if response.status_code != status:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, expected {status}")
         return response
 
 
-def _page_case(
-    runner: PageRunner, name: str, user_id: int, url: str, baseline: Callable, repeat: int, note=""
-) -> Result:
-    runs, _ = _timed(lambda: runner.get(user_id, url), repeat)
-    with CaptureQueriesContext(connection) as ctx:
-        runner.get(user_id, url)
-    base_runs, _ = _timed(baseline, repeat)
-    return Result(name, runs, len(ctx.captured_queries), base_runs, note=note)
+@dataclass
+class PageResult:
+    key: str
+    role: str
+    kind: str
+    url: str
+    runs_ms: list[float]
+    queries: int
+    baseline_runs_ms: list[float]
+    target_ms: float
+    error: str = ""
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.runs_ms) if self.runs_ms else float("nan")
+
+    @property
+    def baseline_ms(self) -> float | None:
+        return statistics.median(self.baseline_runs_ms) if self.baseline_runs_ms else None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median_ms / self.baseline_ms if self.baseline_ms else None
+
+    @property
+    def verdict(self) -> str:
+        from .pages import TARGET_RATIO
+
+        if self.error:
+            return "ERROR"
+        misses = []
+        if self.median_ms > self.target_ms:
+            misses.append(f">{self.target_ms:.0f}ms")
+        if self.ratio is not None and self.ratio > TARGET_RATIO:
+            misses.append(f">{TARGET_RATIO}x")
+        return "ok" if not misses else "MISS " + " ".join(misses)
 
 
-def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
+def run_pages(built: Built, *, repeat: int, only: list[str] | None = None, roles=None, log=print) -> list[PageResult]:
+    """Every page of ``benchmarks.pages.PAGES`` for every role that opens it, with its baseline."""
     from django.conf import settings
 
-    from common.web import PAGE_SIZE as SESSIONS_PAGE
-    from reports.views import PAGE_SIZE as REPORTS_PAGE
+    from .pages import PAGES, find_objects, url_of, users_for
 
-    today = built.today
-    province = Unit.objects.get(pk=built.province_id)
-    commune = Unit.objects.get(pk=built.commune_id)
-    agency = Unit.objects.get(pk=built.agency_unit_id)
+    objects = find_objects(built)
     runner = PageRunner()
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
-        dashboard = reverse("reports:dashboard")
-        cases = [
-            ("province dashboard", built.province_staff_id, f"{dashboard}?unit={province.pk}",
-             lambda: dashboard_baseline(province, today)),
-            ("commune dashboard", built.commune_staff_id, f"{dashboard}?unit={commune.pk}",
-             lambda: dashboard_baseline(commune, today)),
-            ("agency inbox, page 1", built.agency_user_id, reverse("petitions:inbox"),
-             lambda: inbox_baseline(agency, SESSIONS_PAGE)),
-            ("overdue list, page 1", built.province_staff_id,
-             reverse("reports:figure", args=["petitions_overdue"]) + f"?unit={province.pk}",
-             lambda: overdue_baseline(province, today, REPORTS_PAGE)),
-            ("sessions list, page 1", built.province_staff_id, reverse("sessions:list"),
-             lambda: sessions_baseline(province, SESSIONS_PAGE)),
-        ]  # fmt: skip
-        for name, user_id, url, baseline in cases:
-            log(f"  measuring {name} …")
-            results.append(_page_case(runner, name, user_id, url, baseline, repeat))
-    log("  measuring one day of the deadline jobs …")
-    results.append(deadline_case(today, repeat))
-    results[0].detail["check"] = check_dashboard(built, province, today)
+        for key, page in PAGES.items():
+            if only and not any(part in key for part in only):
+                continue
+            for role, user_id in users_for(page, objects):
+                if roles and role not in roles:
+                    continue
+                url = url_of(key, objects, user_id)
+                log(f"  {key} as {role} …")
+                try:
+                    runs, _ = _timed(lambda u=user_id, url=url, st=page.status: runner.get(u, url, st), repeat)
+                    with CaptureQueriesContext(connection) as ctx:
+                        runner.get(user_id, url, page.status)
+                except Exception as exc:  # one broken page must not hide the others
+                    results.append(PageResult(key, role, page.kind, url, [], 0, [], page.target_ms, error=str(exc)))
+                    continue
+                base_runs = _timed(page.baseline(objects, role), repeat)[0] if page.baseline else []
+                results.append(
+                    PageResult(key, role, page.kind, url, runs, len(ctx.captured_queries), base_runs, page.target_ms)
+                )
     return results
+
+
+def format_pages(results: list[PageResult]) -> str:
+    head = (
+        f"{'page':<36} {'role':<13} {'kind':<9} {'median ms':>9} {'queries':>7} {'baseline':>8} "
+        f"{'ratio':>6} {'target':>7}  verdict"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        base = f"{r.baseline_ms:8.1f}" if r.baseline_ms is not None else f"{'':>8}"
+        ratio = f"{r.ratio:6.2f}" if r.ratio is not None else f"{'':>6}"
+        lines.append(
+            f"{r.key:<36} {r.role:<13} {r.kind:<9} {r.median_ms:9.1f} {r.queries:7d} {base} {ratio} "
+            f"{r.target_ms:7.0f}  {r.verdict}" + (f" {r.error}" if r.error else "")
+        )
+    return "\n".join(lines)
+
+
+def format_markdown(results: list[PageResult]) -> str:
+    lines = [
+        "| page | role | kind | median ms | SQL queries | baseline ms | ratio | target | |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        base = f"{r.baseline_ms:.1f}" if r.baseline_ms is not None else ""
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
+        lines.append(
+            f"| `{r.key}` | {r.role} | {r.kind} | {r.median_ms:.1f} | {r.queries} | {base} | {ratio} | "
+            f"{r.target_ms:.0f} ms{' / 1.5×' if r.baseline_ms is not None else ''} | {r.verdict} |"
+        )
+    return "\n".join(lines)
 
 
 def deadline_case(today: dt.date, repeat: int) -> Result:

@@ -104,7 +104,10 @@ class ReplicaRouter:
     that decide access never do."""
 
     def db_for_read(self, model, **hints):
-        if not reading_from_replica() or model._meta.app_label in settings.REPLICA_PRIMARY_APPS:
+        if not reading_from_replica():
+            return PRIMARY
+        # A model of a primary-only app may ask to be read with the figures (``replica_reads``).
+        if model._meta.app_label in settings.REPLICA_PRIMARY_APPS and not getattr(model, "replica_reads", False):
             return PRIMARY
         used = _used.get()
         if used is not None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import AppendOnlyAdmin, NoDeleteAdmin
+from units.admin import ReportDataAdmin
 
 from .models import (
     ComplexCaseNotice,
@@ -15,7 +16,7 @@ from .models import (
 
 
 @admin.register(Field)
-class FieldAdmin(NoDeleteAdmin):
+class FieldAdmin(ReportDataAdmin):
     list_display = ["name", "is_active"]
     search_fields = ["name"]
 
@@ -32,7 +33,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(NoDeleteAdmin):
+class PetitionAdmin(ReportDataAdmin):
     list_display = ["id", "short_content", "petitioner_name", "status", "assigned_unit", "reply_due_on", "responded_on"]
     list_filter = ["status", "petitioner_kind", "field"]
     search_fields = ["content", "petitioner_name"]
@@ -57,7 +58,7 @@ class PetitionAdmin(NoDeleteAdmin):
 
 
 @admin.register(WrittenReply)
-class WrittenReplyAdmin(NoDeleteAdmin):
+class WrittenReplyAdmin(ReportDataAdmin):
     list_display = ["number", "petition", "unit", "replied_on"]
     search_fields = ["number", "summary"]
     raw_id_fields = ["petition", "unit", "created_by"]
@@ -65,14 +66,14 @@ class WrittenReplyAdmin(NoDeleteAdmin):
 
 
 @admin.register(Forwarding)
-class ForwardingAdmin(NoDeleteAdmin):
+class ForwardingAdmin(ReportDataAdmin):
     list_display = ["petition", "from_unit", "to_unit", "forwarded_on"]
     raw_id_fields = ["petition", "from_unit", "to_unit", "created_by"]
     list_select_related = ["petition", "from_unit", "to_unit"]
 
 
 @admin.register(ComplexCaseNotice)
-class ComplexCaseNoticeAdmin(NoDeleteAdmin):
+class ComplexCaseNoticeAdmin(ReportDataAdmin):
     list_display = ["petition", "unit", "notified_on", "new_target_on"]
     raw_id_fields = ["petition", "unit", "created_by"]
     list_select_related = ["petition", "unit"]

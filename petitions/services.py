@@ -26,6 +26,7 @@ from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession
 from units.access import scope_of
 from units.models import Unit
+from units.versions import data_changed
 
 from . import workflow
 from .models import (
@@ -81,6 +82,12 @@ def _attach(instance, field: str, upload) -> None:
         validate_document(upload)
         setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
         getattr(instance, field).save(upload.name, upload, save=False)
+
+
+def _data_changed(petition: Petition, *units) -> None:
+    """What the dashboards count changed in the areas of the petition's organising and
+    responsible units (and ``units``): their data versions change in this transaction."""
+    data_changed(petition.session.organising_unit_id, petition.assigned_unit_id, *units)
 
 
 def units_with_work(session: DialogueSession) -> set[int]:
@@ -148,6 +155,7 @@ def petition_record(
         petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
     if petition.assigned_unit_id:
         _sync_session_units(session)
+    _data_changed(petition)
     return petition
 
 
@@ -178,6 +186,7 @@ def petition_update(*, petition: Petition, actor, **changes) -> Petition:
     if changed:
         petition.save()
         petition_event_add(petition=petition, kind=EventKind.UPDATED, actor=actor, data={"fields": changed})
+        _data_changed(petition)
     return petition
 
 
@@ -191,12 +200,13 @@ def petition_clarify(*, petition: Petition, answer: str, actor) -> Petition:
         raise ValidationError({"conference_answer": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")})
     petition.clarified_at_conference = True
     petition.conference_answer = answer.strip()
-    had_unit = petition.assigned_unit_id is not None
+    previous_unit = petition.assigned_unit_id
     petition.assigned_unit = None
     petition.save()
     petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
-    if had_unit:
+    if previous_unit is not None:
         _sync_session_units(petition.session)
+    _data_changed(petition, previous_unit)
     return petition
 
 
@@ -209,6 +219,7 @@ def petition_assign(*, petition: Petition, unit: Unit, actor) -> Petition:
     if unit is None:
         raise ValidationError(_("Vui lòng chọn đơn vị chịu trách nhiệm."))
     if petition.assigned_unit_id != unit.pk:
+        _data_changed(petition, unit)  # the previous and the new responsible unit's areas
         petition.assigned_unit = unit
         petition.save(update_fields=["assigned_unit", "updated_at"])
         petition_event_add(
@@ -304,6 +315,7 @@ def notice_issue(
         for petition in pending
     )
     _sync_session_units(session)
+    data_changed(session.organising_unit_id, *{p.assigned_unit_id for p in pending})
     return notice
 
 
@@ -316,6 +328,7 @@ def session_withdraw(*, session: DialogueSession, reason: str, actor) -> Dialogu
         petition.withdrawal_reason = session.withdrawal_reason
         petition.save(update_fields=["status", "withdrawal_reason", "updated_at"])
         petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=session.withdrawal_reason)
+        _data_changed(petition)
     _sync_session_units(session)
     return session
 
@@ -394,6 +407,7 @@ def reply_record(
         % {"number": reply.number, "day": vn_date(replied_on)},
         data={"reply_id": reply.pk, "replied_on": replied_on.isoformat(), "unit_id": reply.unit_id},
     )
+    _data_changed(petition, reply.unit_id)
     return reply
 
 
@@ -434,6 +448,7 @@ def petition_forward(
         data={"forwarding_id": forwarding.pk, "to_unit_id": to_unit.pk},
     )
     _sync_session_units(petition.session)
+    _data_changed(petition, to_unit)
     return forwarding
 
 
@@ -475,6 +490,7 @@ def complex_notice_send(
         % {"day": vn_date(notified_on), "target": vn_date(new_target_on)},
         data={"complex_notice_id": notice.pk, "new_target_on": new_target_on.isoformat()},
     )
+    _data_changed(petition)
     return notice
 
 
@@ -493,6 +509,7 @@ def petition_withdraw(*, petition: Petition, reason: str, actor) -> Petition:
     petition.save(update_fields=["withdrawal_reason", "status", "updated_at"])
     petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=petition.withdrawal_reason)
     _sync_session_units(petition.session)
+    _data_changed(petition)
     return petition
 
 
@@ -506,6 +523,7 @@ def petition_close(*, petition: Petition, reason: str, actor) -> Petition:
     petition.status = status
     petition.save(update_fields=["status", "updated_at"])
     petition_event_add(petition=petition, kind=EventKind.CLOSED, actor=actor, message=reason)
+    _data_changed(petition)
     return petition
 
 
@@ -580,4 +598,5 @@ def reply_assess(
             "reason": reason,
         },
     )
+    _data_changed(petition)
     return assessment

@@ -34,6 +34,7 @@ from units.models import Role
 from units.selectors import dashboard_units
 
 from . import exports, selectors
+from .cache import cached_dashboard_data
 from .forms import AssessmentForm, SupervisionNoteForm
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
 
@@ -78,7 +79,7 @@ def _wants_xlsx(request) -> bool:
 def dashboard(request):
     unit, period = _context_or_404(request)
     user, today = request.user, timezone.localdate()
-    data = selectors.dashboard_data(user, unit, period, today)
+    data = cached_dashboard_data(user, unit, period, today)
     figures, units, fields, trend = data.figures, data.units, data.fields, data.trend
     if _wants_xlsx(request):
         wb = exports.dashboard_workbook(

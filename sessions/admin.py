@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.admin import NoDeleteAdmin
+from units.admin import ReportDataAdmin
 
 from .models import ConclusionNotice, DialogueSession, NoticeRecipient, SessionParticipant
 
@@ -13,7 +13,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(DialogueSession)
-class DialogueSessionAdmin(NoDeleteAdmin):
+class DialogueSessionAdmin(ReportDataAdmin):
     list_display = ["topic", "organising_unit", "kind", "held_on", "notice_due_on", "notice_issued_on"]
     list_filter = ["kind", "organising_unit__level"]
     search_fields = ["topic", "place", "organising_unit__name"]
@@ -32,7 +32,7 @@ class RecipientInline(admin.TabularInline):
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(NoDeleteAdmin):
+class ConclusionNoticeAdmin(ReportDataAdmin):
     list_display = ["__str__", "session", "issued_on", "numbering_period"]
     search_fields = ["symbol", "subject", "session__topic"]
     raw_id_fields = ["session", "created_by"]

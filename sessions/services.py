@@ -18,6 +18,7 @@ from common.dates import vn_date
 from common.uploads import validate_document
 from regulations.deadlines import notice_due_date
 from units.models import DocumentFormat, Leader, Unit
+from units.versions import data_changed
 
 from .models import (
     ConclusionNotice,
@@ -99,6 +100,7 @@ def session_record(
     session.save()
     for row in participants:
         participant_add(session=session, **row)
+    data_changed(organising_unit)
     return session
 
 
@@ -124,11 +126,13 @@ def session_update(*, session: DialogueSession, actor, minutes=None, **changes) 
         topic=new["topic"],
         place=new["place"],
     )
+    previous_unit = session.organising_unit_id
     for name, value in new.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     session.notice_due_on = notice_due_date(session.held_on)
     _attach_minutes(session, minutes)
     session.save()
+    data_changed(previous_unit, session.organising_unit)
     return session
 
 
@@ -285,6 +289,7 @@ def notice_create(
     )
     session.notice_issued_on = issued_on
     session.save(update_fields=["notice_issued_on", "updated_at"])
+    data_changed(session.organising_unit)
     return notice
 
 
@@ -324,6 +329,7 @@ def session_mark_withdrawn(*, session: DialogueSession, reason: str, actor) -> D
     session.withdrawn_at = timezone.now()
     session.withdrawal_reason = reason.strip()
     session.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    data_changed(session.organising_unit_id)
     return session
 
 

@@ -89,6 +89,16 @@ def today():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (dashboard figures) lives in the process: each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reads_on_the_primary(request, settings):
     """Tests run in a transaction the streaming replica never sees: report views read from the
     primary, except in the tests marked ``replica`` (committed data, ``tests/reports/test_replica.py``)."""

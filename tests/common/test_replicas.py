@@ -43,6 +43,14 @@ def test_reads_that_decide_access_stay_on_the_primary(replica):
             assert router.db_for_read(model) == "default", model
 
 
+def test_the_data_version_is_read_with_the_figures_it_versions(replica):
+    from units.models import DataVersion
+
+    with reads_from_replica():
+        assert router.db_for_read(DataVersion) == "replica"
+    assert router.db_for_read(DataVersion) == "default"
+
+
 def test_a_write_is_never_routed_to_the_replica(replica):
     with reads_from_replica():
         for model in apps.get_models():

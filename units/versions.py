@@ -1,0 +1,50 @@
+"""The data version of each top-level unit's area (``DataVersion``): a token replaced by every
+write that changes what the dashboards count there, in the writing transaction.
+
+Writes that touch several areas (a petition of one province assigned or forwarded to a unit of
+another) change every area involved. The tokens are replaced in root order in one statement,
+so two transactions never wait on each other's rows in opposite orders.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from .models import DataVersion, Unit
+
+
+def _root_id(path: str) -> int:
+    return int(path[: Unit.PATH_STEP])
+
+
+def data_changed(*units: Unit | int | None) -> None:
+    """Give the areas of ``units`` (Unit objects or ids; ``None`` ignored) a new data version."""
+    paths = {u.path for u in units if isinstance(u, Unit) and u.path}
+    ids = {u for u in units if isinstance(u, int)} | {u.pk for u in units if isinstance(u, Unit) and not u.path}
+    if ids:
+        paths |= set(Unit.objects.filter(pk__in=ids).values_list("path", flat=True))
+    roots = sorted({_root_id(p) for p in paths if p})
+    if roots:
+        DataVersion.objects.bulk_create(
+            [DataVersion(root_id=root, token=secrets.randbits(62)) for root in roots],
+            update_conflicts=True,
+            unique_fields=["root"],
+            update_fields=["token"],
+        )
+
+
+def data_changed_everywhere() -> None:
+    """Every area changes (an administrator's edit, a data migration): all tokens replaced."""
+    roots = list(Unit.objects.filter(depth=0).values_list("pk", flat=True))
+    data_changed(*roots)
+
+
+def data_version(unit: Unit) -> int | None:
+    """The area's current token; ``None`` while nothing was written there through a service
+    (nothing may then be cached under it)."""
+    return DataVersion.objects.filter(root_id=_root_id(unit.path)).values_list("token", flat=True).first()
+
+
+def roots_of(units: Iterable[Unit]) -> set[int]:
+    return {_root_id(u.path) for u in units if u is not None and u.path}
