@@ -112,14 +112,16 @@ def monitor_petitions(unit: Unit, *, q="") -> tuple[int, list]:
 def monitor_replies(unit: Unit, *, q="") -> tuple[int, list]:
     """``/giam-sat/tra-loi/``: written replies to the Front's area's petitions, newest first."""
     params = {"prefix": unit.path + "%", "limit": REPORT_PAGE}
-    petitions = f"SELECT p.id FROM petitions_petition p WHERE {AREA_PETITIONS} AND p.status <> 'withdrawn'"
-    petitions += _words(q, params, ("p.search_text", "p.petitioner_search"))
-    where = f"r.petition_id = ANY(ARRAY({petitions}))"
+    # The area's petitions by index, then their replies (a list of the area's petition ids
+    # matched against every reply is a linear search per reply).
+    where = f"{AREA_PETITIONS} AND p.status <> 'withdrawn'" + _words(
+        q, params, ("p.search_text", "p.petitioner_search")
+    )
+    joined = "petitions_writtenreply r JOIN petitions_petition p ON p.id = r.petition_id"
     return _paged(
-        f"SELECT count(*) FROM petitions_writtenreply r WHERE {where}",
+        f"SELECT count(*) FROM {joined} WHERE {where}",
         "SELECT r.id, r.petition_id, r.number, r.replied_on, r.summary, u.name, p.assessment "
-        "FROM petitions_writtenreply r JOIN dialogue_sessions_unit u ON u.id = r.unit_id "
-        f"JOIN petitions_petition p ON p.id = r.petition_id WHERE {where} "
+        f"FROM {joined} JOIN dialogue_sessions_unit u ON u.id = r.unit_id WHERE {where} "
         "ORDER BY r.replied_on DESC, r.id DESC LIMIT %(limit)s",
         params,
     )

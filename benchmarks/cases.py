@@ -61,6 +61,19 @@ def _timed(fn: Callable, repeat: int) -> tuple[list[float], object]:
     return runs, value
 
 
+def _timed_cpu(fn: Callable, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU time of this process (``time.process_time``: Python's own work, without
+    PostgreSQL's and without the waits of a machine shared with other programs)."""
+    fn()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
+
+
 def _sql(query: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -292,6 +305,11 @@ class PageResult:
     baseline_runs_ms: list[float]
     target_ms: float
     error: str = ""
+    cpu_runs_ms: list[float] = field(default_factory=list)
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(self.cpu_runs_ms) if self.cpu_runs_ms else float("nan")
 
     @property
     def median_ms(self) -> float:
@@ -339,7 +357,7 @@ def run_pages(built: Built, *, repeat: int, only: list[str] | None = None, roles
                 url = url_of(key, objects, user_id)
                 log(f"  {key} as {role} …")
                 try:
-                    runs, _ = _timed(lambda u=user_id, url=url, st=page.status: runner.get(u, url, st), repeat)
+                    runs, cpu = _timed_cpu(lambda u=user_id, url=url, st=page.status: runner.get(u, url, st), repeat)
                     with CaptureQueriesContext(connection) as ctx:
                         runner.get(user_id, url, page.status)
                 except Exception as exc:  # one broken page must not hide the others
@@ -347,14 +365,17 @@ def run_pages(built: Built, *, repeat: int, only: list[str] | None = None, roles
                     continue
                 base_runs = _timed(page.baseline(objects, role), repeat)[0] if page.baseline else []
                 results.append(
-                    PageResult(key, role, page.kind, url, runs, len(ctx.captured_queries), base_runs, page.target_ms)
-                )
+                    PageResult(
+                        key, role, page.kind, url, runs, len(ctx.captured_queries), base_runs, page.target_ms,
+                        cpu_runs_ms=cpu,
+                    )
+                )  # fmt: skip
     return results
 
 
 def format_pages(results: list[PageResult]) -> str:
     head = (
-        f"{'page':<36} {'role':<13} {'kind':<9} {'median ms':>9} {'queries':>7} {'baseline':>8} "
+        f"{'page':<36} {'role':<13} {'kind':<9} {'median ms':>9} {'cpu ms':>6} {'queries':>7} {'baseline':>8} "
         f"{'ratio':>6} {'target':>7}  verdict"
     )
     lines = [head, "-" * len(head)]
@@ -362,7 +383,7 @@ def format_pages(results: list[PageResult]) -> str:
         base = f"{r.baseline_ms:8.1f}" if r.baseline_ms is not None else f"{'':>8}"
         ratio = f"{r.ratio:6.2f}" if r.ratio is not None else f"{'':>6}"
         lines.append(
-            f"{r.key:<36} {r.role:<13} {r.kind:<9} {r.median_ms:9.1f} {r.queries:7d} {base} {ratio} "
+            f"{r.key:<36} {r.role:<13} {r.kind:<9} {r.median_ms:9.1f} {r.cpu_ms:6.1f} {r.queries:7d} {base} {ratio} "
             f"{r.target_ms:7.0f}  {r.verdict}" + (f" {r.error}" if r.error else "")
         )
     return "\n".join(lines)
@@ -370,14 +391,14 @@ def format_pages(results: list[PageResult]) -> str:
 
 def format_markdown(results: list[PageResult]) -> str:
     lines = [
-        "| page | role | kind | median ms | SQL queries | baseline ms | ratio | target | |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|",
+        "| page | role | kind | median ms | CPU ms | SQL queries | baseline ms | ratio | target | |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         base = f"{r.baseline_ms:.1f}" if r.baseline_ms is not None else ""
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
         lines.append(
-            f"| `{r.key}` | {r.role} | {r.kind} | {r.median_ms:.1f} | {r.queries} | {base} | {ratio} | "
+            f"| `{r.key}` | {r.role} | {r.kind} | {r.median_ms:.1f} | {r.cpu_ms:.1f} | {r.queries} | {base} | {ratio} | "
             f"{r.target_ms:.0f} ms{' / 1.5×' if r.baseline_ms is not None else ''} | {r.verdict} |"
         )
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notifications.models import Notification, ObligationKind
@@ -322,21 +322,39 @@ def find_objects(built) -> Objects:
     agency = Unit.objects.get(pk=built.agency_unit_id)
     issued = (
         DialogueSession.objects.filter(in_province, withdrawn_at__isnull=True, notice__isnull=False, held_on__lte=today)
-        .filter(organising_unit__depth__lte=1)
-        .order_by("-held_on", "-id")
+        .order_by("organising_unit__depth", "-held_on", "-id")
         .first()
     )
-    open_petition = (
-        Petition.objects.filter(
-            session__organising_unit__in=units.filter(depth__lte=1),
-            session__withdrawn_at__isnull=True,
-            session__notice_issued_on__isnull=True,
-            session__held_on__lte=today,
-            status=PetitionStatus.RECORDED,
+    # A session still taking petitions whose recorded petitions all have a responsible unit, so
+    # that both steps of the notice wizard open (the second sends back to the first otherwise).
+    recorded = Petition.objects.filter(session=OuterRef("pk"), status=PetitionStatus.RECORDED)
+    open_session = (
+        DialogueSession.objects.filter(
+            in_province, withdrawn_at__isnull=True, notice_issued_on__isnull=True, held_on__lte=today
         )
-        .select_related("session")
-        .order_by("-session__held_on", "-id")
+        .filter(Exists(recorded), ~Exists(recorded.filter(assigned_unit__isnull=True)))
+        .order_by("organising_unit__depth", "-held_on", "-id")
         .first()
+    )
+    if open_session is None:  # small datasets: choose the units of one session's petitions
+        open_session = (
+            DialogueSession.objects.filter(
+                in_province, withdrawn_at__isnull=True, notice_issued_on__isnull=True, held_on__lte=today
+            )
+            .filter(Exists(recorded))
+            .order_by("organising_unit__depth", "-held_on", "-id")
+            .first()
+        )
+        agency_unit = Unit.objects.get(pk=built.agency_unit_id)
+        for petition in Petition.objects.filter(
+            session=open_session, status=PetitionStatus.RECORDED, assigned_unit__isnull=True
+        ):
+            petition.assigned_unit = agency_unit
+            petition.save(update_fields=["assigned_unit", "updated_at"])
+    open_petition = (
+        Petition.objects.filter(session=open_session, status=PetitionStatus.RECORDED).order_by("id").first()
+        if open_session
+        else None
     )
     waiting = (
         Petition.objects.filter(

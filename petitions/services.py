@@ -87,7 +87,8 @@ def _attach(instance, field: str, upload) -> None:
 def _data_changed(petition: Petition, *units) -> None:
     """What the dashboards count changed in the areas of the petition's organising and
     responsible units (and ``units``): their data versions change in this transaction."""
-    data_changed(petition.session.organising_unit_id, petition.assigned_unit_id, *units)
+    forwarded = Forwarding.objects.filter(petition=petition).values_list("to_unit_id", flat=True)
+    data_changed(petition.session.organising_unit_id, petition.assigned_unit_id, *forwarded, *units)
 
 
 def units_with_work(session: DialogueSession) -> set[int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
-from common.web import PAGE_SIZE, add_service_errors
+from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
 from units.selectors import units_active_on
+from units.versions import count_of
 
 from . import services, workflow
 from .documents import reply_draft_docx
@@ -45,7 +45,8 @@ from .workflow import Action
 def inbox(request):
     """Petitions waiting on the user's units, most urgent first."""
     today = timezone.localdate()
-    page = Paginator(agency_inbox(request.user, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = agency_inbox(request.user, today)
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     return render(
         request, "petitions/inbox.html", {"page": page, "today": today, "is_agency": scope_of(request.user).is_agency}
     )
@@ -67,7 +68,7 @@ def petition_list(request):
         qs = filter_reply_state(qs, state, today)
     qs = filter_search(qs, q)
     qs = with_reply_states(qs, today).order_by("reply_due_on", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from common.replicas import reads_from_replica
-from common.web import add_service_errors, id_or_404
+from common.web import CountedPaginator, add_service_errors, id_or_404, page_by_ids
 from petitions.models import Assessment, PetitionStatus
 from petitions.pages import petition_page_context
 from petitions.search import filter_search
@@ -32,6 +31,7 @@ from sessions.selectors import sessions_in_area_of, with_notice_state
 from units.access import scope_of
 from units.models import Role
 from units.selectors import dashboard_units
+from units.versions import count_of
 
 from . import exports, selectors
 from .cache import cached_dashboard_data
@@ -188,9 +188,9 @@ def figure_list(request, key: str):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
     if figure.model == selectors.PETITION:
-        page = _page_by_ids(qs, request.GET.get("page"))
+        page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
     else:
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, user)).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     return render(
         request,
@@ -205,17 +205,6 @@ def figure_list(request, key: str):
             "caption": caption,
         },
     )
-
-
-def _page_by_ids(qs, number):
-    """A page of an ordered petition list: all ids in order first (one query, which also gives
-    the count), then the page's rows by id. With ``ORDER BY held_on DESC LIMIT 50`` PostgreSQL
-    walks the whole country's sessions backwards looking for a subtree's rows (~100 ms at
-    1,000,000 petitions); without a LIMIT it reads the subtree's rows and sorts them."""
-    page = Paginator(list(qs.values_list("pk", flat=True)), PAGE_SIZE).get_page(number)
-    rows = qs.in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list]
-    return page
 
 
 @login_required
@@ -258,7 +247,7 @@ def monitor_sessions(request):
     if _wants_xlsx(request):
         header, rows = exports.session_rows(qs)
         return exports.workbook_response(exports.list_workbook(_("Hội nghị"), header, rows), "giam-sat-hoi-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     return render(request, "reports/monitor_sessions.html", {"page": page, "query": ""})
 
 
@@ -280,7 +269,7 @@ def monitor_petitions(request):
     if _wants_xlsx(request):
         header, rows = exports.petition_rows(qs)
         return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "reports/monitor_petitions.html",
@@ -307,7 +296,7 @@ def monitor_replies(request):
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
     return render(request, "reports/monitor_replies.html", {"page": page, "q": q, "query": urlencode({"q": q})})
 
 

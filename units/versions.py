@@ -8,9 +8,16 @@ so two transactions never wait on each other's rows in opposite orders.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
+
+from .access import scope_of
 from .models import DataVersion, Unit
 
 
@@ -48,3 +55,34 @@ def data_version(unit: Unit) -> int | None:
 
 def roots_of(units: Iterable[Unit]) -> set[int]:
     return {_root_id(u.path) for u in units if u is not None and u.path}
+
+
+def area_versions(paths: Iterable[str]) -> tuple[int, ...] | None:
+    """The tokens of the areas of ``paths``; ``None`` if one has none yet."""
+    roots = sorted({_root_id(p) for p in paths if p})
+    tokens = dict(DataVersion.objects.filter(root_id__in=roots).values_list("root_id", "token"))
+    if not roots or len(tokens) < len(roots):
+        return None
+    return tuple(tokens[root] for root in roots)
+
+
+def count_of(qs: QuerySet, user) -> int:
+    """``qs.count()`` of a list scoped to ``user``, cached under the list's SQL and the data
+    versions of the user's areas (every write that can change such a list changes one of them,
+    in its transaction: see ``data_changed``). The versions are read before the count, from the
+    same database. Administrators' lists span every area: counted each time."""
+    paths = scope_of(user).paths()
+    versions = area_versions(paths) if paths else None
+    if versions is None:
+        return qs.count()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # ``.none()`` or an empty scope: nothing to count
+        return 0
+    digest = hashlib.sha256(f"{qs.db}|{sql}|{params!r}".encode()).hexdigest()
+    key = f"count:1:{digest}:{'.'.join(map(str, versions))}"
+    count = cache.get(key)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, settings.DASHBOARD_CACHE_SECONDS)
+    return count

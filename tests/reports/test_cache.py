@@ -254,3 +254,45 @@ def test_the_periodic_report_uses_the_same_cached_figures(client, board, provinc
     grouped = [q for q in queries.captured_queries if "GROUP BY" in q["sql"] and "petitions_petition" in q["sql"]]
     assert not grouped, "the periodic report counted the figures again"
     assert cached.figures["petitions_received"] == 2
+
+
+# --- list counts ----------------------------------------------------------------------------------
+
+
+def _listed_count(client, user, name="petitions:list", **params):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(name), params)
+    counted = any(
+        q["sql"].startswith("SELECT COUNT(*)") and "petitions_petition" in q["sql"] for q in queries.captured_queries
+    )
+    return response.context["page"].paginator.count, counted
+
+
+def test_a_list_count_is_cached_until_a_write_changes_the_area(client, staff_user, province, session):
+    assert _listed_count(client, staff_user) == (2, True)
+    assert _listed_count(client, staff_user) == (2, False)
+    assert _listed_count(client, staff_user, q="cap giay") == (1, True)
+    services.petition_record(
+        session=f.DialogueSessionFactory(organising_unit=province.commune, held_on=dt.date(2026, 3, 12)),
+        actor=staff_user,
+        petitioner_name="Ông Đinh Văn Tú",
+        content="Đề nghị cấp giấy phép",
+    )
+    assert _listed_count(client, staff_user) == (3, True)
+    assert _listed_count(client, staff_user, q="cap giay") == (2, True)
+
+
+def test_an_agencys_list_count_follows_a_petition_forwarded_to_it(client, staff_user, agency_user, province, session):
+    other_agency = f.UnitFactory(name="Sở Xây dựng", parent=province.ubnd, level="province")
+    builder = f.UserFactory(username="builder")
+    f.MembershipFactory(user=builder, unit=other_agency, role="agency")
+    assert _listed_count(client, builder)[0] == 0
+    services.petition_forward(
+        petition=Petition.objects.get(pk=session.petitions.order_by("pk").first().pk),
+        to_unit=other_agency,
+        reason="Thuộc thẩm quyền Sở Xây dựng",
+        forwarded_on=dt.date(2026, 3, 18),
+        actor=agency_user,
+    )
+    assert _listed_count(client, builder) == (1, True)
