@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import AppendOnlyAdmin, NoDeleteAdmin
@@ -13,12 +14,18 @@ from .models import (
     SupervisionNote,
     WrittenReply,
 )
+from .search import search_columns_refresh
 
 
 @admin.register(Field)
 class FieldAdmin(ReportDataAdmin):
     list_display = ["name", "is_active"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # the field's name is searched: its petitions follow
+            search_columns_refresh(Petition, only=Q(field=obj))
 
 
 class EventInline(admin.TabularInline):

@@ -14,8 +14,9 @@ list does). On PostgreSQL both columns carry a ``pg_trgm`` GIN index
 scan at national scale; SQLite filters without an index.
 
 The model's ``save`` keeps the columns in step; a service that writes around ``save`` (bulk
-updates) sets them with ``Petition.refresh_search_columns``. After renaming a unit or a field,
-``manage.py petitions_search_refresh`` rewrites the columns (the data migration does the same).
+updates) sets them with ``Petition.refresh_search_columns``; renaming a field in the admin
+rewrites its petitions' columns. After renaming a unit (the units layer knows no petitions),
+``manage.py petitions_search_refresh`` rewrites them all (as the data migration did).
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def filter_search(qs: QuerySet, text: str | None, prefix: str = "") -> QuerySet:
     return qs if q is None else qs.filter(q)
 
 
-def search_columns_refresh(petition_model, unit_model=None, field_model=None, *, using: str = "default") -> int:
+def search_columns_refresh(
+    petition_model, unit_model=None, field_model=None, *, using: str = "default", only: Q | None = None
+) -> int:
     """Rewrite both search columns of every petition, in batches of ``REFRESH_BATCH`` rows walked
     by id, each batch in its own transaction (a national table is never locked as a whole).
     Works with the current models and with a migration's historical ones. Returns the rows seen."""
@@ -74,6 +77,8 @@ def search_columns_refresh(petition_model, unit_model=None, field_model=None, *,
     fields = dict(field_model._default_manager.using(using).values_list("pk", "name"))
     table = connections[using].ops.quote_name(petition_model._meta.db_table)
     rows = petition_model._default_manager.using(using).order_by("pk")
+    if only is not None:
+        rows = rows.filter(only)
     last, seen = 0, 0
     while True:
         batch = list(

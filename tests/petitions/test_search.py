@@ -167,6 +167,22 @@ def test_refresh_fills_every_row_in_batches_after_a_rename(province, staff_user,
         assert petition.petitioner_search == search.normalise_search(petition.petitioner_name)
 
 
+def test_renaming_a_field_in_the_admin_rewrites_its_petitions_search(admin_client, province, staff_user):
+    field = f.FieldFactory(name="Đất đai")
+    session = f.DialogueSessionFactory(organising_unit=province.ubnd)
+    petition = services.petition_record(
+        session=session, actor=staff_user, petitioner_name="Ông A", content="Đề nghị cấp sổ", field=field
+    )
+    other = services.petition_record(session=session, actor=staff_user, petitioner_name="Ông B", content="Khác")
+    response = admin_client.post(
+        reverse("admin:petitions_field_change", args=[field.pk]), {"name": "Đất đai, địa chính", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    other.refresh_from_db()
+    assert petition.search_text.endswith("dat dai, dia chinh") and "dia chinh" not in other.search_text
+
+
 # --- the Front's lists ---------------------------------------------------------------------------
 
 
@@ -200,9 +216,13 @@ def test_trigram_indexes_serve_substring_search_on_postgres(require_postgres, la
         )
         indexes = dict(cursor.fetchall())
         assert set(indexes) == {"petition_search_trgm", "petition_petitioner_trgm"}
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'session_search_trgm'")
+        assert cursor.fetchone(), "the sessions' search column has its trigram index too"
         qs = search.filter_search(Petition.objects.all(), "taluy duong")
-        sql, params = qs.query.sql_with_params()
+        sql, params = qs.order_by().query.sql_with_params()
+        # a tiny table: forbid the sequential and the primary-key walks (GIN serves bitmap scans only)
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "petition_search_trgm" in plan and "petition_petitioner_trgm" in plan, plan
