@@ -28,9 +28,10 @@ def sql(query: str, params) -> list[tuple]:
 UNITS = "ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s)"
 AREA_PETITIONS = f"""(p.session_id = ANY(ARRAY(
         SELECT s2.id FROM dialogue_sessions_dialoguesession s2 WHERE s2.organising_unit_id = ANY({UNITS})))
-     OR p.assigned_unit_id = ANY({UNITS}))"""
-AGENCY_PETITIONS = f"""(p.assigned_unit_id = ANY({UNITS})
-     OR p.id = ANY(ARRAY(SELECT fw.petition_id FROM petitions_forwarding fw WHERE fw.to_unit_id = ANY({UNITS}))))"""
+     OR p.assigned_unit_id = ANY({UNITS}) OR p.responsible_unit_id = ANY({UNITS}))"""
+AGENCY_PETITIONS = f"""(p.assigned_unit_id = ANY({UNITS}) OR p.responsible_unit_id = ANY({UNITS})
+     OR p.id = ANY(ARRAY(SELECT fw.petition_id FROM petitions_forwarding fw WHERE fw.to_unit_id = ANY({UNITS})))
+     OR p.id = ANY(ARRAY(SELECT c.petition_id FROM petitions_coordination c WHERE c.unit_id = ANY({UNITS}))))"""
 AREA_SESSIONS = f"s.organising_unit_id = ANY({UNITS})"
 AGENCY_SESSIONS = (
     f"s.id = ANY(ARRAY(SELECT su.session_id FROM dialogue_sessions_sessionunit su WHERE su.unit_id = ANY({UNITS})))"
@@ -80,13 +81,16 @@ def petition_list(unit: Unit, *, agency: bool, today: dt.date, q="", status="", 
 def inbox(unit: Unit) -> tuple[int, list]:
     """``/kien-nghi/can-xu-ly/``: waiting on the agency's units, most urgent first."""
     params = {"prefix": unit.path + "%", "limit": LIST_PAGE}
-    where = f"""(p.assigned_unit_id = ANY({UNITS}) AND p.status IN ('assigned', 'complex'))
-        OR (p.status = 'forwarded' AND p.id = ANY(ARRAY(
-            SELECT fw.petition_id FROM petitions_forwarding fw WHERE fw.to_unit_id = ANY({UNITS}))))"""
+    owes = "('assigned', 'complex', 'forwarded', 'supplementary')"
+    where = f"""(p.responsible_unit_id = ANY({UNITS}) AND p.status IN {owes})
+        OR p.id = ANY(ARRAY(SELECT c.petition_id FROM petitions_coordination c
+            JOIN petitions_petition cp ON cp.id = c.petition_id
+            WHERE c.unit_id = ANY({UNITS}) AND c.contributed_on IS NULL AND cp.status IN {owes}))"""
     return _paged(
         f"SELECT count(*) FROM petitions_petition p WHERE {where}",
         f"SELECT {PETITION_COLUMNS} FROM petitions_petition p {PETITION_JOINS} WHERE {where} "
-        "ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id LIMIT %(limit)s",
+        "ORDER BY COALESCE(p.supplementary_due_on, p.complex_target_on, p.forward_due_on, p.reply_due_on) "
+        "NULLS LAST, p.id LIMIT %(limit)s",
         params,
     )
 

@@ -65,3 +65,40 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._count()
+
+
+def _networks(values) -> tuple:
+    import ipaddress
+
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(str(value).strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
+def address_in(address: str, networks) -> bool:
+    """Is ``address`` inside one of ``networks`` (addresses or CIDR ranges, e.g. ``10.0.0.0/8``)?"""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip.version == n.version and ip in n for n in _networks(networks))
+
+
+def client_ip(request) -> str:
+    """The client's address. Behind the reverse proxy (a request from one of
+    ``settings.TRUSTED_PROXIES``) it is the ``X-Real-IP`` the proxy sets (deploy/nginx: it
+    overwrites whatever the client sent); otherwise the connection's own address. Used for the
+    monitoring allow-list and by django-axes for login throttling."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+    if forwarded and address_in(remote, settings.TRUSTED_PROXIES):
+        return forwarded
+    return remote

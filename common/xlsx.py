@@ -1,12 +1,16 @@
 """Writing XLSX workbooks for every export (XlsxWriter; openpyxl still reads the imports).
 
 Every text cell is written as text, never as a formula: a petition whose content starts with
-``=HYPERLINK(...)`` stays a harmless string in the Front's and the Board's spreadsheets. Numbers,
-percentages and dates are written as numeric and date cells with Vietnamese display formats.
+``=HYPERLINK(...)`` stays a harmless string in the Front's and the Board's spreadsheets, and one
+that looks like a formula is also marked "quote prefix" so that Excel keeps it text when somebody
+edits the cell. Characters a worksheet cannot hold are dropped instead of failing the export.
+Numbers, percentages and dates are written as numeric and date cells with Vietnamese display
+formats.
 
 XlsxWriter streams each row to the file as it is written (``constant_memory``), about three
 times faster than openpyxl for the tens of thousands of rows of a province's lists
-(docs/PERFORMANCE.md); a sheet is therefore written top to bottom, once.
+(docs/PERFORMANCE.md); a sheet is therefore written top to bottom, once. ``write_cell`` writes
+the same way into an openpyxl sheet (the import template, which needs data validation).
 """
 
 from __future__ import annotations
@@ -19,11 +23,17 @@ from dataclasses import dataclass, field
 
 import xlsxwriter
 
+from .text import xml_text
+
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 PERCENT_FORMAT = "0.0%"
 # Characters Excel refuses in a sheet title.
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+# Cells starting with these are formulas (or become one) in Excel, LibreOffice and Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# The most characters an Excel cell holds.
+CELL_MAX_LENGTH = 32_767
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,8 @@ class XlsxWorkbook:
             "percent": self.book.add_format({"num_format": PERCENT_FORMAT}),
             "bold": self.book.add_format({"bold": True}),
             "header": self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+            "quoted": self.book.add_format({"quote_prefix": True}),
+            "quoted_bold": self.book.add_format({"quote_prefix": True, "bold": True}),
         }
 
 
@@ -74,7 +86,7 @@ def new_workbook() -> XlsxWorkbook:
     return XlsxWorkbook()
 
 
-def write_cell(wb: XlsxWorkbook, ws, row: int, column: int, value, cell_format=None) -> None:
+def write_value(wb: XlsxWorkbook, ws, row: int, column: int, value, cell_format=None) -> None:
     """Write ``value`` (0-based ``row``/``column``) with the right type: text as text (never a
     formula), numbers as numbers, dates as dates, ``Percent`` as a percent."""
     if value is None:
@@ -91,7 +103,40 @@ def write_cell(wb: XlsxWorkbook, ws, row: int, column: int, value, cell_format=N
     elif isinstance(value, dt.date):
         ws.write_datetime(row, column, value, wb.formats["date"])
     else:
-        ws.write_string(row, column, str(value), cell_format)
+        text = xml_text(value)[:CELL_MAX_LENGTH]
+        if text.startswith(FORMULA_PREFIXES):
+            cell_format = wb.formats["quoted_bold"] if cell_format is wb.formats["bold"] else wb.formats["quoted"]
+        ws.write_string(row, column, text, cell_format)
+
+
+def write_cell(ws, row: int, column: int, value):
+    """``write_value`` for an openpyxl sheet (1-based ``row``/``column``); returns the cell."""
+    from openpyxl.cell.cell import TYPE_STRING
+
+    cell = ws.cell(row=row, column=column)
+    if value is None:
+        return cell
+    if isinstance(value, Percent):
+        if value.value is not None:
+            cell.value = value.value / 100
+            cell.number_format = PERCENT_FORMAT
+        return cell
+    if isinstance(value, (bool, int, float)):
+        cell.value = value
+    elif isinstance(value, dt.datetime):
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        text = xml_text(value)[:CELL_MAX_LENGTH]
+        # Assigning a string starting with "=" makes openpyxl store a formula; set the type back.
+        cell.value = text
+        cell.data_type = TYPE_STRING
+        if text.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    return cell
 
 
 def add_sheet(wb: XlsxWorkbook, title: str, header: Sequence[str], rows: Iterable[Sequence], caption: str = ""):
@@ -108,15 +153,15 @@ def add_sheet(wb: XlsxWorkbook, title: str, header: Sequence[str], rows: Iterabl
         ws.set_column(1, len(header) - 1, 18)
     row_no = 0
     if caption:
-        write_cell(wb, ws, row_no, 0, caption, wb.formats["bold"])
+        write_value(wb, ws, row_no, 0, caption, wb.formats["bold"])
         row_no += 1
     for col, label in enumerate(header):
-        write_cell(wb, ws, row_no, col, str(label), wb.formats["header"])
+        write_value(wb, ws, row_no, col, str(label), wb.formats["header"])
     ws.freeze_panes(row_no + 1, 0)
     for row in rows:
         row_no += 1
         for col, value in enumerate(row):
-            write_cell(wb, ws, row_no, col, value)
+            write_value(wb, ws, row_no, col, value)
     return ws
 
 

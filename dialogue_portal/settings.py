@@ -46,6 +46,7 @@ LOCAL_APPS = [
     "petitions.apps.PetitionsConfig",
     "notifications.apps.NotificationsConfig",
     "reports.apps.ReportsConfig",
+    "public.apps.PublicConfig",
     "ops.apps.OpsConfig",
     "demo.apps.DemoConfig",
     "benchmarks.apps.BenchmarksConfig",
@@ -53,6 +54,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; the metrics time the whole answer.
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user are never stored by a cache: Cache-Control: private, no-store.
+    "dialogue_portal.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -70,6 +76,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After a successful form post, notify the events it wrote on petitions' timelines.
     "notifications.middleware.EventDispatchMiddleware",
+    # For administrators: is a periodic job late? (the red banner, the alert e-mail)
+    "ops.middleware.LateJobMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -89,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.notifications",
+                "ops.context_processors.operations",
                 "common.replicas.replica_context",
             ],
             # Template helpers of every page (navigation, dates, state labels).
@@ -117,14 +126,24 @@ REPLICA_PRIMARY_APPS = frozenset(
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
 REPLICA_READS = env.bool("REPLICA_READS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the embedded worker and the web server share the file.
+    # A small office on the default SQLite file: WAL lets readers work while one request writes,
+    # and every transaction takes the write lock when it begins (IMMEDIATE), so a concurrent
+    # writer waits up to ``timeout`` seconds for its turn. With SQLite's default (DEFERRED) a
+    # transaction that read first and writes second fails at once with "database is locked"
+    # when another one writes: 8 replies posted together gave 7 server errors.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache of the dashboards' figures (reports/cache.py): per process by default; several web nodes
-# share one, e.g. CACHE_URL=redis://127.0.0.1:6379/1.
+# Django's cache: the dashboards' figures and the lists' counts (reports/cache.py,
+# units/versions.py), the public pages and the lookup's rate limit. The default (one process's
+# memory) suits a laptop; with several web processes set CACHE_URL=redis://127.0.0.1:6379/1 so
+# they share the figures, counters and pages.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=26 * 3600)
 
@@ -146,6 +165,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind the reverse proxy every connection comes from it: throttle by the client's address.
+AXES_CLIENT_IP_CALLABLE = "common.web.client_ip"
+# Requests from these addresses carry the client's address in X-Real-IP (deploy/nginx sets it).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -160,7 +183,7 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -229,12 +252,25 @@ CELERY_DEADLINE_QUEUE = env("CELERY_DEADLINE_QUEUE", default="deadlines")
 CELERY_MAIL_QUEUE = env("CELERY_MAIL_QUEUE", default="mail")
 CELERY_TASK_ROUTES = {
     "notifications.enforce_deadlines": {"queue": CELERY_DEADLINE_QUEUE},
+    "ops.*": {"queue": CELERY_DEADLINE_QUEUE},
     "notifications.send_*": {"queue": CELERY_MAIL_QUEUE},
 }
 # Deadline jobs (installed in the beat tables on migrate; the admin may change them later).
 DEADLINE_JOBS_CRONTAB = env("DEADLINE_JOBS_CRONTAB", default="0 7 * * *")
 NOTIFICATION_EMAIL_SWEEP_MINUTES = env.int("NOTIFICATION_EMAIL_SWEEP_MINUTES", default=15)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
+
+# --- Operations (ops): job runs, health, metrics ------------------------------------------------
+# A periodic job is late when it has not completed this many minutes after its scheduled time
+# (the 07:00 daily job by 08:00). Fractions are allowed.
+JOB_LATE_AFTER_MINUTES = env.float("JOB_LATE_AFTER_MINUTES", default=60)
+JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", default=365)
+JOB_RUNS_CLEANUP_CRONTAB = env("JOB_RUNS_CLEANUP_CRONTAB", default="30 3 * * *")
+# Who may read /suc-khoe/ (readiness) and /suc-khoe/chi-so/ (metrics): these client addresses
+# or networks, or a request with "Authorization: Bearer <MONITORING_TOKEN>". Liveness
+# (/suc-khoe/song/) is open.
+MONITORING_ALLOWED_IPS = env.list("MONITORING_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+MONITORING_TOKEN = env("MONITORING_TOKEN", default="")
 
 # --- The legal clock (Regulation 07-QC/TU; other provinces differ, hence settings) -------------
 # day_type is "calendar" (Civil Code counting with roll-over past rest days) or "working".
@@ -247,7 +283,25 @@ DEADLINE_RULES = {
         "days": env.int("REPLY_DUE_DAYS", default=30),
         "day_type": env("REPLY_DAY_TYPE", default="calendar"),
     },
+    # The competent unit's own target after a forwarding (R4), from the day of the forwarding.
+    "forwarded": {
+        "days": env.int("FORWARDED_REPLY_DAYS", default=30),
+        "day_type": env("FORWARDED_REPLY_DAY_TYPE", default="calendar"),
+    },
+    # A supplementary reply asked for after the Front judged a reply unsatisfactory.
+    "supplementary": {
+        "days": env.int("SUPPLEMENTARY_REPLY_DAYS", default=15),
+        "day_type": env("SUPPLEMENTARY_REPLY_DAY_TYPE", default="calendar"),
+    },
 }
+# R3's clock starts on the notice's issue date ("issue") or, where "sau khi có thông báo" is read
+# as its receipt, on the day each responsible unit received it ("receipt", the receipt dates
+# recorded on the session page; until one is recorded the issue date is used).
+REPLY_CLOCK_START = env("REPLY_CLOCK_START", default="issue")
+# A complex-case target further than this many days after its notice needs a stated reason.
+COMPLEX_TARGET_MAX_DAYS = env.int("COMPLEX_TARGET_MAX_DAYS", default=90)
+# A notice dated more than this many days before the day it is recorded needs a stated reason.
+NOTICE_BACKDATE_DAYS = env.int("NOTICE_BACKDATE_DAYS", default=3)
 DEADLINE_WARNING_DAYS = env.int("DEADLINE_WARNING_DAYS", default=3)
 HOLIDAY_COUNTRY = env("HOLIDAY_COUNTRY", default="VN")
 # Reminder stages, in days before the due date.
@@ -255,9 +309,36 @@ NOTICE_REMINDER_DAYS = env.list("NOTICE_REMINDER_DAYS", cast=int, default=[3, 1]
 REPLY_REMINDER_DAYS = env.list("REPLY_REMINDER_DAYS", cast=int, default=[5, 1])
 # Party documents restart their numbering each committee term (Hướng dẫn 36-HD/VPTW).
 PARTY_TERM_STARTS = env.list("PARTY_TERM_STARTS", default=["2015-10-01", "2020-10-01", "2025-10-01"])
+# The heads' annual cycle. R1 ("at least once a year") and the annual dialogue plan count by the
+# dialogue year: the calendar year by default; a province counting from 15/12 sets 15 and 12.
+DIALOGUE_YEAR_START_DAY = env.int("DIALOGUE_YEAR_START_DAY", default=1)
+DIALOGUE_YEAR_START_MONTH = env.int("DIALOGUE_YEAR_START_MONTH", default=1)
+# The annual plan is due by this day of its year (default 31 January; a rest day moves it on).
+PLAN_DUE_DAY = env.int("PLAN_DUE_DAY", default=31)
+PLAN_DUE_MONTH = env.int("PLAN_DUE_MONTH", default=1)
+PLAN_REMINDER_DAYS = env.list("PLAN_REMINDER_DAYS", cast=int, default=[14, 3])
+# Reminders before the target date of a chair's conclusion item or commitment.
+COMMITMENT_REMINDER_DAYS = env.list("COMMITMENT_REMINDER_DAYS", cast=int, default=[7, 1])
 # Reporting year cut-off: many reports run from 15/12 to 14/12.
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=15)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)
+# The reporting calendar a province starts with (then kept as data, editable in the admin): the
+# periods it reports on (month, q1, 6m, 9m, year) and, per unit level, the days after the
+# period's cut-off within which a unit's report is due (communes before the province compiles).
+REPORT_PERIOD_KINDS = env.list("REPORT_PERIOD_KINDS", default=["6m", "year"])
+REPORT_DUE_DAYS = env.dict(
+    "REPORT_DUE_DAYS", cast={"value": int}, default={"commune": 5, "district": 7, "province": 10, "other": 10}
+)
+REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[5, 1])
+
+# --- The citizen's side (public pages) ---------------------------------------------------------
+# Lookups by receipt code per address and window (then HTTP 429 with a Vietnamese message).
+PUBLIC_LOOKUP_LIMIT = env.int("PUBLIC_LOOKUP_LIMIT", default=20)
+PUBLIC_LOOKUP_WINDOW_SECONDS = env.int("PUBLIC_LOOKUP_WINDOW_SECONDS", default=600)
+PUBLIC_LOOKUP_CACHE_SECONDS = env.int("PUBLIC_LOOKUP_CACHE_SECONDS", default=60)
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=3600)
+# The public figures per unit and year: the province switches them on.
+PUBLIC_FIGURES = env.bool("PUBLIC_FIGURES", default=False)
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
@@ -292,10 +373,32 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers and monitoring may probe gunicorn directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/"]
 
+# Logs go to stderr (journald under systemd), each line with the request's or task's id;
+# LOG_FORMAT=json writes one JSON object per line for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# The worker logs through the handler above when JSON is asked for (else Celery's own format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

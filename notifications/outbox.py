@@ -1,4 +1,5 @@
-"""The mail outbox: recorded notifications are mailed afterwards, never before they exist.
+"""The mail outbox: recorded notifications, and the mails to petitioners (``OutgoingMail``), are
+mailed afterwards, never before they exist.
 
 The in-app notice exists as soon as its row is committed (``notifications.engine``); mail is
 a separate, retried step that can never take the notice away. Each mail is sent under a row
@@ -18,10 +19,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import EmailStatus, Notification
+from common.text import one_line
+
+from .models import EmailStatus, Notification, OutgoingMail
 from .selectors import notification_target_url
 
 logger = logging.getLogger(__name__)
+
+
+# A subject is one line (a line break in a header makes Django refuse the whole message) of a
+# length mail clients show.
+SUBJECT_MAX_LENGTH = 200
 
 
 def email_max_attempts() -> int:
@@ -53,52 +61,93 @@ def _email_for(notification: Notification) -> EmailMessage:
         ]
     )
     return EmailMessage(
-        subject=notification.title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email]
+        subject=one_line(notification.title, SUBJECT_MAX_LENGTH),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
     )
 
 
+def _petitioner_email_for(mail: OutgoingMail) -> EmailMessage:
+    return EmailMessage(
+        subject=one_line(mail.subject, SUBJECT_MAX_LENGTH),
+        body=mail.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to_address],
+    )
+
+
+def _send_rows(model, pks, *, related, can_send, build, report: EmailReport, mail) -> None:
+    """Mail the rows ``pks`` of ``model`` one row lock at a time; a failure stays on the row and
+    is retried by the next sweep until the attempts run out."""
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for pk in pks:
+        with transaction.atomic():
+            row = (
+                model.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                .select_related(*related)
+                .filter(pk=pk, email_status=EmailStatus.PENDING)
+                .first()
+            )
+            if row is None:  # sent or being sent by another worker
+                continue
+            row.email_attempts += 1
+            if not can_send(row):
+                row.email_status = EmailStatus.NONE
+                row.save(update_fields=["email_status", "email_attempts"])
+                continue
+            try:
+                mail.send_messages([build(row)])
+            except Exception as exc:
+                row.email_error = f"{timezone.now():%d/%m/%Y %H:%M} {type(exc).__name__}: {exc}"[:2000]
+                if row.email_attempts >= email_max_attempts():
+                    row.email_status = EmailStatus.FAILED
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+                logger.warning("Mail for %s %s failed (attempt %s): %s", model.__name__, pk, row.email_attempts, exc)
+                row.save(update_fields=["email_status", "email_attempts", "email_error"])
+                continue
+            row.email_status = EmailStatus.SENT
+            row.email_sent_at = timezone.now()
+            row.save(update_fields=["email_status", "email_attempts", "email_sent_at"])
+            report.sent += 1
+
+
 def notification_emails_send(*, limit: int = 500) -> EmailReport:
-    """Mail the pending notifications, oldest first, one row lock at a time."""
+    """Mail the pending notifications, then the pending mails to petitioners
+    (``OutgoingMail``), oldest first, one row lock at a time."""
     report = EmailReport()
     pending = list(
         Notification.objects.filter(email_status=EmailStatus.PENDING)
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
-    if not pending:
+    outgoing = list(
+        OutgoingMail.objects.filter(email_status=EmailStatus.PENDING)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not pending and not outgoing:
         return report
-    skip_locked = connection.features.has_select_for_update_skip_locked
     mail = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
-        for pk in pending:
-            with transaction.atomic():
-                row = (
-                    Notification.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-                    .select_related("recipient", "petition", "session")
-                    .filter(pk=pk, email_status=EmailStatus.PENDING)
-                    .first()
-                )
-                if row is None:  # sent or being sent by another worker
-                    continue
-                row.email_attempts += 1
-                if not row.recipient.email or not row.recipient.is_active:
-                    row.email_status = EmailStatus.NONE
-                    row.save(update_fields=["email_status", "email_attempts"])
-                    continue
-                try:
-                    mail.send_messages([_email_for(row)])
-                except Exception as exc:
-                    row.email_error = f"{timezone.now():%d/%m/%Y %H:%M} {type(exc).__name__}: {exc}"[:2000]
-                    if row.email_attempts >= email_max_attempts():
-                        row.email_status = EmailStatus.FAILED
-                        report.failed += 1
-                    else:
-                        report.retrying += 1
-                    logger.warning("Mail for notification %s failed (attempt %s): %s", pk, row.email_attempts, exc)
-                    row.save(update_fields=["email_status", "email_attempts", "email_error"])
-                    continue
-                row.email_status = EmailStatus.SENT
-                row.email_sent_at = timezone.now()
-                row.save(update_fields=["email_status", "email_attempts", "email_sent_at"])
-                report.sent += 1
+        _send_rows(
+            Notification,
+            pending,
+            related=("recipient", "petition", "session"),
+            can_send=lambda row: bool(row.recipient.email) and row.recipient.is_active,
+            build=_email_for,
+            report=report,
+            mail=mail,
+        )
+        _send_rows(
+            OutgoingMail,
+            outgoing,
+            related=(),
+            can_send=lambda row: bool(row.to_address),
+            build=_petitioner_email_for,
+            report=report,
+            mail=mail,
+        )
     return report

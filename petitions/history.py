@@ -19,11 +19,24 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ComplexCaseNotice, Forwarding, Petition, WrittenReply
+from .identity import PROTECTED
+from .models import (
+    ComplexCaseNotice,
+    Coordination,
+    Forwarding,
+    Petition,
+    Publication,
+    SupplementaryRequest,
+    WrittenReply,
+)
+from .publicity import redact
+from .selectors import may_see_petitioner
 
 HISTORY_LIMIT = 100
 # Bookkeeping, derived or stored-file fields: the readable file name is shown instead of the path.
 HIDDEN_FIELDS = {"id", "created_at", "created_by", "updated_at", "search_text"}
+# Shown as "Người kiến nghị được bảo vệ danh tính" to a reader who may not see the petitioner.
+IDENTITY_FIELDS = {"petitioner_name", "petitioner_address", "petitioner_phone", "petitioner_email"}
 ACTIONS = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
 
 
@@ -69,6 +82,13 @@ def _sources(petition: Petition):
             ComplexCaseNotice.history.filter(petition_id=petition.pk),
             lambda r: _("Thông báo vụ việc phức tạp"),
         ),
+        (Publication, Publication.history.filter(petition_id=petition.pk), lambda r: _("Công khai kết quả")),
+        (
+            SupplementaryRequest,
+            SupplementaryRequest.history.filter(petition_id=petition.pk),
+            lambda r: _("Yêu cầu trả lời bổ sung"),
+        ),
+        (Coordination, Coordination.history.filter(petition_id=petition.pk), lambda r: _("Đơn vị phối hợp")),
     ]
 
 
@@ -89,9 +109,12 @@ def _display(f: models.Field, value, related: dict) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def petition_history(petition: Petition, *, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The latest ``limit`` changes to the petition and its replies, forwardings and
-    complex-case notices, newest first, each with the fields it changed (old → new)."""
+def petition_history(petition: Petition, *, viewer=None, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The latest ``limit`` changes to the petition and its replies, forwardings, complex-case
+    notices, supplementary requests, coordinating units and publication, newest first, each with
+    the fields it changed (old → new). The petitioner's identity shows only if ``viewer`` may
+    see it (``may_see_petitioner``)."""
+    reveal = may_see_petitioner(viewer, petition)
     pending = []  # (model, fields, subject, record, previous record or None)
     wanted = defaultdict(set)  # related model → ids to resolve in one query each
     for model, queryset, subject in _sources(petition):
@@ -132,6 +155,11 @@ def petition_history(petition: Petition, *, limit: int = HISTORY_LIMIT) -> list[
                 continue
             if before is None and (new is None or new == ""):
                 continue
+            if not reveal and f.name in IDENTITY_FIELDS:
+                changes.append(HistoryChange(str(f.verbose_name), str(PROTECTED), str(PROTECTED)))
+                continue
+            if not reveal and f.name == "content" and record.instance_type is Petition:
+                old, new = (redact(v, petition) if v else v for v in (old, new))
             changes.append(HistoryChange(str(f.verbose_name), _display(f, old, related), _display(f, new, related)))
         if record.history_type == "~" and not changes:
             continue  # a save that changed nothing visible

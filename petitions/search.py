@@ -32,12 +32,14 @@ REFRESH_BATCH = 2000
 
 
 def petition_search_text(content: str, field_name: str = "", unit_name: str = "") -> str:
-    """The searchable text of a petition: content, field and responsible unit."""
+    """The searchable text of a petition: content, field and the unit it is with (responsible
+    now, or the lead unit chosen before the notice)."""
     return normalise_search(content, field_name, unit_name)
 
 
 def petitioner_search_text(name: str) -> str:
-    """The searchable petitioner's name (an identity that must stay hidden gives "")."""
+    """The searchable petitioner's name (a protected identity is stored as "": it is found only
+    by those who may see it, see ``petitions.views.petition_list``)."""
     return normalise_search(name)[:255]
 
 
@@ -82,16 +84,17 @@ def search_columns_refresh(
     last, seen = 0, 0
     while True:
         batch = list(
-            rows.filter(pk__gt=last).values_list("pk", "content", "field_id", "assigned_unit_id", "petitioner_name")[
-                :REFRESH_BATCH
-            ]
-        )
+            rows.filter(pk__gt=last).values_list(
+                "pk", "content", "field_id", "responsible_unit_id", "assigned_unit_id", "petitioner_name",
+                "identity_protected",
+            )[:REFRESH_BATCH]
+        )  # fmt: skip
         if not batch:
             return seen
         params = []
-        for pk, content, field_id, unit_id, name in batch:
-            text = petition_search_text(content, fields.get(field_id, ""), units.get(unit_id, ""))
-            params += [pk, text, petitioner_search_text(name)]
+        for pk, content, field_id, responsible_id, assigned_id, name, protected in batch:
+            text = petition_search_text(content, fields.get(field_id, ""), units.get(responsible_id or assigned_id, ""))
+            params += [pk, text, petitioner_search_text("" if protected else name)]
         # One statement per batch (PostgreSQL and SQLite ≥ 3.33 both have UPDATE ... FROM VALUES).
         values = ", ".join(["(%s, %s, %s)"] * len(batch))
         sql = (

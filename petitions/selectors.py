@@ -9,20 +9,44 @@ deadline states are derived, never stored: each is a ``Q`` over the stored legal
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.sql import AnyOf
-from regulations.deadlines import REPLY, explain_due_date
+from regulations.deadlines import (
+    FORWARDED,
+    RECEIPT_START_LABEL,
+    REPLY,
+    SUPPLEMENTARY,
+    DueDateExplanation,
+    explain_due_date,
+    reply_clock_starts_on_receipt,
+)
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
 from sessions.selectors import session_ids_organised_in, sessions_editable_by
-from units.access import scope_of
-from units.selectors import unit_ids_in
+from units.access import scope_of, subtree_q
+from units.models import Leader, Role, Unit
+from units.selectors import leaders_in_office_q, levels_headed_by, same_level_bound_units, unit_ids_in, units_at_levels
 
 from . import workflow
-from .models import Forwarding, Petition, PetitionStatus, WrittenReply
+from .codes import LOOKUP_PREFIX, normalise_code
+from .models import (
+    ClockStart,
+    Coordination,
+    Direction,
+    EventKind,
+    Forwarding,
+    Petition,
+    PetitionEvent,
+    PetitionStatus,
+    WrittenReply,
+)
 from .workflow import Action
 
 __all__ = ["DeadlineState"]
@@ -45,11 +69,35 @@ def complex_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
     return deadline_state_conditions(due="complex_target_on", done="final_replied_on", today=today, live=_PETITION_LIVE)
 
 
+def forward_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """After a forwarding: the competent unit's own target, met by its written reply (a
+    complex-case notice it sends starts the complex-case clock instead)."""
+    return deadline_state_conditions(due="forward_due_on", done="final_replied_on", today=today, live=_PETITION_LIVE)
+
+
+def supplementary_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """The latest supplementary reply asked for after an unsatisfactory assessment."""
+    return deadline_state_conditions(
+        due="supplementary_due_on", done="supplementary_replied_on", today=today, live=_PETITION_LIVE
+    )
+
+
 def current_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
-    """The clock running now: a complex-case target once one was set, else the reply's."""
+    """The clock running now (the latest obligation): a supplementary reply once one was asked
+    for, else a complex-case target once one was set, else the forwarded unit's target after a
+    forwarding, else the reply's (R3)."""
     reply, complex_ = reply_state_conditions(today), complex_state_conditions(today)
+    forward, supplementary = forward_state_conditions(today), supplementary_state_conditions(today)
+    has_supplementary = Q(supplementary_due_on__isnull=False)
     has_target = Q(complex_target_on__isnull=False)
-    return {state: (has_target & complex_[state]) | (~has_target & reply[state]) for state in reply}
+    has_forward = Q(forward_due_on__isnull=False)
+    return {
+        state: (has_supplementary & supplementary[state])
+        | (~has_supplementary & has_target & complex_[state])
+        | (~has_supplementary & ~has_target & has_forward & forward[state])
+        | (~has_supplementary & ~has_target & ~has_forward & reply[state])
+        for state in reply
+    }
 
 
 def with_reply_states(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySet[Petition]:
@@ -59,7 +107,7 @@ def with_reply_states(qs: QuerySet[Petition], today: dt.date | None = None) -> Q
         reply_state=state_case(reply_state_conditions(today)),
         complex_state=state_case(complex_state_conditions(today)),
         current_state=state_case(current_state_conditions(today)),
-        current_due_on=Coalesce("complex_target_on", "reply_due_on"),
+        current_due_on=Coalesce("supplementary_due_on", "complex_target_on", "forward_due_on", "reply_due_on"),
     )
 
 
@@ -67,11 +115,84 @@ def filter_reply_state(qs: QuerySet[Petition], state: str, today: dt.date | None
     return qs.filter(reply_state_conditions(today)[state])
 
 
-def explain_reply_due(petition: Petition):
-    """How the petition's reply due date was worked out (``None`` before the notice)."""
+def explain_reply_due(petition: Petition) -> DueDateExplanation | None:
+    """How the petition's reply due date was worked out (``None`` before the notice): from the
+    stored start of its clock (the notice's issue date, or the unit's receipt of it)."""
     if petition.assigned_on is None:
         return None
-    return explain_due_date(REPLY, petition.assigned_on)
+    start = petition.reply_starts_on or petition.assigned_on
+    label = RECEIPT_START_LABEL if petition.reply_start_basis == ClockStart.RECEIPT else ""
+    return explain_due_date(REPLY, start, start_label=label)
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One obligation of a petition as its page shows it: what, whose, the stored due date, when
+    it was met, and how the date was worked out (``explanation`` is ``None`` for a date the unit
+    set itself, a complex-case target)."""
+
+    label: str
+    unit: object
+    due: dt.date
+    done: dt.date | None
+    explanation: DueDateExplanation | None
+    note: str = ""
+
+    @property
+    def stale(self) -> bool:
+        """An open obligation whose stored date differs from the calendar's today (the calendar
+        changed and ``recompute_due_dates`` has not run yet)."""
+        return self.done is None and self.explanation is not None and self.explanation.due != self.due
+
+
+def petition_due_lines(petition: Petition, forwardings, requests, complex_notices) -> list[DueLine]:
+    """Every obligation of the petition in the order they arose, each with its stored date."""
+    lines: list[DueLine] = []
+    if petition.reply_due_on:
+        note = ""
+        if (
+            reply_clock_starts_on_receipt()
+            and petition.reply_start_basis == ClockStart.ISSUE
+            and petition.responded_on is None
+        ):
+            note = _("Chưa ghi ngày đơn vị nhận thông báo: hạn tạm tính từ ngày ban hành.")
+        lines.append(
+            DueLine(
+                _("Trả lời bằng văn bản (R3)"),
+                petition.assigned_unit,
+                petition.reply_due_on,
+                petition.responded_on,
+                explain_reply_due(petition),
+                note,
+            )
+        )
+    for forwarding in forwardings:
+        if forwarding.due_on:
+            lines.append(
+                DueLine(
+                    _("Giải quyết sau khi được chuyển đến"),
+                    forwarding.to_unit,
+                    forwarding.due_on,
+                    forwarding.answered_on,
+                    explain_due_date(FORWARDED, forwarding.forwarded_on),
+                )
+            )
+    notices = list(complex_notices)
+    for index, notice in enumerate(notices):
+        # A later notice with a new target supersedes the earlier one; the last is met by the reply.
+        done = notices[index + 1].notified_on if index + 1 < len(notices) else petition.final_replied_on
+        lines.append(DueLine(_("Thời hạn giải quyết vụ việc phức tạp"), notice.unit, notice.new_target_on, done, None))
+    for request in requests:
+        lines.append(
+            DueLine(
+                _("Trả lời bổ sung"),
+                request.unit,
+                request.due_on,
+                request.replied_on,
+                explain_due_date(SUPPLEMENTARY, request.requested_on),
+            )
+        )
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,26 +201,43 @@ def explain_reply_due(petition: Petition):
 
 
 def _petitions() -> QuerySet[Petition]:
-    return Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field")
+    return Petition.objects.select_related(
+        "session", "session__organising_unit", "assigned_unit", "responsible_unit", "field"
+    )
 
 
 def petitions_of_agency_q(paths: Iterable[str]) -> Q:
-    """Petitions assigned to, or forwarded to, a unit in one of the subtrees."""
+    """Petitions assigned to, responsible with, forwarded along or coordinated by a unit in one
+    of the subtrees (the whole forwarding chain keeps seeing the petition).
+
+    The subtree's unit ids and the petitions forwarded to or coordinated by them are resolved
+    inside the statement (``common.sql.AnyOf``), so PostgreSQL combines index scans; the same
+    rule written over joined units' paths ORed with EXISTS read every petition of the country."""
     units = unit_ids_in(paths)
     forwarded = Forwarding.objects.filter(AnyOf("to_unit_id", units)).values("petition_id")
-    return Q(AnyOf("assigned_unit_id", units)) | Q(AnyOf("pk", forwarded))
+    coordinated = Coordination.objects.filter(AnyOf("unit_id", units)).values("petition_id")
+    return (
+        Q(AnyOf("assigned_unit_id", units))
+        | Q(AnyOf("responsible_unit_id", units))
+        | Q(AnyOf("pk", forwarded))
+        | Q(AnyOf("pk", coordinated))
+    )
 
 
 def petitions_of_area_q(paths: Iterable[str], prefix: str = "") -> Q:
-    """Petitions raised at sessions organised in one of the subtrees, or assigned to a unit of one.
+    """Petitions raised at sessions organised in one of the subtrees, or assigned to (or now with)
+    a unit of one.
 
-    Both sides are indexed petition columns compared with the subtree's ids, resolved inside the
-    statement (``common.sql.AnyOf``), so PostgreSQL combines two index scans; the same rule
-    written over the two joined units' paths read every petition of the country (~1 s at
-    1,000,000 petitions, see docs/PERFORMANCE.md)."""
+    Every side is an indexed petition column compared with the subtree's ids, resolved inside
+    the statement (``common.sql.AnyOf``), so PostgreSQL combines index scans; the same rule
+    written over the joined units' paths read every petition of the country (~1 s at 1,000,000
+    petitions, see docs/PERFORMANCE.md)."""
     paths = list(paths)
-    return Q(AnyOf(f"{prefix}session_id", session_ids_organised_in(paths))) | Q(
-        AnyOf(f"{prefix}assigned_unit_id", unit_ids_in(paths))
+    units = unit_ids_in(paths)
+    return (
+        Q(AnyOf(f"{prefix}session_id", session_ids_organised_in(paths)))
+        | Q(AnyOf(f"{prefix}assigned_unit_id", units))
+        | Q(AnyOf(f"{prefix}responsible_unit_id", units))
     )
 
 
@@ -107,8 +245,9 @@ def petitions_visible_to(user) -> QuerySet[Petition]:
     """Petitions the user may see.
 
     Area roles (staff, leader, Front monitor, board) see the petitions of sessions organised in
-    their subtree and those assigned to units in it; agency officers see the petitions assigned
-    or forwarded to their unit's subtree; administrators see everything.
+    their subtree and those assigned to, or now with, units in it; agency officers see the
+    petitions their unit's subtree was assigned, is responsible for, was forwarded or coordinates;
+    administrators see everything.
     """
     scope = scope_of(user)
     if scope.is_admin:
@@ -122,18 +261,38 @@ def petitions_visible_to(user) -> QuerySet[Petition]:
 
 
 def petitions_actionable_by(user) -> QuerySet[Petition]:
-    """Petitions on which the user may act as an agency (reply, forward, complex-case notice):
-    assigned to, or forwarded to, their unit's subtree."""
+    """Petitions on which the user may act as the lead unit (reply, supplementary reply, forward,
+    complex-case notice): those whose responsible unit *now* is in their unit's subtree. A unit
+    that forwarded a petition no longer answers it."""
     scope = scope_of(user)
     if scope.is_admin:
         return _petitions()
     if not scope.agency_paths:
         return _petitions().none()
-    return _petitions().filter(petitions_of_agency_q(scope.agency_paths))
+    return _petitions().filter(AnyOf("responsible_unit_id", unit_ids_in(scope.agency_paths)))
+
+
+def coordinations_of(user) -> QuerySet[Coordination]:
+    """The coordinating roles (phối hợp) of the user's units' subtree."""
+    scope = scope_of(user)
+    qs = Coordination.objects.select_related("unit", "petition")
+    if scope.is_admin:
+        return qs
+    return qs.filter(subtree_q(scope.agency_paths or [], "unit__path"))
+
+
+def forwardings_sent_by(user) -> QuerySet[Forwarding]:
+    """Forwardings made by the user's units' subtree (the forwarding unit tells the petitioner)."""
+    scope = scope_of(user)
+    qs = Forwarding.objects.select_related("from_unit", "to_unit", "petition")
+    if scope.is_admin:
+        return qs
+    return qs.filter(subtree_q(scope.agency_paths or [], "from_unit__path"))
 
 
 def petitions_monitored_by(user) -> QuerySet[Petition]:
-    """Petitions of a Front monitor's area (not withdrawn): organised or assigned in it.
+    """Petitions of a Front monitor's area (not withdrawn): organised, assigned or now with a unit
+    in it.
 
     A Front monitor's area is one of their area subtrees, so these are all petitions they may
     see (``petitions_visible_to``): the area condition alone is the scope."""
@@ -163,25 +322,105 @@ def replies_monitored_by(user) -> QuerySet[WrittenReply]:
 
 
 def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
-    """Petitions waiting on the user's units, most urgent first: assigned and not yet answered
-    (or under a complex-case notice), and those forwarded to them by another level."""
+    """Petitions waiting on the user's units, most urgent first: those their units lead and still
+    owe an answer (first answer, after a forwarding to them, under a complex-case notice, or a
+    supplementary reply), and those they coordinate and have not contributed to yet
+    (``coordinating`` is true on these rows)."""
     scope = scope_of(user)
-    waiting = [PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX]
+    owes = list(workflow.OWES_ANSWER)
     if scope.is_admin:
-        q = Q(status__in=[*waiting, PetitionStatus.FORWARDED])
-    elif not scope.agency_paths:
-        return _petitions().none()
+        q = Q(status__in=owes)
+        lead = Q(status__in=owes)
     else:
-        # The subtree's units and the petitions forwarded into it are resolved inside the
-        # statement (``AnyOf``), so PostgreSQL combines two index scans, where the path join ORed
-        # with EXISTS scanned every open petition in the country (see docs/PERFORMANCE.md).
-        units = unit_ids_in(scope.agency_paths)
-        forwarded = Forwarding.objects.filter(AnyOf("to_unit_id", units)).values("petition_id")
-        q = Q(AnyOf("assigned_unit_id", units), status__in=waiting) | Q(
-            AnyOf("pk", forwarded), status=PetitionStatus.FORWARDED
+        # The subtree's units and the petitions they coordinate are resolved first (small
+        # indexed queries): literal id lists let PostgreSQL combine index scans (see
+        # docs/PERFORMANCE.md).
+        units = list(Unit.objects.filter(subtree_q(scope.agency_paths or [], "path")).values_list("pk", flat=True))
+        coordinated = list(
+            Coordination.objects.filter(unit_id__in=units, contributed_on__isnull=True, petition__status__in=owes)
+            .values_list("petition_id", flat=True)
+            .distinct()
         )
-    qs = _petitions().filter(q)
+        lead = Q(responsible_unit_id__in=units, status__in=owes)
+        q = lead | Q(pk__in=coordinated)
+    qs = (
+        _petitions()
+        .filter(q)
+        .annotate(coordinating=Case(When(lead, then=Value(False)), default=Value(True), output_field=BooleanField()))
+    )
     return with_reply_states(qs, today).order_by(F("current_due_on").asc(nulls_last=True), "id")
+
+
+# ---------------------------------------------------------------------------------------------
+# Protected identities: the one rule for who may see a petitioner's name and contact
+# ---------------------------------------------------------------------------------------------
+#
+# A petition marked ``identity_protected`` shows its petitioner's name, address, phone and
+# e-mail only to the staff of its organising subtree (those who may edit its session,
+# ``sessions.selectors.sessions_editable_by``) and to administrators. Everyone else (agencies,
+# leaders, the Front, the Board, the public) and every text that leaves the portal for other
+# readers (the notice sent to agencies, notifications) gets ``petitions.identity.PROTECTED``.
+# Pages, exports and documents never read ``petitioner_*`` directly: they go through
+# ``petitions.identity.petitioner_of`` (or the ``{% petitioner %}`` tag), which asks these.
+
+
+def petitioner_visible_q(user) -> Q:
+    """Petitions whose petitioner ``user`` may see (for filters, e.g. a search by name)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return ~Q(pk__in=[])
+    return Q(identity_protected=False) | subtree_q(scope.staff_paths or [], "session__organising_unit__path")
+
+
+def may_see_petitioner(user, petition: Petition) -> bool:
+    """May ``user`` (``None``: no particular reader) see ``petition``'s petitioner? An annotation
+    from ``with_petitioner_visibility`` answers without a query."""
+    if not petition.identity_protected:
+        return True
+    if user is None:
+        return False
+    annotated = getattr(petition, "petitioner_visible", None)
+    if annotated is not None:
+        return bool(annotated)
+    scope = scope_of(user)
+    return scope.is_admin or scope.covers(petition.session.organising_unit, {Role.STAFF})
+
+
+def with_petitioner_visibility(qs: QuerySet[Petition], user) -> QuerySet[Petition]:
+    """Annotate ``petitioner_visible`` on a list, so its rows need no query each."""
+    if scope_of(user).is_admin:
+        return qs.annotate(petitioner_visible=Value(True, output_field=BooleanField()))
+    return qs.annotate(
+        petitioner_visible=Case(
+            When(petitioner_visible_q(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The public lookup by receipt code
+# ---------------------------------------------------------------------------------------------
+
+
+def petition_by_receipt_code(code: str | None, today: dt.date | None = None) -> Petition | None:
+    """The petition whose receipt code is ``code`` (as typed), or ``None``.
+
+    The first characters (not secret) select a handful of candidates through the index; the
+    whole code is compared with ``hmac.compare_digest`` against each of them, so the answer
+    time does not tell how much of a guess was right. A malformed code asks nothing."""
+    code = normalise_code(code)
+    if code is None:
+        return None
+    found = None
+    wanted = code.encode()
+    for pk, stored in Petition.objects.filter(receipt_code__startswith=code[:LOOKUP_PREFIX]).values_list(
+        "pk", "receipt_code"
+    ):
+        if hmac.compare_digest(stored.encode(), wanted):
+            found = pk
+    if found is None:
+        return None
+    return with_reply_states(_petitions(), today).select_related("publication").get(pk=found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,20 +428,117 @@ def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
 # ---------------------------------------------------------------------------------------------
 
 
-def petition_actions(user, petition: Petition) -> dict[str, bool]:
-    """The actions to offer ``user`` on ``petition`` (the services refuse the others)."""
+def petition_actions(user, petition: Petition, *, coordinations=(), forwardings=()) -> dict:
+    """The actions to offer ``user`` on ``petition`` (the services refuse the others).
+
+    Only the unit responsible *now* (the lead; after a forwarding, the competent unit) may reply,
+    forward or notify a complex case. ``coordinations`` and ``forwardings`` are the petition's
+    (already loaded by the page): the user's coordinating units may contribute
+    (``contribute_ids``), the units that forwarded it record that the petitioner was told
+    (``tell_ids``)."""
     scope = scope_of(user)
-    actionable = petitions_actionable_by(user).filter(pk=petition.pk).exists()
+    responsible = petition.responsible_unit or petition.assigned_unit
+    acts = scope.is_admin or scope.covers(responsible, {Role.AGENCY})
     editable = sessions_editable_by(user).filter(pk=petition.session_id).exists()
-    monitors = scope.front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is not None
+    units = [petition.session.organising_unit, petition.assigned_unit, petition.responsible_unit]
+    monitors = scope.front_membership_for(units) is not None
     status = petition.status
+    may_direct = workflow.allows(status, Action.DIRECT) and bool(direction_leaders_for(user, petition))
+    contribute_ids = (
+        [
+            c.pk
+            for c in coordinations
+            if c.contributed_on is None and (scope.is_admin or scope.covers(c.unit, {Role.AGENCY}))
+        ]
+        if workflow.allows(status, Action.CONTRIBUTE)
+        else []
+    )
+    tell_ids = [
+        f.pk
+        for f in forwardings
+        if f.petitioner_told_on is None
+        and status != PetitionStatus.WITHDRAWN
+        and (scope.is_admin or scope.covers(f.from_unit, {Role.AGENCY}))
+    ]
     return {
-        Action.REPLY: actionable and workflow.allows(status, Action.REPLY),
-        Action.FORWARD: actionable and workflow.allows(status, Action.FORWARD),
-        Action.COMPLEX: actionable and workflow.allows(status, Action.COMPLEX),
+        # The organising unit's staff: receipt, protection and publication of the result.
+        "receipt": editable,
+        Action.PROTECT: editable and workflow.allows(status, Action.PROTECT),
+        Action.PUBLISH: editable and workflow.allows(status, Action.PUBLISH),
+        Action.REPLY: acts and workflow.allows(status, Action.REPLY),
+        Action.SUPPLEMENT: acts and workflow.allows(status, Action.SUPPLEMENT),
+        Action.FORWARD: acts and workflow.allows(status, Action.FORWARD),
+        Action.COMPLEX: acts and workflow.allows(status, Action.COMPLEX),
+        Action.CONTRIBUTE: bool(contribute_ids),
         Action.WITHDRAW: editable and workflow.allows(status, Action.WITHDRAW),
+        Action.REQUEST_SUPPLEMENTARY: editable and workflow.allows(status, Action.REQUEST_SUPPLEMENTARY),
         Action.CLOSE: editable and workflow.allows(status, Action.CLOSE),
         Action.ASSESS: monitors and workflow.allows(status, Action.ASSESS),
+        Action.DIRECT: may_direct,
+        "contribute_ids": contribute_ids,
+        "tell_ids": tell_ids,
         "note": monitors or scope.is_admin,
         "history": editable,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports to the head and the head's directions
+# ---------------------------------------------------------------------------------------------
+
+# Every written reply, forwarding and complex-case notice is reported to the heads of the party
+# committee and the government at the session's level ("đồng thời báo cáo người đứng đầu cấp ủy,
+# chính quyền cùng cấp để theo dõi, chỉ đạo").
+REPORTED_EVENT_KINDS = (EventKind.REPLIED, EventKind.FORWARDED, EventKind.COMPLEX_NOTICE)
+
+
+def same_level_heads(petition: Petition, day: dt.date | None = None) -> QuerySet[Leader]:
+    """The heads in office on ``day`` of the party committee and the government at the level of
+    the petition's session: those its answers are reported to."""
+    day = day or timezone.localdate()
+    units = same_level_bound_units(petition.session.organising_unit, day)
+    return (
+        Leader.objects.filter(leaders_in_office_q(day), unit__in=[u.pk for u in units])
+        .select_related("unit")
+        .order_by("unit__path", "-term_start")
+    )
+
+
+def direction_leaders_for(user, petition: Petition, day: dt.date | None = None) -> list[Leader]:
+    """The heads on whose behalf ``user`` may write a direction on ``petition``: the same-level
+    heads that are the user themself, or whose unit is in the user's staff or leader scope. Only
+    users holding the leader or staff role (or administrators) write directions."""
+    scope = scope_of(user)
+    if not scope.has(Role.STAFF, Role.LEADER):
+        return []
+    heads = list(same_level_heads(petition, day))
+    if scope.is_admin:
+        return heads
+    return [h for h in heads if h.user_id == user.pk or scope.covers(h.unit, {Role.STAFF, Role.LEADER})]
+
+
+def reports_to_follow(user, day: dt.date | None = None) -> QuerySet[PetitionEvent]:
+    """The "to follow" list: the replies, forwardings and complex-case notices reported to the
+    heads of the levels the user heads or works for (an administrator: all), newest first, with
+    whether a direction was given on the petition since."""
+    scope = scope_of(user)
+    qs = PetitionEvent.objects.filter(
+        kind__in=REPORTED_EVENT_KINDS,
+        petition__in=petitions_visible_to(user).exclude(status=PetitionStatus.WITHDRAWN).values("pk"),
+    )
+    if not scope.is_admin:
+        qs = qs.filter(petition__session__organising_unit_id__in=units_at_levels(levels_headed_by(user, day)))
+    directed = Direction.objects.filter(petition=OuterRef("petition_id"), created_at__gte=OuterRef("at"))
+    return (
+        qs.select_related(
+            "actor", "petition", "petition__session", "petition__session__organising_unit", "petition__assigned_unit"
+        )
+        .annotate(directed=Exists(directed))
+        .order_by("-at", "-id")
+    )
+
+
+def directions_visible_to(user) -> QuerySet[Direction]:
+    return Direction.objects.select_related("leader", "leader__unit", "petition", "unit", "author").filter(
+        petition__in=petitions_visible_to(user).values("pk")
+    )

@@ -9,35 +9,72 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.dates import vn_date
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
 from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
+from units.models import Role
 from units.selectors import units_active_on
 from units.versions import count_of
 
 from . import services, workflow
-from .documents import reply_draft_docx
-from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ReplyForm
-from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
+from .codes import normalise_code
+from .documents import forwarding_letter_docx, receipt_docx, reply_draft_docx
+from .forms import (
+    CloseForm,
+    ComplexNoticeForm,
+    ContributionForm,
+    DirectionForm,
+    ForwardForm,
+    ProtectForm,
+    PublishForm,
+    ReplyForm,
+    SupplementaryRequestForm,
+    ToldForm,
+    UnpublishForm,
+)
+from .models import (
+    ComplexCaseNotice,
+    Coordination,
+    EventKind,
+    Forwarding,
+    Petition,
+    PetitionStatus,
+    Publication,
+    WrittenReply,
+)
 from .pages import petition_page_context
-from .search import filter_search
+from .publicity import publication_draft
+from .search import search_q
 from .selectors import (
+    REPORTED_EVENT_KINDS,
     DeadlineState,
     agency_inbox,
+    coordinations_of,
+    direction_leaders_for,
     filter_reply_state,
+    forwardings_sent_by,
+    petitioner_visible_q,
     petitions_actionable_by,
     petitions_visible_to,
+    reports_to_follow,
     with_reply_states,
 )
 from .workflow import Action
+
+# A search is a few words; a 100,000-character one is only work for the database.
+SEARCH_MAX_LENGTH = 200
 
 
 @login_required
@@ -61,12 +98,25 @@ def petition_list(request):
     status = request.GET.get("status", "")
     state = request.GET.get("state", "")
     # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
-    q = (request.GET.get("q") or "").replace("\x00", "").strip()
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if status in PetitionStatus.values:
         qs = qs.filter(status=status)
     if state in DeadlineState.values:
         qs = filter_reply_state(qs, state, today)
-    qs = filter_search(qs, q)
+    if q:
+        # Word by word without diacritics (``petitions.search``). A protected petitioner's name is
+        # not in the search column: it finds the petition only for those who may see it.
+        match = search_q(q)
+        if match is not None:
+            protected = Q(identity_protected=True, petitioner_name__icontains=q.strip()) & petitioner_visible_q(
+                request.user
+            )
+            match |= protected
+        code = normalise_code(q)
+        if code and scope_of(request.user).has(Role.STAFF):
+            match = Q(receipt_code=code) if match is None else match | Q(receipt_code=code)
+        if match is not None:
+            qs = qs.filter(match)
     qs = with_reply_states(qs, today).order_by("reply_due_on", "-id")
     page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -118,19 +168,28 @@ def _action_page(request, petition, form, title, template="petitions/action_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply_create(request, pk):
-    petition, ok = _actionable(request, pk, Action.REPLY)
-    if not ok:
+    """The written reply, or the supplementary reply when one was asked for (only the unit
+    responsible now: a unit that forwarded the petition no longer sees this page)."""
+    petition = get_object_or_404(petitions_actionable_by(request.user), pk=pk)
+    supplementary = workflow.allows(petition.status, Action.SUPPLEMENT)
+    if not supplementary and not workflow.allows(petition.status, Action.REPLY):
+        messages.error(request, workflow.refusal(petition.status, Action.REPLY))
         return redirect(petition)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        record = services.supplementary_reply_record if supplementary else services.reply_record
         try:
-            services.reply_record(petition=petition, actor=request.user, **form.cleaned_data)
+            record(petition=petition, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã ghi nhận văn bản trả lời; kiến nghị đã kết thúc."))
+            if supplementary:
+                messages.success(request, _("Đã ghi nhận văn bản trả lời bổ sung; MTTQ sẽ đánh giá lại."))
+            else:
+                messages.success(request, _("Đã ghi nhận văn bản trả lời."))
             return redirect(petition)
-    return _action_page(request, petition, form, _("Ghi nhận văn bản trả lời"), draft=True)
+    title = _("Ghi nhận văn bản trả lời bổ sung") if supplementary else _("Ghi nhận văn bản trả lời")
+    return _action_page(request, petition, form, title, draft=True)
 
 
 @login_required
@@ -144,7 +203,9 @@ def reply_draft(request, pk):
     if unit is None:
         messages.error(request, _("Kiến nghị chưa được giao đơn vị giải quyết."))
         return redirect(petition)
-    return docx_response(reply_draft_docx(petition, unit=unit), f"du-thao-tra-loi-kien-nghi-{petition.pk}.docx")
+    return docx_response(
+        reply_draft_docx(petition, unit=unit, viewer=request.user), f"du-thao-tra-loi-kien-nghi-{petition.pk}.docx"
+    )
 
 
 @login_required
@@ -189,11 +250,68 @@ def complex_create(request, pk):
     return _action_page(request, petition, form, _("Thông báo vụ việc phức tạp"))
 
 
+def _editable_petitions(request):
+    """Petitions of the sessions the user may edit (staff of the organising subtree)."""
+    return Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribute(request, pk):
+    """A coordinating unit's contribution (``pk``: its coordination of the petition)."""
+    coordination = get_object_or_404(coordinations_of(request.user).select_related("petition"), pk=pk)
+    petition = coordination.petition
+    if coordination.contributed_on or not workflow.allows(petition.status, Action.CONTRIBUTE):
+        messages.error(request, _("Đơn vị đã gửi ý kiến phối hợp hoặc kiến nghị không còn chờ ý kiến phối hợp."))
+        return redirect(petition)
+    form = ContributionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coordination_contribute(coordination=coordination, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi ý kiến phối hợp của %(unit)s.") % {"unit": coordination.unit})
+            return redirect(petition)
+    return _action_page(request, petition, form, _("Ý kiến phối hợp của %(unit)s") % {"unit": coordination.unit})
+
+
+@login_required
+@require_GET
+def forward_petitioner_letter(request, pk):
+    """The letter telling the petitioner where the matter went and why (DOCX draft)."""
+    forwarding = get_object_or_404(
+        Forwarding.objects.select_related("from_unit__kind", "to_unit", "petition__session__organising_unit"),
+        pk=pk,
+        petition__in=petitions_visible_to(request.user).values("pk"),
+    )
+    return docx_response(
+        forwarding_letter_docx(forwarding, viewer=request.user),
+        f"thong-bao-chuyen-kien-nghi-{forwarding.petition_id}-{forwarding.pk}.docx",
+    )
+
+
+@login_required
+@require_POST
+def forward_told(request, pk):
+    """The forwarding unit records that it told the petitioner in writing."""
+    forwarding = get_object_or_404(forwardings_sent_by(request.user), pk=pk)
+    form = ToldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(forwarding.petition)
+    try:
+        services.forwarding_petitioner_told(forwarding=forwarding, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã ghi nhận việc thông báo cho người kiến nghị."))
+    return redirect(forwarding.petition)
+
+
 def _editable_petition_or_404(request, pk) -> Petition:
     """A petition of a session the user may edit (staff of the organising subtree)."""
-    return get_object_or_404(
-        Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk")), pk=pk
-    )
+    return get_object_or_404(_editable_petitions(request), pk=pk)
 
 
 @login_required
@@ -235,6 +353,32 @@ def petition_close(request, pk):
     return redirect(petition)
 
 
+@login_required
+@require_POST
+def supplementary_request(request, pk):
+    """After the Front's "not satisfied", staff ask the responsible unit for a supplementary reply."""
+    petition = _editable_petition_or_404(request, pk)
+    form = SupplementaryRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập nội dung cần trả lời bổ sung.")
+        )
+        return redirect(petition)
+    try:
+        request_ = services.supplementary_request(
+            petition=petition, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã yêu cầu %(unit)s trả lời bổ sung, hạn %(due)s.")
+            % {"unit": request_.unit, "due": vn_date(request_.due_on)},
+        )
+    return redirect(petition)
+
+
 # Files attached to a petition's answers: served only to users who may see the petition.
 @login_required
 @require_GET
@@ -252,6 +396,145 @@ def forward_letter(request, pk):
 
 @login_required
 @require_GET
+def contribution_letter(request, pk):
+    coordination = get_object_or_404(Coordination, pk=pk, petition__in=petitions_visible_to(request.user).values("pk"))
+    return serve_private_file(coordination.letter, coordination.letter_name)
+
+
+@login_required
+@require_GET
 def complex_letter(request, pk):
     notice = get_object_or_404(ComplexCaseNotice, pk=pk, petition__in=petitions_visible_to(request.user).values("pk"))
     return serve_private_file(notice.letter, notice.letter_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The citizen's side (the organising unit's staff): receipt, protected identity, publication
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def receipt(request, pk):
+    """The receipt handed to the petitioner (DOCX with the code and a QR code of the lookup)."""
+    petition = get_object_or_404(
+        _editable_petitions(request).select_related("session__organising_unit__kind", "field"), pk=pk
+    )
+    return docx_response(receipt_docx(petition, viewer=request.user), f"phieu-tiep-nhan-kien-nghi-{petition.pk}.docx")
+
+
+@login_required
+@require_POST
+def petition_protect(request, pk):
+    petition = _editable_petition_or_404(request, pk)
+    form = ProtectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("protected", [])) or _("Yêu cầu không hợp lệ."))
+        return redirect(petition)
+    try:
+        services.petition_protect(petition=petition, protected=form.cleaned_data["protected"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if form.cleaned_data["protected"]:
+            messages.success(request, _("Đã bảo vệ danh tính người kiến nghị #%(id)s.") % {"id": petition.pk})
+        else:
+            messages.success(request, _("Đã bỏ bảo vệ danh tính người kiến nghị #%(id)s.") % {"id": petition.pk})
+    return redirect(petition)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_publish(request, pk):
+    """Publish the result (công khai) with the public texts, personal data removed and edited."""
+    petition = _editable_petition_or_404(request, pk)
+    if not workflow.allows(petition.status, Action.PUBLISH):
+        messages.error(request, workflow.refusal(petition.status, Action.PUBLISH))
+        return redirect(petition)
+    form = PublishForm(request.POST or None, initial=publication_draft(petition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_publish(petition=petition, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã công khai kết quả của kiến nghị #%(id)s.") % {"id": petition.pk})
+            return redirect(petition)
+    publication = Publication.objects.filter(petition=petition).first()
+    return render(
+        request, "petitions/publish_form.html", {"petition": petition, "form": form, "publication": publication}
+    )
+
+
+@login_required
+@require_POST
+def petition_unpublish(request, pk):
+    petition = _editable_petition_or_404(request, pk)
+    form = UnpublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập lý do thôi công khai."))
+        return redirect(petition)
+    try:
+        services.petition_unpublish(petition=petition, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thôi công khai kết quả của kiến nghị #%(id)s.") % {"id": petition.pk})
+    return redirect(petition)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports to the head and the head's directions
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def to_follow(request):
+    """The replies, forwardings and complex-case notices reported to the heads the user is, or
+    works for ("báo cáo người đứng đầu ... để theo dõi, chỉ đạo"), newest first."""
+    qs = reports_to_follow(request.user)
+    kind = request.GET.get("kind") or ""
+    if kind in REPORTED_EVENT_KINDS:
+        qs = qs.filter(kind=kind)
+    undirected = request.GET.get("chua_chi_dao") == "1"
+    if undirected:
+        qs = qs.filter(directed=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/to_follow.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": [(k, EventKind(k).label) for k in REPORTED_EVENT_KINDS],
+            "undirected": undirected,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direction_create(request, pk):
+    """A head's direction on a petition, written by the head or by staff on the head's behalf;
+    404 unless the user may write one for a same-level head."""
+    petition = visible_petition_or_404(request, pk)
+    leaders = direction_leaders_for(request.user, petition)
+    if not leaders:
+        raise Http404
+    if not workflow.allows(petition.status, Action.DIRECT):
+        messages.error(request, workflow.refusal(petition.status, Action.DIRECT))
+        return redirect(petition)
+    form = DirectionForm(request.POST or None, leaders=leaders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_direct(petition=petition, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi ý kiến chỉ đạo; đơn vị giải quyết được thông báo."))
+            return redirect(petition)
+    return render(request, "petitions/direction_form.html", {"petition": petition, "form": form})

@@ -31,24 +31,29 @@ def deadline_state_conditions(
     """One ``Q`` per state for an obligation with due-date field ``due`` and completion-date
     field ``done``. ``live`` restricts the pending states (a withdrawn item is not overdue).
     A completion after the due date is ``met_late`` forever."""
-    today = today or timezone.localdate()
-    soon = today + dt.timedelta(days=settings.DEADLINE_WARNING_DAYS)
     pending = Q(**{f"{done}__isnull": True, f"{due}__isnull": False})
     if live is not None:
         pending &= live
     return {
         DeadlineState.MET: Q(**{f"{done}__isnull": False, f"{due}__isnull": False, f"{done}__lte": F(due)}),
         DeadlineState.MET_LATE: Q(**{f"{done}__isnull": False, f"{due}__isnull": False, f"{done}__gt": F(due)}),
-        DeadlineState.OVERDUE: pending & Q(**{f"{due}__lt": today}),
-        DeadlineState.DUE_SOON: pending & Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
-        DeadlineState.OPEN: pending & Q(**{f"{due}__gt": soon}),
+        **{state: pending & q for state, q in pending_state_conditions(due=due, today=today).items()},
+    }
+
+
+def pending_state_conditions(*, due: str, today: dt.date | None = None) -> dict[str, Q]:
+    """The pending states (``open``, ``due_soon``, ``overdue``) of rows already known to owe
+    the obligation (the deadline engine's candidates), from their due-date field ``due``."""
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=settings.DEADLINE_WARNING_DAYS)
+    return {
+        DeadlineState.OVERDUE: Q(**{f"{due}__lt": today}),
+        DeadlineState.DUE_SOON: Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
+        DeadlineState.OPEN: Q(**{f"{due}__gt": soon}),
     }
 
 
 def state_case(conditions: dict[str, Q]) -> Case:
-    """An annotation naming the state each row is in (``None`` when the obligation has no clock)."""
-    return Case(
-        *[When(condition, then=Value(state)) for state, condition in conditions.items()],
-        default=Value(None),
-        output_field=models.CharField(max_length=10, null=True),
-    )
+    """An annotation naming the state each row is in (``None``, the CASE's default, when the
+    obligation has no clock)."""
+    return Case(*[When(condition, then=Value(state)) for state, condition in conditions.items()])

@@ -13,12 +13,15 @@ from django.utils.translation import gettext_noop
 from common.dates import vietnamese_date_line, vn_date
 from common.http import docx_response as _docx_bytes_response
 from common.http import xlsx_response
+from common.text import xml_text
 from common.xlsx import Percent, XlsxWorkbook, add_sheet, new_workbook, workbook_bytes
-from petitions.models import Assessment, PetitionStatus
+from petitions.identity import petitioner_of
+from petitions.models import Assessment, Petition, PetitionStatus
 from sessions.models import SessionKind
 
 from . import selectors
 from .cache import cached_dashboard_data
+from .heads_exports import HEADS_ROWS, heads_report_data, heads_report_docx, heads_report_sheets
 from .periods import Period
 
 
@@ -93,7 +96,7 @@ def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend, t
 # ---------------------------------------------------------------------------------------------
 
 
-def session_rows(sessions) -> tuple[list[str], list[list]]:
+def session_rows(sessions, viewer=None) -> tuple[list[str], list[list]]:
     header = [
         _("Ngày tổ chức"),
         _("Cơ quan tổ chức"),
@@ -152,22 +155,32 @@ PETITION_VALUES = (
 )
 
 
-def petition_rows(petitions) -> tuple[list[str], list[list]]:
+def petition_rows(petitions, viewer=None) -> tuple[list[str], list[list]]:
     """The rows of a petition list: a queryset is read as plain values (a province's lists have
-    tens of thousands of rows), a list of petitions as they are."""
+    tens of thousands of rows), a list of petitions as they are. A protected petitioner is named
+    only for a ``viewer`` who may see them (``petitions.identity.petitioner_of``; no viewer:
+    never), and the content is then the one that reader may see."""
     header = [_(label) for label in PETITION_HEADER]
     statuses = {value: str(label) for value, label in PetitionStatus.choices}
     assessments = {value: str(label) for value, label in Assessment.choices}
     if isinstance(petitions, QuerySet):
-        values = petitions.values_list(*PETITION_VALUES)
+        values = list(petitions.values_list(*PETITION_VALUES, "identity_protected"))
+        protected = [row[0] for row in values if row[-1]]
+        shown = {
+            p.pk: petitioner_of(p, viewer)
+            for p in Petition.objects.filter(pk__in=protected).select_related("session__organising_unit")
+        }
+        values = (
+            (*row[:3], shown[row[0]].name, shown[row[0]].content, *row[5:-1]) if row[-1] else row[:-1] for row in values
+        )
     else:
         values = (
             (
                 p.pk,
                 p.session.held_on,
                 p.session.organising_unit.name,
-                p.petitioner_name,
-                p.content,
+                petitioner_of(p, viewer).name,
+                petitioner_of(p, viewer).content,
                 p.field.name if p.field_id else "",
                 p.assigned_unit.name if p.assigned_unit_id else "",
                 p.status,
@@ -192,7 +205,7 @@ def petition_rows(petitions) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def unit_rows(units) -> tuple[list[str], list[list]]:
+def unit_rows(units, viewer=None) -> tuple[list[str], list[list]]:
     header = [_("Đơn vị"), _("Loại đơn vị"), _("Cấp")]
     return header, [[u.name, u.kind.name, u.get_level_display()] for u in units]
 
@@ -215,7 +228,12 @@ def reply_rows(replies) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-ROWS_FOR_MODEL = {selectors.SESSION: session_rows, selectors.PETITION: petition_rows, selectors.UNIT: unit_rows}
+ROWS_FOR_MODEL = {
+    selectors.SESSION: session_rows,
+    selectors.PETITION: petition_rows,
+    selectors.UNIT: unit_rows,
+    **HEADS_ROWS,
+}
 
 
 def list_workbook(title: str, header, rows, caption: str = "") -> XlsxWorkbook:
@@ -233,6 +251,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
     today = today or timezone.localdate()
     dashboard = cached_dashboard_data(user, unit, period, today)
     return {
+        "viewer": user,
         "unit": unit,
         "period": period,
         "today": today,
@@ -242,6 +261,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
         "trend": dashboard.trend,
         "r1_missing": list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")),
         "overdue": selectors.overdue_by_unit(user, unit, period, today),
+        **heads_report_data(user, unit, period, today),
     }
 
 
@@ -264,8 +284,9 @@ def periodic_report_xlsx(data: dict) -> XlsxWorkbook:
     header, _rows = petition_rows([])
     rows = []
     for _responsible, petitions in data["overdue"]:
-        rows += petition_rows(petitions)[1]
+        rows += petition_rows(petitions, data.get("viewer"))[1]
     add_sheet(wb, _("Quá hạn theo đơn vị"), header, rows, caption=caption)
+    heads_report_sheets(wb, data, caption)
     return wb
 
 
@@ -283,7 +304,7 @@ def periodic_report_docx(data: dict):
 
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.add_run(unit.name.upper()).bold = True
+    head.add_run(xml_text(unit.name.upper())).bold = True
     place = doc.add_paragraph()
     place.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     place.add_run(vietnamese_date_line(unit.place_name or unit.name, data["today"])).italic = True
@@ -299,7 +320,7 @@ def periodic_report_docx(data: dict):
         t = doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         for cell, text in zip(t.rows[0].cells, header):
-            cell.text = str(text)
+            cell.text = xml_text(text)
             for p in cell.paragraphs:
                 for r in p.runs:
                     r.bold = True
@@ -310,7 +331,7 @@ def periodic_report_docx(data: dict):
             for tc, value in zip(tr.tc_lst, row):
                 if isinstance(value, Percent):
                     value = "" if value.value is None else f"{value.value:.1f}%".replace(".", ",")
-                _Cell(tc, t).text = "" if value is None else str(value)
+                _Cell(tc, t).text = "" if value is None else xml_text(value)
         return t
 
     doc.add_heading(_("I. Kết quả tổ chức hội nghị tiếp xúc, đối thoại"), level=2)
@@ -323,7 +344,7 @@ def periodic_report_docx(data: dict):
         % {"req": figures["r1_required"], "held": figures["r1_held"], "missing": figures["r1_missing"]}
     )
     for u in data["r1_missing"]:
-        doc.add_paragraph(u.name, style="List Bullet")
+        doc.add_paragraph(xml_text(u.name), style="List Bullet")
     doc.add_heading(_("IV. Kết quả theo đơn vị"), level=2)
     keys = ["petitions_assigned", "petitions_on_time", "petitions_late", "petitions_overdue", "petitions_unsatisfied"]
     table(
@@ -344,12 +365,21 @@ def periodic_report_docx(data: dict):
         doc.add_paragraph(_("Không có kiến nghị quá hạn."))
     for responsible, petitions in data["overdue"]:
         doc.add_paragraph().add_run(
-            f"{responsible.name if responsible else _('Chưa giao')} ({len(petitions)})"
+            xml_text(f"{responsible.name if responsible else _('Chưa giao')} ({len(petitions)})")
         ).bold = True
         table(
             [_("Mã"), _("Nội dung"), _("Hạn trả lời"), _("Hạn giải quyết mới")],
-            [[f"#{p.pk}", p.content, vn_date(p.reply_due_on), vn_date(p.complex_target_on)] for p in petitions],
+            [
+                [
+                    f"#{p.pk}",
+                    petitioner_of(p, data.get("viewer")).content,
+                    vn_date(p.reply_due_on),
+                    vn_date(p.complex_target_on),
+                ]
+                for p in petitions
+            ],  # fmt: skip
         )
+    heads_report_docx(doc, data, table)
     return doc
 
 

@@ -2,18 +2,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Assessment
+from common.forms import VnDateField
+from petitions.models import Assessment, ReplyAssessment, SupervisionNote
 
 
 class AssessmentForm(forms.Form):
     result = forms.ChoiceField(label=_("Kết quả đánh giá"), choices=Assessment.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Lý do"),
+        max_length=ReplyAssessment._meta.get_field("reason").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bắt buộc khi đánh giá không hài lòng."),
     )
-    assessed_on = forms.DateField(
+    assessed_on = VnDateField(
         label=_("Ngày đánh giá"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -28,5 +30,7 @@ class AssessmentForm(forms.Form):
 
 class SupervisionNoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Nội dung giám sát"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+        label=_("Nội dung giám sát"),
+        max_length=SupervisionNote._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
     )

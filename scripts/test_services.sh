@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install (when missing) and start the real services the tests use, on loopback only:
-# PostgreSQL 15, Redis and Debian's Chromium. Prints `export ...` lines for the caller to eval.
+# PostgreSQL 15, Redis and Debian's Chromium; nginx is installed, not started (the production-
+# recipe tests run a private one). Prints `export ...` lines for the caller to eval.
 # Needs root (apt-get, pg_ctlcluster); prints nothing and exits 1 when it cannot.
 set -uo pipefail
 log() { echo "[services] $*" >&2; }
@@ -11,6 +12,10 @@ missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The production recipe's checks: nginx -t, systemd-analyze verify, a self-signed certificate.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
+command -v openssl >/dev/null || missing+=(openssl)
 # Fonts so that Vietnamese text renders in screenshots.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then

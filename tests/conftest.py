@@ -35,6 +35,17 @@ def _media_root(settings, tmp_path):
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The public pages and the lookup's rate limit live in Django's cache: every test starts
+    with it empty (ids repeat between tests, a cached page must not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def pdf_upload():
     def make(name="van-ban.pdf"):

@@ -19,6 +19,7 @@ LAYERS = [
     "petitions",
     "notifications",
     "reports",
+    "public",
     "ops",
     "demo",
     "benchmarks",

@@ -76,6 +76,10 @@ def test_tiny_benchmark_measures_every_page_for_every_role_with_its_baseline(req
             assert kind == page.kind and float(median) > 0, cells
             if page.baseline:
                 assert float(baseline) > 0 and float(ratio) > 0, cells
-    assert "deadline jobs, one day" in text
+    for case in ("deadline jobs, one day", "province compilation", "compiled report, drafted"):
+        line = next((row for row in text.splitlines() if row.startswith(case)), None)
+        assert line is not None, f"{case!r} missing from:\n{text}"
+        median, queries = line[len(case) :].split()[:2]
+        assert float(median) > 0 and int(queries) > 0, line
     assert "Dashboard baseline check: same figures" in text
     assert len(rows) == sum(len(p.roles) for p in pages.PAGES.values())

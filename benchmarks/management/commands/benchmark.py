@@ -5,7 +5,9 @@ import datetime as dt
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,12 +79,17 @@ class Command(BaseCommand):
         results = cases.run_pages(built, repeat=o["repeat"], only=o["only"], roles=o["roles"], log=log)
         if not o["only"]:
             log("  one day of the deadline jobs …")
-            job = cases.deadline_case(today, o["repeat"])
+            jobs = [cases.deadline_case(today, o["repeat"])]
+            log("  the province's compilation of its units' reports …")
+            with override_settings(
+                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False, DEBUG=False
+            ):
+                jobs += cases.compilation_cases(built, today, o["repeat"])
         log("")
         log(cases.format_pages(results))
         if not o["only"]:
             log("")
-            log(cases.format_table([job]))
+            log(cases.format_table(jobs))
             province = Unit.objects.get(pk=built.province_id)
             log(f"Dashboard baseline check: {cases.check_dashboard(built, province, today)}")
         if o["markdown"]:

@@ -1,0 +1,58 @@
+"""The client's address behind the reverse proxy (``common.web.client_ip``), for the monitoring
+allow-list and login throttling."""
+
+import pytest
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import reverse
+
+from common.web import address_in, client_ip
+from tests import factories as f
+
+
+def request(**meta):
+    return RequestFactory().get("/", **meta)
+
+
+def test_direct_connections_are_their_own_address():
+    assert client_ip(request(REMOTE_ADDR="203.0.113.5")) == "203.0.113.5"
+
+
+def test_the_proxy_passes_the_clients_address():
+    assert client_ip(request(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.2")) == "198.51.100.2"
+
+
+def test_a_client_that_is_not_the_proxy_cannot_choose_its_address():
+    assert client_ip(request(REMOTE_ADDR="203.0.113.5", HTTP_X_REAL_IP="127.0.0.1")) == "203.0.113.5"
+
+
+@pytest.mark.parametrize(
+    ("address", "networks", "inside"),
+    [
+        ("10.1.2.3", ["10.0.0.0/8"], True),
+        ("10.1.2.3", ["10.1.2.3"], True),
+        ("11.1.2.3", ["10.0.0.0/8"], False),
+        ("::1", ["127.0.0.1", "::1"], True),
+        ("không phải địa chỉ", ["0.0.0.0/0"], False),
+        ("10.1.2.3", ["sai", "10.0.0.0/8"], True),
+    ],
+)
+def test_address_in(address, networks, inside):
+    assert address_in(address, networks) is inside
+
+
+@pytest.mark.django_db
+def test_login_throttling_behind_the_proxy_locks_the_client_not_everybody(client):
+    f.UserFactory(username="canbo", password="Mat-khau-dung-2026")
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "198.51.100.66"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "canbo", "password": "sai"}, **attacker)
+    assert client.post(reverse("login"), {"username": "canbo", "password": "sai"}, **attacker).status_code == 429
+    # The real user, through the same proxy from another address, still logs in.
+    response = client.post(
+        reverse("login"),
+        {"username": "canbo", "password": "Mat-khau-dung-2026"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="198.51.100.7",
+    )
+    assert response.status_code == 302
