@@ -146,6 +146,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # they share the figures, counters and pages.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=26 * 3600)
+# The apps whose saved rows change the dashboards' figures: every save gives the row's areas a new
+# data version in its transaction (units/versions.py), so no cached figure outlives a write.
+DATA_VERSION_APPS = ("units", "dialogue_sessions", "petitions")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -86,3 +86,67 @@ def count_of(qs: QuerySet, user) -> int:
         count = qs.count()
         cache.set(key, count, settings.DASHBOARD_CACHE_SECONDS)
     return count
+
+
+# --- the safety net: every saved row of the dashboards' apps changes its areas -----------------
+#
+# The services call ``data_changed`` for the areas they know (a previous unit, the units of a
+# forwarding chain); this receiver adds the areas of every row saved in the apps whose rows the
+# dashboards count (``settings.DATA_VERSION_APPS``), found from the row's own foreign keys to
+# units (a petition: its session's organising unit, its assigned and responsible units; a
+# conclusion item: its session's and its responsible unit; a plan: its unit). A service written
+# later cannot forget it. Rows with no unit at all (a field, a unit kind) change every area.
+# ``QuerySet.update`` and ``bulk_create`` send no signal: the services that use them call
+# ``data_changed`` themselves (``petitions.services.notice_issue``).
+
+_LOOKUPS: dict[type, tuple[list[str], list[str]]] = {}
+MAX_DEPTH = 3
+
+
+def _is_history(model) -> bool:
+    return getattr(model, "instance_type", None) is not None  # django-simple-history's rows
+
+
+def unit_lookups(model) -> tuple[list[str], list[str]]:
+    """(attributes of ``model`` that hold a unit id, deeper lookups that reach one)."""
+    if model not in _LOOKUPS:
+        apps = set(settings.DATA_VERSION_APPS)
+        own, deep = [], []
+
+        def walk(m, prefix: str, depth: int) -> None:
+            for f in m._meta.concrete_fields:
+                if not (f.many_to_one or f.one_to_one) or f.related_model is None:
+                    continue
+                related = f.related_model
+                if related is Unit:
+                    (own if not prefix else deep).append(f.attname if not prefix else f"{prefix}{f.attname}")
+                elif depth < MAX_DEPTH and related._meta.app_label in apps and not _is_history(related):
+                    walk(related, f"{prefix}{f.name}__", depth + 1)
+
+        if model is Unit:
+            own.append("pk")
+        walk(model, "", 1)
+        _LOOKUPS[model] = (own, deep)
+    return _LOOKUPS[model]
+
+
+def _row_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw or sender._meta.app_label not in settings.DATA_VERSION_APPS or sender is DataVersion:
+        return
+    if _is_history(sender) or not getattr(settings, "DATA_VERSIONS_ON_SAVE", True):
+        return
+    own, deep = unit_lookups(sender)
+    if not own and not deep:
+        data_changed_everywhere()
+        return
+    ids = [getattr(instance, name) for name in own]
+    if deep and instance.pk is not None:
+        row = sender._base_manager.filter(pk=instance.pk).values_list(*deep).first()
+        ids += list(row or ())
+    data_changed(*{i for i in ids if i is not None})
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_save
+
+    post_save.connect(_row_saved, dispatch_uid="units.versions.row_saved")
