@@ -155,21 +155,39 @@ SELECT s.organising_unit_id, ou.level, s.kind,
        count(*) FILTER (WHERE s.notice_issued_on <= s.notice_due_on),
        count(*) FILTER (WHERE s.notice_issued_on > s.notice_due_on),
        count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on < %(today)s),
-       count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on >= %(today)s)
+       count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on >= %(today)s),
+       count(*) FILTER (WHERE s.planned_item_id IS NULL)
 FROM dialogue_sessions_dialoguesession s
 JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
 WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
 GROUP BY 1, 2, 3, 4
 """
 
-_DASHBOARD_UNITS = """
+_BOUND_ACTIVE = """k.bound_by_dialogue_rule
+  AND (u.active_from IS NULL OR u.active_from <= %(bound_end)s) AND (u.active_to IS NULL OR u.active_to >= %(year_start)s)"""
+# Units bound by R1 and active in the dialogue year: required, held, without an issued plan.
+_DASHBOARD_UNITS = f"""
 SELECT count(*),
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM dialogue_sessions_dialoguesession s
-           WHERE s.organising_unit_id = u.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s))
+           WHERE s.organising_unit_id = u.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s)),
+       count(*) FILTER (WHERE NOT EXISTS (
+           SELECT 1 FROM dialogue_sessions_dialogueplan pl
+           WHERE pl.unit_id = u.id AND pl.year = %(r1_year)s AND pl.status = 'issued'))
 FROM dialogue_sessions_unit u JOIN dialogue_sessions_unitkind k ON k.id = u.kind_id
-WHERE u.path LIKE %(prefix)s AND (k.is_party_committee OR k.code = 'peoples_committee')
-  AND (u.active_from IS NULL OR u.active_from <= %(year_end)s) AND (u.active_to IS NULL OR u.active_to >= %(year_start)s)
+WHERE u.path LIKE %(prefix)s AND {_BOUND_ACTIVE.replace("%(bound_end)s", "%(year_end)s")}
+"""
+# The heads bound by the rule (each term a row) in the dialogue year until today, and those who
+# chaired a dialogue in it.
+_DASHBOARD_HEADS = f"""
+SELECT count(*),
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM dialogue_sessions_dialoguesession s
+           WHERE s.chair_id = l.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s))
+FROM dialogue_sessions_leader l
+JOIN dialogue_sessions_unit u ON u.id = l.unit_id JOIN dialogue_sessions_unitkind k ON k.id = u.kind_id
+WHERE u.path LIKE %(prefix)s AND {_BOUND_ACTIVE}
+  AND l.term_start <= %(bound_end)s AND (l.term_end IS NULL OR l.term_end >= %(year_start)s)
 """
 
 _UNIT_NAMES = "SELECT id, name, path FROM dialogue_sessions_unit WHERE id = ANY(%s)"
@@ -179,14 +197,19 @@ _FIELD_NAMES = "SELECT id, name FROM petitions_field"
 def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int]:
     """Every figure of the dashboard page (key figures, per-unit table, fields, monthly trend)
     from three grouped scans, summed in Python. Returns the key figures."""
+    from regulations.years import dialogue_year_bounds
+
     period = period or current_period(today=today)
+    year_start, year_end = dialogue_year_bounds(period.r1_year)
     params = {
         "prefix": unit.path + "%",
         "start": period.start,
         "until": min(period.end, today),
         "today": today,
-        "year_start": dt.date(period.r1_year, 1, 1),
-        "year_end": dt.date(period.r1_year, 12, 31),
+        "year_start": year_start,
+        "year_end": year_end,
+        "bound_end": min(year_end, today),
+        "r1_year": period.r1_year,
     }
     figures: dict[str, int] = defaultdict(int)
     by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
@@ -200,8 +223,9 @@ def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int
             by_field[field_id][i] += n
             trend[bucket][i] += n
     sessions_by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
-    for unit_id, level, kind, _bucket, *counts in _sql(_DASHBOARD_SESSIONS, params):
+    for unit_id, level, kind, _bucket, *counts, unplanned in _sql(_DASHBOARD_SESSIONS, params):
         held, on_time, late, overdue, pending = counts
+        figures["sessions_unplanned"] += unplanned
         figures["sessions_held"] += held
         figures[f"sessions_{kind}"] += held
         figures[f"sessions_level_{level}"] += held
@@ -211,8 +235,10 @@ def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int
         figures["notices_pending"] += pending
         for i, n in enumerate(counts):
             sessions_by_unit[unit_id][i] += n
-    ((required, held),) = _sql(_DASHBOARD_UNITS, params)
-    figures.update(r1_required=required, r1_held=held, r1_missing=required - held)
+    ((required, held, plans_missing),) = _sql(_DASHBOARD_UNITS, params)
+    figures.update(r1_required=required, r1_held=held, r1_missing=required - held, plans_missing=plans_missing)
+    ((bound, chaired),) = _sql(_DASHBOARD_HEADS, params)
+    figures.update(heads_bound=bound, heads_held=chaired, heads_not_held=bound - chaired)
     _sql(_UNIT_NAMES, [list(set(by_unit) | set(sessions_by_unit))])
     _sql(_FIELD_NAMES, [])
     return dict(figures)
@@ -425,7 +451,14 @@ def run_pages(built: Built, *, repeat: int, only: list[str] | None = None, roles
     runner = PageRunner()
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-    with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
+    # The public lookup's one-minute cache and its rate limit are off: every run does the whole work.
+    with override_settings(
+        ALLOWED_HOSTS=hosts,
+        SECURE_SSL_REDIRECT=False,
+        DEBUG=False,
+        PUBLIC_LOOKUP_CACHE_SECONDS=0,
+        PUBLIC_LOOKUP_LIMIT=10**9,
+    ):
         for key, page in PAGES.items():
             if only and not any(part in key for part in only):
                 continue

@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from notifications.models import Notification, ObligationKind
 from petitions.models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, WrittenReply
 from sessions.models import ConclusionNotice, DialogueSession
-from units.models import Role, Unit
+from units.models import Leader, Role, Unit
 
 from . import baselines as b
 
@@ -66,6 +66,9 @@ class Objects:
     reply: WrittenReply
     forwarding: Forwarding
     complex_notice: ComplexCaseNotice
+    leader_id: int | None = None  # a head of the province
+    pc_id: int | None = None  # the province's People's Committee (the public unit page)
+    receipt_code: str = ""  # a forwarded petition's code (the public lookup)
     notifications: dict[int, int] = field(default_factory=dict)  # user id -> notification id
     current_user: int | None = None  # set by the runner before it builds a URL
 
@@ -236,7 +239,51 @@ PAGES: dict[str, Page] = {
     "reports:monitor_petition": Page(MONITOR, kwargs=_pk("replied_petition")),
     "reports:monitor_note_add": Page(MONITOR, FORM, kwargs=_pk("replied_petition")),
     "reports:monitor_assess": Page(MONITOR, FORM, kwargs=lambda o: {"reply_pk": o.reply.pk}),
+    # The citizen's side, follow-through, heads, periodic reports, operations (issues 10-20) -----
+    "sessions:item_add": Page(EDITORS, FORM, kwargs=_pk("issued_session")),
+    "petitions:receipt": Page(EDITORS, DOCUMENT, kwargs=_pk("waiting_petition")),
+    "petitions:publish": Page(EDITORS, FORM, kwargs=_pk("replied_petition")),
+    "petitions:forward_petitioner_letter": Page(AREA, DOCUMENT, kwargs=lambda o: {"pk": o.forwarding.pk}),
+    "petitions:to_follow": Page(ALL, note="the heads' list of replies to follow (small: the replies of the last weeks)"),
+    "plans:list": Page(ALL, note="annual plans of the area (one a unit a year)"),
+    "plans:create": Page(EDITORS, FORM),
+    "commitments:list": Page(ALL, note="conclusion items (none in the dataset yet)"),
+    "reports:head_scorecard": Page(DASHBOARD, kwargs=lambda o: {"pk": o.leader_id}),
+    "reports:my_scorecard": Page(DASHBOARD, REDIRECT, status=302, note="not a head: sent to the register of heads"),
+    "reports:report_list": Page(DASHBOARD, note="periodic reports (none in the dataset yet)"),
+    "reports:report_list[inbox]": Page(DASHBOARD, query=lambda o: {"box": "inbox"}),
+    "reports:report_create": Page(EDITORS, FORM),
+    "reports:compilation": Page(
+        ("staff", "board"), query=lambda o: {"unit": o.province.pk, "kind": "year", "year": str(o.today.year - 1)}
+    ),
+    "reports:compilation[xlsx]": Page(
+        ("staff", "board"),
+        EXPORT,
+        query=lambda o: {"unit": o.province.pk, "kind": "year", "year": str(o.today.year - 1), "format": "xlsx"},
+    ),
+    "reports:calendar": Page(DASHBOARD),
+    "ops:liveness": Page(("anonymous",)),
+    "ops:readiness": Page(("anonymous",)),
+    "ops:metrics": Page(("anonymous",)),
+    "public:lookup": Page(("anonymous",), FORM),
+    "public:lookup[code]": Page(
+        ("anonymous",), query=lambda o: {"ma": o.receipt_code}, baseline=lambda o, role: lambda: _lookup(o.receipt_code),
+        note="a forwarded petition's code; the lookup's cache and rate limit off",
+    ),
+    "public:index": Page(("anonymous",)),
+    "public:session": Page(("anonymous",), kwargs=_pk("issued_session")),
+    "public:unit": Page(("anonymous",), kwargs=lambda o: {"pk": o.pc_id}),
+    "public:figures": Page(("anonymous",), kwargs=lambda o: {"pk": o.pc_id}, status=404, note="off by default"),
 }  # fmt: skip
+
+
+def _lookup(code):
+    from .cases import lookup_baseline
+
+    return lookup_baseline(code)
+
+
+NO_DATA = "not measured: the benchmark dataset has no {} yet"
 
 NOT_MEASURED: dict[str, str] = {
     "logout": "POST only",
@@ -248,6 +295,34 @@ NOT_MEASURED: dict[str, str] = {
     "petitions:withdraw": "POST only",
     "notifications:read": "POST only",
     "notifications:read_all": "POST only",
+    "sessions:no_notice": "POST only",
+    "petitions:protect": "POST only",
+    "petitions:unpublish": "POST only",
+    "petitions:supplementary_request": "POST only",
+    "petitions:forward_told": "POST only",
+    "plans:signed_upload": "POST only",
+    "plans:item_withdraw": "POST only",
+    "commitments:withdraw": "POST only",
+    "reports:report_signed_upload": "POST only",
+    "reports:report_received": "POST only",
+    "reports:compilation_create": "POST only (its drafting is measured as 'compiled report, drafted')",
+    "ops:status": "administrators only (no province-level role opens it)",
+    "petitions:direct": NO_DATA.format("head with a direction to give on a replied petition of the same level"),
+    "petitions:contribute": NO_DATA.format("coordinating unit"),
+    "petitions:contribution_letter": NO_DATA.format("coordinating unit"),
+    "plans:detail": NO_DATA.format("annual plan"),
+    "plans:item_add": NO_DATA.format("annual plan"),
+    "plans:issue": NO_DATA.format("annual plan"),
+    "plans:signed_file": NO_DATA.format("annual plan"),
+    "commitments:detail": NO_DATA.format("conclusion item"),
+    "commitments:complete": NO_DATA.format("conclusion item"),
+    "commitments:assess": NO_DATA.format("conclusion item"),
+    "commitments:evidence": NO_DATA.format("conclusion item"),
+    "reports:report_detail": NO_DATA.format("periodic report"),
+    "reports:report_edit": NO_DATA.format("periodic report"),
+    "reports:report_issue": NO_DATA.format("periodic report"),
+    "reports:report_download": NO_DATA.format("periodic report"),
+    "reports:report_signed_file": NO_DATA.format("periodic report"),
 }
 ADMIN_NOTE = "the administrator's site (no province-level role opens it)"
 
@@ -408,7 +483,12 @@ def find_objects(built) -> Objects:
         reply=reply,
         forwarding=forwarding,
         complex_notice=complex_notice,
-    )
+        leader_id=Leader.objects.filter(unit__path__startswith=province.path).order_by("unit__path", "id")
+        .values_list("pk", flat=True).first(),
+        pc_id=units.filter(kind__code="peoples_committee").order_by("path").values_list("pk", flat=True).first(),
+        receipt_code=Petition.objects.filter(session__organising_unit__in=units, status=PetitionStatus.FORWARDED)
+        .exclude(receipt_code="").values_list("receipt_code", flat=True).first() or "",
+    )  # fmt: skip
     for user_id in objects.users.values():
         note = Notification.objects.filter(recipient_id=user_id).order_by("-id").first()
         if note is None:

@@ -61,14 +61,14 @@ if ! grep -qE '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|replicat
   echo "host replication replicator 127.0.0.1/32 scram-sha-256" >>"$hba"
   psql_main "SELECT pg_reload_conf()" >/dev/null
 fi
-if ! su postgres -c "$bin/pg_ctl -D $replica_dir status" >/dev/null 2>&1; then
-  if [ ! -f "$replica_dir/standby.signal" ]; then
-    log "pg_basebackup -R into $replica_dir"
-    rm -rf "$replica_dir"
-    su postgres -c "PGPASSWORD=replicator $bin/pg_basebackup -h 127.0.0.1 -p 5432 -U replicator -D $replica_dir -R -X stream -c fast" >&2 ||
-      { log "pg_basebackup failed"; exit 1; }
-    # Debian keeps the configuration outside the data directory: the replica gets its own.
-    cat >"$replica_dir/postgresql.conf" <<CONF
+replica_psql() { su postgres -c "psql -p $replica_port -qtAc \"$1\"" 2>/dev/null; }
+replica_build() {
+  log "pg_basebackup -R into $replica_dir"
+  rm -rf "$replica_dir"
+  su postgres -c "PGPASSWORD=replicator $bin/pg_basebackup -h 127.0.0.1 -p 5432 -U replicator -D $replica_dir -R -X stream -c fast" >&2 ||
+    { log "pg_basebackup failed"; exit 1; }
+  # Debian keeps the configuration outside the data directory: the replica gets its own.
+  cat >"$replica_dir/postgresql.conf" <<CONF
 port = $replica_port
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '/var/run/postgresql'
@@ -79,19 +79,35 @@ hot_standby = on
 hot_standby_feedback = on
 max_standby_streaming_delay = 30s
 CONF
-    printf 'local all postgres peer\nhost all all 127.0.0.1/32 scram-sha-256\n' >"$replica_dir/pg_hba.conf"
-    : >"$replica_dir/pg_ident.conf"
-    chown postgres:postgres "$replica_dir"/*.conf
-  fi
+  printf 'local all postgres peer\nhost all all 127.0.0.1/32 scram-sha-256\n' >"$replica_dir/pg_hba.conf"
+  : >"$replica_dir/pg_ident.conf"
+  chown postgres:postgres "$replica_dir"/*.conf
+}
+replica_start() {
   su postgres -c "$bin/pg_ctl -D $replica_dir -l /var/log/postgresql/postgresql-$ver-replica.log -w start" >&2 ||
     { log "the replica did not start"; exit 1; }
+}
+# Streaming, not merely in recovery: a replica left from an earlier run (a stopped machine) may
+# need WAL the primary has since recycled; it is then built again from a fresh base backup.
+replica_streaming() {
+  for _ in $(seq 1 "$1"); do
+    [ "$(replica_psql 'SELECT status FROM pg_stat_wal_receiver')" = streaming ] && return 0
+    sleep 1
+  done
+  return 1
+}
+if ! su postgres -c "$bin/pg_ctl -D $replica_dir status" >/dev/null 2>&1; then
+  [ -f "$replica_dir/standby.signal" ] || replica_build
+  replica_start
 fi
-for _ in $(seq 1 30); do
-  [ "$(su postgres -c "psql -p $replica_port -qtAc 'SELECT pg_is_in_recovery()'" 2>/dev/null)" = t ] && break
-  sleep 1
-done
-[ "$(su postgres -c "psql -p $replica_port -qtAc 'SELECT pg_is_in_recovery()'" 2>/dev/null)" = t ] ||
-  { log "no streaming replica on port $replica_port"; exit 1; }
+if ! replica_streaming 30; then
+  log "the replica on port $replica_port does not stream: building it again"
+  su postgres -c "$bin/pg_ctl -D $replica_dir -m fast -w stop" >&2 || true
+  replica_build
+  replica_start
+  replica_streaming 60 || { log "no streaming replica on port $replica_port"; exit 1; }
+fi
+[ "$(replica_psql 'SELECT pg_is_in_recovery()')" = t ] || { log "port $replica_port is not a replica"; exit 1; }
 
 # Redis on loopback, no persistence.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
