@@ -66,7 +66,13 @@ def test_primary_only_inside_reads_from_replica_reads_the_primary(replica):
         assert router.db_for_read(Petition) == "replica"
 
 
-def test_without_a_replica_every_read_is_on_the_primary(settings):
+@pytest.fixture
+def no_replica(settings):
+    """As if ``DATABASE_REPLICA_URL`` were not set (CI sets it for the whole run)."""
+    settings.DATABASES = {alias: db for alias, db in settings.DATABASES.items() if alias != "replica"}
+
+
+def test_without_a_replica_every_read_is_on_the_primary(no_replica):
     assert not replicas.has_replica()
     with reads_from_replica():
         assert router.db_for_read(Petition) == "default"
@@ -127,6 +133,6 @@ def test_a_user_who_has_just_written_reads_the_primary(replica, settings):
     assert PIN_COOKIE not in _through_middleware(factory.get("/bao-cao/"), []).cookies
 
 
-def test_no_pin_cookie_without_a_replica():
+def test_no_pin_cookie_without_a_replica(no_replica):
     response = _through_middleware(RequestFactory().post("/kien-nghi/1/tra-loi/"), [])
     assert PIN_COOKIE not in response.cookies

@@ -160,6 +160,17 @@ def test_dashboard_reads_its_figures_from_the_replica_and_says_how_fresh_they_ar
     assert "Số liệu đọc từ bản sao cơ sở dữ liệu" in response.content.decode()
 
 
+def test_the_public_pages_read_from_the_replica(world):
+    """The public pages are read-only report work too: without a login, from the replica."""
+    client = CaughtUpClient()
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        index = client.get(reverse("public:index"))
+        session = client.get(reverse("public:session", args=[world.s_on_time.pk]))
+    assert index.status_code == 200 and session.status_code == 200
+    replica_sql = " ".join(q["sql"] for q in on_replica.captured_queries)
+    assert "dialogue_sessions_dialoguesession" in replica_sql
+
+
 def _replay(paused: bool):
     with connections["replica"].cursor() as cursor:
         try:
