@@ -16,6 +16,7 @@ from demo import heads
 from demo.citizen import seed_citizen
 from demo.documents import attach_demo_documents
 from demo.followthrough import seed_followthrough
+from demo.regulations import seed_regulations, seed_reorganisation
 from demo.reports import seed_reports
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
@@ -135,12 +136,14 @@ class Command(BaseCommand):
             units = self._units()
             users = self._users(units)
             self.officers = {units["agencies"][0].pk: users["agency"]}
+            seed_regulations(units=units)
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
             counts.update(seed_reports(units=units, users=users, today=self.today))
             heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
             seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
             attach_demo_documents(staff=users["staff"])
+            seed_reorganisation(units=units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
@@ -342,10 +345,12 @@ class Command(BaseCommand):
 
         special = {
             today - dt.timedelta(days=15): None,  # notice overdue
-            first_day_back(range(7, 11), notice_due_date, 0, 3): None,  # notice due soon
+            first_day_back(range(7, 14), lambda d: notice_due_date(d, unit=u["province"]), 0, 3): None,  # due soon
             today - dt.timedelta(days=2): None,  # notice open
             # replies due soon: notice issued 6 days after the session, reply due in 0..3 days
-            first_day_back(range(33, 40), lambda d: reply_due_date(d + dt.timedelta(days=6)), 0, 3): 6,
+            first_day_back(
+                range(30, 45), lambda d: reply_due_date(d + dt.timedelta(days=6), unit=u["agencies"][0]), 0, 3
+            ): 6,
             today - dt.timedelta(days=16): 6,  # replies open
         }
         days = sorted(days[: count - len(special)] + list(special))

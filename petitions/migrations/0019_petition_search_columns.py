@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0016_bounded_target_reason"),
+        ("petitions", "0018_succeeded_event"),
     ]
 
     operations = [

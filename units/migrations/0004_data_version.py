@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("units", "0002_unit_kind_bound_by_dialogue_rule"),
+        ("units", "0003_reorganisations"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("dialogue_sessions", "0008_bounded_texts_and_date_changes"),
+        ("dialogue_sessions", "0010_succeeded_event"),
     ]
 
     operations = [

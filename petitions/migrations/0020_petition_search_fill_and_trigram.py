@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("petitions", "0017_petition_search_columns"),
+        ("petitions", "0019_petition_search_columns"),
     ]
 
     operations = [
