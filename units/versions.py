@@ -131,7 +131,11 @@ def unit_lookups(model) -> tuple[list[str], list[str]]:
 
 
 def _row_saved(sender, instance, raw=False, **kwargs) -> None:
+    from django.apps import apps
+
     if raw or sender._meta.app_label not in settings.DATA_VERSION_APPS or sender is DataVersion:
+        return
+    if sender._meta.apps is not apps:  # a migration's historical model: the schema may predate DataVersion
         return
     if _is_history(sender) or not getattr(settings, "DATA_VERSIONS_ON_SAVE", True):
         return
