@@ -24,7 +24,6 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from notifications.engine import deadlines_enforce, stages_for
-from petitions.models import Petition, PetitionStatus
 from reports.periods import current_period
 from units.models import Unit
 
@@ -61,6 +60,19 @@ def _timed(fn: Callable, repeat: int) -> tuple[list[float], object]:
         value = fn()
         runs.append((time.perf_counter() - started) * 1000)
     return runs, value
+
+
+def _timed_cpu(fn: Callable, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU time of this process (``time.process_time``: Python's own work, without
+    PostgreSQL's and without the waits of a machine shared with other programs)."""
+    fn()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
 def _sql(query: str, params) -> list[tuple]:
@@ -143,21 +155,39 @@ SELECT s.organising_unit_id, ou.level, s.kind,
        count(*) FILTER (WHERE s.notice_issued_on <= s.notice_due_on),
        count(*) FILTER (WHERE s.notice_issued_on > s.notice_due_on),
        count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on < %(today)s),
-       count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on >= %(today)s)
+       count(*) FILTER (WHERE s.notice_issued_on IS NULL AND s.notice_due_on >= %(today)s),
+       count(*) FILTER (WHERE s.planned_item_id IS NULL)
 FROM dialogue_sessions_dialoguesession s
 JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
 WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
 GROUP BY 1, 2, 3, 4
 """
 
-_DASHBOARD_UNITS = """
+_BOUND_ACTIVE = """k.bound_by_dialogue_rule
+  AND (u.active_from IS NULL OR u.active_from <= %(bound_end)s) AND (u.active_to IS NULL OR u.active_to >= %(year_start)s)"""
+# Units bound by R1 and active in the dialogue year: required, held, without an issued plan.
+_DASHBOARD_UNITS = f"""
 SELECT count(*),
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM dialogue_sessions_dialoguesession s
-           WHERE s.organising_unit_id = u.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s))
+           WHERE s.organising_unit_id = u.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s)),
+       count(*) FILTER (WHERE NOT EXISTS (
+           SELECT 1 FROM dialogue_sessions_dialogueplan pl
+           WHERE pl.unit_id = u.id AND pl.year = %(r1_year)s AND pl.status = 'issued'))
 FROM dialogue_sessions_unit u JOIN dialogue_sessions_unitkind k ON k.id = u.kind_id
-WHERE u.path LIKE %(prefix)s AND (k.is_party_committee OR k.code = 'peoples_committee')
-  AND (u.active_from IS NULL OR u.active_from <= %(year_end)s) AND (u.active_to IS NULL OR u.active_to >= %(year_start)s)
+WHERE u.path LIKE %(prefix)s AND {_BOUND_ACTIVE.replace("%(bound_end)s", "%(year_end)s")}
+"""
+# The heads bound by the rule (each term a row) in the dialogue year until today, and those who
+# chaired a dialogue in it.
+_DASHBOARD_HEADS = f"""
+SELECT count(*),
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM dialogue_sessions_dialoguesession s
+           WHERE s.chair_id = l.id AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(year_start)s AND %(until)s))
+FROM dialogue_sessions_leader l
+JOIN dialogue_sessions_unit u ON u.id = l.unit_id JOIN dialogue_sessions_unitkind k ON k.id = u.kind_id
+WHERE u.path LIKE %(prefix)s AND {_BOUND_ACTIVE}
+  AND l.term_start <= %(bound_end)s AND (l.term_end IS NULL OR l.term_end >= %(year_start)s)
 """
 
 _UNIT_NAMES = "SELECT id, name, path FROM dialogue_sessions_unit WHERE id = ANY(%s)"
@@ -167,14 +197,19 @@ _FIELD_NAMES = "SELECT id, name FROM petitions_field"
 def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int]:
     """Every figure of the dashboard page (key figures, per-unit table, fields, monthly trend)
     from three grouped scans, summed in Python. Returns the key figures."""
+    from regulations.years import dialogue_year_bounds
+
     period = period or current_period(today=today)
+    year_start, year_end = dialogue_year_bounds(period.r1_year)
     params = {
         "prefix": unit.path + "%",
         "start": period.start,
         "until": min(period.end, today),
         "today": today,
-        "year_start": dt.date(period.r1_year, 1, 1),
-        "year_end": dt.date(period.r1_year, 12, 31),
+        "year_start": year_start,
+        "year_end": year_end,
+        "bound_end": min(year_end, today),
+        "r1_year": period.r1_year,
     }
     figures: dict[str, int] = defaultdict(int)
     by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
@@ -188,8 +223,9 @@ def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int
             by_field[field_id][i] += n
             trend[bucket][i] += n
     sessions_by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
-    for unit_id, level, kind, _bucket, *counts in _sql(_DASHBOARD_SESSIONS, params):
+    for unit_id, level, kind, _bucket, *counts, unplanned in _sql(_DASHBOARD_SESSIONS, params):
         held, on_time, late, overdue, pending = counts
+        figures["sessions_unplanned"] += unplanned
         figures["sessions_held"] += held
         figures[f"sessions_{kind}"] += held
         figures[f"sessions_level_{level}"] += held
@@ -199,98 +235,13 @@ def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int
         figures["notices_pending"] += pending
         for i, n in enumerate(counts):
             sessions_by_unit[unit_id][i] += n
-    ((required, held),) = _sql(_DASHBOARD_UNITS, params)
-    figures.update(r1_required=required, r1_held=held, r1_missing=required - held)
+    ((required, held, plans_missing),) = _sql(_DASHBOARD_UNITS, params)
+    figures.update(r1_required=required, r1_held=held, r1_missing=required - held, plans_missing=plans_missing)
+    ((bound, chaired),) = _sql(_DASHBOARD_HEADS, params)
+    figures.update(heads_bound=bound, heads_held=chaired, heads_not_held=bound - chaired)
     _sql(_UNIT_NAMES, [list(set(by_unit) | set(sessions_by_unit))])
     _sql(_FIELD_NAMES, [])
     return dict(figures)
-
-
-_INBOX_WHERE = """
-FROM petitions_petition p
-WHERE (p.responsible_unit_id = ANY(ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s))
-       AND p.status IN ('assigned', 'complex', 'forwarded', 'supplementary'))
-   OR p.id = ANY(ARRAY(
-        SELECT c.petition_id FROM petitions_coordination c
-        JOIN dialogue_sessions_unit cu ON cu.id = c.unit_id
-        JOIN petitions_petition cp ON cp.id = c.petition_id
-        WHERE cu.path LIKE %(prefix)s AND c.contributed_on IS NULL
-          AND cp.status IN ('assigned', 'complex', 'forwarded', 'supplementary')))
-"""
-_INBOX_COUNT = "SELECT count(*) " + _INBOX_WHERE
-_INBOX_PAGE = (
-    """
-SELECT p.id, p.content, p.petitioner_name, p.status, p.assigned_on, p.reply_due_on, p.complex_target_on,
-       s.held_on, s.topic, ou.name, au.name, f.name
-FROM (SELECT p.id """
-    + _INBOX_WHERE
-    + """
-      ORDER BY COALESCE(p.supplementary_due_on, p.complex_target_on, p.forward_due_on, p.reply_due_on) NULLS LAST,
-               p.id LIMIT %(limit)s) page
-JOIN petitions_petition p ON p.id = page.id
-JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.responsible_unit_id
-LEFT JOIN petitions_field f ON f.id = p.field_id
-ORDER BY COALESCE(p.supplementary_due_on, p.complex_target_on, p.forward_due_on, p.reply_due_on) NULLS LAST, p.id
-"""
-)
-
-
-def inbox_baseline(unit: Unit, limit: int) -> tuple[int, list]:
-    params = {"prefix": unit.path + "%", "limit": limit}
-    return _sql(_INBOX_COUNT, params)[0][0], _sql(_INBOX_PAGE, params)
-
-
-_OVERDUE_WHERE = f"""
-FROM petitions_petition p
-JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
-WHERE {_SUBTREE_PETITIONS}
-  AND s.withdrawn_at IS NULL AND s.held_on BETWEEN %(start)s AND %(until)s
-  AND p.status <> 'withdrawn' AND p.responded_on IS NULL AND p.reply_due_on < %(today)s
-"""
-# The subtree's rows are materialised before the ORDER BY ... LIMIT: otherwise PostgreSQL walks
-# the whole country's sessions backwards by date looking for the subtree's rows.
-_OVERDUE_PAGE = (
-    "WITH found AS MATERIALIZED (SELECT p.id, p.content, p.petitioner_name, p.status, p.reply_due_on, s.held_on, "
-    "s.topic, ou.name AS organiser, au.name AS assignee "
-    + _OVERDUE_WHERE
-    + ") SELECT * FROM found ORDER BY held_on DESC, id DESC LIMIT %(limit)s"
-)
-
-
-def overdue_baseline(unit: Unit, today: dt.date, limit: int) -> tuple[int, list]:
-    period = current_period(today=today)
-    params = {
-        "prefix": unit.path + "%",
-        "start": period.start,
-        "until": min(period.end, today),
-        "today": today,
-        "limit": limit,
-    }
-    return _sql("SELECT count(*) " + _OVERDUE_WHERE, params)[0][0], _sql(_OVERDUE_PAGE, params)
-
-
-_SESSIONS_WHERE = """
-FROM dialogue_sessions_dialoguesession s
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL
-"""
-_SESSIONS_PAGE = """
-SELECT s.id, s.held_on, s.topic, s.place, s.kind, s.notice_due_on, s.notice_issued_on, ou.name, n.number, n.symbol
-FROM dialogue_sessions_dialoguesession s
-JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_conclusionnotice n ON n.session_id = s.id
-WHERE ou.path LIKE %(prefix)s AND s.withdrawn_at IS NULL
-ORDER BY s.held_on DESC, s.id DESC LIMIT %(limit)s
-"""
-
-
-def sessions_baseline(unit: Unit, limit: int) -> tuple[int, list]:
-    params = {"prefix": unit.path + "%", "limit": limit}
-    return _sql("SELECT count(*) " + _SESSIONS_WHERE, params)[0][0], _sql(_SESSIONS_PAGE, params)
 
 
 _DEADLINE_SQL = {
@@ -409,11 +360,12 @@ def compilation_baseline(unit: Unit, period, round_id: int, today: dt.date) -> i
 
 
 class PageRunner:
+    """Django's test ``Client``, one logged-in client per user, ``DEBUG`` off."""
+
     def __init__(self):
-        self.clients: dict[int, Client] = {}
+        self.clients: dict[int | None, Client] = {}
 
     def client_for(self, user_id: int | None) -> Client:
-        """A logged-in client; ``None``: anonymous (the public pages)."""
         if user_id not in self.clients:
             client = Client()
             if user_id is not None:
@@ -421,21 +373,56 @@ class PageRunner:
             self.clients[user_id] = client
         return self.clients[user_id]
 
-    def get(self, user_id: int, url: str):
+    def get(self, user_id: int | None, url: str, status: int = 200):
         response = self.client_for(user_id).get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)  # a file is served when it has been read
+        if response.status_code != status:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, expected {status}")
         return response
 
 
-def _page_case(
-    runner: PageRunner, name: str, user_id: int, url: str, baseline: Callable, repeat: int, note=""
-) -> Result:
-    runs, _ = _timed(lambda: runner.get(user_id, url), repeat)
-    with CaptureQueriesContext(connection) as ctx:
-        runner.get(user_id, url)
-    base_runs, _ = _timed(baseline, repeat)
-    return Result(name, runs, len(ctx.captured_queries), base_runs, note=note)
+@dataclass
+class PageResult:
+    key: str
+    role: str
+    kind: str
+    url: str
+    runs_ms: list[float]
+    queries: int
+    baseline_runs_ms: list[float]
+    target_ms: float
+    error: str = ""
+    cpu_runs_ms: list[float] = field(default_factory=list)
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(self.cpu_runs_ms) if self.cpu_runs_ms else float("nan")
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.runs_ms) if self.runs_ms else float("nan")
+
+    @property
+    def baseline_ms(self) -> float | None:
+        return statistics.median(self.baseline_runs_ms) if self.baseline_runs_ms else None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median_ms / self.baseline_ms if self.baseline_ms else None
+
+    @property
+    def verdict(self) -> str:
+        from .pages import TARGET_RATIO
+
+        if self.error:
+            return "ERROR"
+        misses = []
+        if self.median_ms > self.target_ms:
+            misses.append(f">{self.target_ms:.0f}ms")
+        if self.ratio is not None and self.ratio > TARGET_RATIO:
+            misses.append(f">{TARGET_RATIO}x")
+        return "ok" if not misses else "MISS " + " ".join(misses)
 
 
 def lookup_baseline(code: str) -> list:
@@ -454,25 +441,17 @@ def lookup_baseline(code: str) -> list:
     return rows + _sql("SELECT * FROM petitions_publication WHERE petition_id = %(pk)s", {"pk": pk})
 
 
-def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
+def run_pages(built: Built, *, repeat: int, only: list[str] | None = None, roles=None, log=print) -> list[PageResult]:
+    """Every page of ``benchmarks.pages.PAGES`` for every role that opens it, with its baseline."""
     from django.conf import settings
 
-    from common.web import PAGE_SIZE as SESSIONS_PAGE
-    from reports.views import PAGE_SIZE as REPORTS_PAGE
+    from .pages import PAGES, find_objects, url_of, users_for
 
-    today = built.today
-    province = Unit.objects.get(pk=built.province_id)
-    commune = Unit.objects.get(pk=built.commune_id)
-    agency = Unit.objects.get(pk=built.agency_unit_id)
+    objects = find_objects(built)
     runner = PageRunner()
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-    # A petition answered by a forwarding (the lookup then reads its forwardings too); the
-    # lookup's one-minute cache and its rate limit are off so every run does the whole work.
-    code = (
-        Petition.objects.filter(status=PetitionStatus.FORWARDED).values_list("receipt_code", flat=True).first()
-        or Petition.objects.values_list("receipt_code", flat=True).first()
-    )
+    # The public lookup's one-minute cache and its rate limit are off: every run does the whole work.
     with override_settings(
         ALLOWED_HOSTS=hosts,
         SECURE_SSL_REDIRECT=False,
@@ -480,32 +459,60 @@ def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
         PUBLIC_LOOKUP_CACHE_SECONDS=0,
         PUBLIC_LOOKUP_LIMIT=10**9,
     ):
-        dashboard = reverse("reports:dashboard")
-        cases = [
-            ("province dashboard", built.province_staff_id, f"{dashboard}?unit={province.pk}",
-             lambda: dashboard_baseline(province, today)),
-            ("commune dashboard", built.commune_staff_id, f"{dashboard}?unit={commune.pk}",
-             lambda: dashboard_baseline(commune, today)),
-            ("agency inbox, page 1", built.agency_user_id, reverse("petitions:inbox"),
-             lambda: inbox_baseline(agency, SESSIONS_PAGE)),
-            ("overdue list, page 1", built.province_staff_id,
-             reverse("reports:figure", args=["petitions_overdue"]) + f"?unit={province.pk}",
-             lambda: overdue_baseline(province, today, REPORTS_PAGE)),
-            ("sessions list, page 1", built.province_staff_id, reverse("sessions:list"),
-             lambda: sessions_baseline(province, SESSIONS_PAGE)),
-            ("public lookup by code", None, reverse("public:lookup") + f"?ma={code}",
-             lambda: lookup_baseline(code)),
-        ]  # fmt: skip
-        for name, user_id, url, baseline in cases:
-            log(f"  measuring {name} …")
-            results.append(_page_case(runner, name, user_id, url, baseline, repeat))
-    log("  measuring one day of the deadline jobs …")
-    results.append(deadline_case(today, repeat))
-    log("  measuring the province's compilation of its units' reports …")
-    with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
-        results += compilation_cases(built, today, repeat)
-    results[0].detail["check"] = check_dashboard(built, province, today)
+        for key, page in PAGES.items():
+            if only and not any(part in key for part in only):
+                continue
+            for role, user_id in users_for(page, objects):
+                if roles and role not in roles:
+                    continue
+                url = url_of(key, objects, user_id)
+                log(f"  {key} as {role} …")
+                try:
+                    runs, cpu = _timed_cpu(lambda u=user_id, url=url, st=page.status: runner.get(u, url, st), repeat)
+                    with CaptureQueriesContext(connection) as ctx:
+                        runner.get(user_id, url, page.status)
+                except Exception as exc:  # one broken page must not hide the others
+                    results.append(PageResult(key, role, page.kind, url, [], 0, [], page.target_ms, error=str(exc)))
+                    continue
+                base_runs = _timed(page.baseline(objects, role), repeat)[0] if page.baseline else []
+                results.append(
+                    PageResult(
+                        key, role, page.kind, url, runs, len(ctx.captured_queries), base_runs, page.target_ms,
+                        cpu_runs_ms=cpu,
+                    )
+                )  # fmt: skip
     return results
+
+
+def format_pages(results: list[PageResult]) -> str:
+    head = (
+        f"{'page':<36} {'role':<13} {'kind':<9} {'median ms':>9} {'cpu ms':>6} {'queries':>7} {'baseline':>8} "
+        f"{'ratio':>6} {'target':>7}  verdict"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        base = f"{r.baseline_ms:8.1f}" if r.baseline_ms is not None else f"{'':>8}"
+        ratio = f"{r.ratio:6.2f}" if r.ratio is not None else f"{'':>6}"
+        lines.append(
+            f"{r.key:<36} {r.role:<13} {r.kind:<9} {r.median_ms:9.1f} {r.cpu_ms:6.1f} {r.queries:7d} {base} {ratio} "
+            f"{r.target_ms:7.0f}  {r.verdict}" + (f" {r.error}" if r.error else "")
+        )
+    return "\n".join(lines)
+
+
+def format_markdown(results: list[PageResult]) -> str:
+    lines = [
+        "| page | role | kind | median ms | CPU ms | SQL queries | baseline ms | ratio | target | |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        base = f"{r.baseline_ms:.1f}" if r.baseline_ms is not None else ""
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
+        lines.append(
+            f"| `{r.key}` | {r.role} | {r.kind} | {r.median_ms:.1f} | {r.cpu_ms:.1f} | {r.queries} | {base} | {ratio} | "
+            f"{r.target_ms:.0f} ms{' / 1.5×' if r.baseline_ms is not None else ''} | {r.verdict} |"
+        )
+    return "\n".join(lines)
 
 
 def deadline_case(today: dt.date, repeat: int) -> Result:

@@ -38,14 +38,17 @@ from petitions.models import (
     SupervisionNote,
     WrittenReply,
 )
+from petitions.search import petition_search_text, petitioner_search_text
 from sessions.models import (
     ConclusionNotice,
     DialogueSession,
     NoticeRecipient,
     SessionKind,
     SessionParticipant,
+    SessionUnit,
 )
-from units.models import DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
+from units.models import DataVersion, DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
+from units.versions import data_changed_everywhere
 
 NATIONAL = {"provinces": 34, "units": 3500, "sessions": 60_000, "petitions": 1_000_000}
 REFORM_DAY = dt.date(2025, 7, 1)  # districts abolished (two-level local government)
@@ -103,7 +106,37 @@ CONTENTS = [
     "Đề nghị nâng cấp trạm y tế xã và bổ sung nhân lực.",
     "Đề nghị sớm chi trả chế độ cho người có công với cách mạng.",
     "Phản ánh tình trạng khai thác cát trái phép trên sông.",
+    "Đề nghị khắc phục điểm sạt lở taluy dương trên tuyến đường vào bản.",
+    "Phản ánh nguy cơ sạt lở bờ sông đe dọa nhà ở của các hộ dân ven sông.",
+    "Đề nghị di dời các hộ dân ra khỏi vùng có nguy cơ sạt lở đất.",
+    "Đề nghị xây dựng kè chống sạt lở bờ suối.",
+    "Đề nghị lắp đặt hệ thống chiếu sáng công cộng trên tuyến đường trục xã.",
+    "Phản ánh tình trạng xe quá tải làm hư hỏng đường giao thông nông thôn.",
+    "Đề nghị kiên cố hóa kênh mương nội đồng phục vụ tưới tiêu.",
+    "Đề nghị hỗ trợ vốn vay ưu đãi cho hộ nghèo, hộ cận nghèo phát triển sản xuất.",
+    "Phản ánh việc thu gom rác thải sinh hoạt không thường xuyên.",
+    "Đề nghị xử lý dứt điểm tình trạng lấn chiếm hành lang an toàn giao thông.",
+    "Đề nghị sửa chữa phòng học xuống cấp tại điểm trường lẻ.",
+    "Đề nghị bổ sung giáo viên cho trường mầm non.",
+    "Phản ánh chất lượng nước sạch không bảo đảm vệ sinh.",
+    "Đề nghị xem xét công nhận hộ thoát nghèo đúng thực tế.",
+    "Kiến nghị công khai quy hoạch sử dụng đất của xã.",
+    "Đề nghị làm rõ việc thu hồi đất nông nghiệp không đúng quy trình.",
+    "Phản ánh tình trạng cháy nổ do đường dây điện hạ thế cũ nát.",
+    "Đề nghị nâng cấp lưới điện nông thôn để giảm tình trạng mất điện.",
+    "Đề nghị tăng cường phòng chống dịch bệnh trên gia súc, gia cầm.",
+    "Phản ánh tình trạng tụ tập gây mất trật tự vào ban đêm.",
+    "Đề nghị rút ngắn thời gian giải quyết hồ sơ cấp phép xây dựng.",
+    "Đề nghị cắm mốc giới đất rừng giao cho hộ gia đình.",
+    "Phản ánh việc chậm chi trả tiền hỗ trợ thiệt hại do bão lũ.",
+    "Đề nghị xây dựng cầu dân sinh thay cho cầu tạm.",
+    "Đề nghị bảo hiểm y tế cho người cao tuổi chưa có thẻ.",
+    "Phản ánh tiếng ồn, khói bụi từ xưởng sản xuất gạch.",
+    "Đề nghị mở lớp dạy nghề cho lao động nông thôn.",
+    "Kiến nghị đẩy nhanh tiến độ dự án đường tránh.",
 ]
+# Where the matter is, added to some petitions (so contents are not a handful of strings).
+PLACES = ["thôn", "xóm", "bản", "tổ dân phố", "khu"]
 SURNAMES = [
     "Nguyễn",
     "Trần",
@@ -132,6 +165,16 @@ GIVEN = [
     "Thị Lan",
     "Văn Minh",
     "Thị Thu",
+    "Đức Thắng",
+    "Thị Hoa",
+    "Minh Tuấn",
+    "Thị Mai",
+    "Quang Huy",
+    "Ngọc Ánh",
+    "Hữu Nghĩa",
+    "Thị Phương",
+    "Xuân Trường",
+    "Thanh Hương",
 ]
 TOPICS = [
     "Đối thoại với nhân dân về công tác bồi thường, giải phóng mặt bằng",
@@ -282,6 +325,8 @@ class Built:
     province_id: int = 0
     commune_id: int = 0
     province_staff_id: int = 0
+    # The province-level user of each role (staff, leader, front, board, agency).
+    province_user_ids: dict[str, int] = field(default_factory=dict)
     commune_staff_id: int = 0
     agency_user_id: int = 0
     agency_unit_id: int = 0
@@ -318,7 +363,9 @@ def check_database(*, allow_any: bool = False) -> str:
 
 
 WIPED_MODELS = [
+    DataVersion,
     Notification,
+    SessionUnit,
     PetitionEvent,
     ReplyAssessment,
     SupervisionNote,
@@ -374,6 +421,7 @@ class Generator:
         self.now = timezone.now()
         self.ids = _Ids()
         self.tables = {}
+        self.unit_names: dict[int, str] = {}
         self.calendar = WorkCalendar()
         self._notice_due: dict[dt.date, dt.date] = {}
         self._reply_due: dict[dt.date, dt.date] = {}
@@ -434,18 +482,23 @@ class Generator:
         self.log(
             f"  units and users generated ({self.table(Unit).count} units, {self.table(get_user_model()).count} users)"
         )
+        gin = _drop_gin_indexes([m._meta.db_table for m in WIPED_MODELS])
         self._sessions_and_petitions()
         for tbl in self.tables.values():
             tbl.flush()
             self.built.counts[tbl.table] = tbl.count
+        with connection.cursor() as cursor:  # built once over the loaded rows: much faster
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index build while FK checks are pending
+            for definition in gin:
+                cursor.execute(definition)
         self._reset_sequences()
-        # VACUUM also sets the visibility map, so index-only scans (the sessions' covering index)
-        # work at once, as on a production database that autovacuum has visited; it cannot run
-        # inside a transaction (the CI smoke test), where ANALYZE alone does.
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        # As after a service's write: every area has a data version, so dashboards are cached.
+        data_changed_everywhere()
+        # Statistics now, for the measurements that may follow in this transaction; ``generate``
+        # vacuums after the commit.
         with connection.cursor() as cursor:
             for model in self.tables:
-                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         self.built.seconds = time.perf_counter() - started
         return self.built
 
@@ -477,7 +530,8 @@ class Generator:
                     "bound_by_dialogue_rule": party or code == "peoples_committee",
                 },
             )
-        self.fields = [self.add(Field, {"name": name, "is_active": True}) for name in FIELD_NAMES]
+        self.field_names = {self.add(Field, {"name": name, "is_active": True}): name for name in FIELD_NAMES}
+        self.fields = list(self.field_names)
 
     # -- the tree, its users and leaders ---------------------------------------------------
     def _unit(self, name, kind, parent=None, level=UnitLevel.PROVINCE, symbol="", place="", **extra) -> dict:
@@ -498,6 +552,7 @@ class Generator:
             **extra,
         }
         self.table(Unit).add(row)
+        self.unit_names[pk] = name
         return row
 
     def _user(self, username: str, name: str) -> int:
@@ -574,6 +629,7 @@ class Generator:
                 users[role] = self._user(f"{role}{area['id']}", self._person())
                 self._member(users[role], area, role, org)
             prov["staff_user"] = users[Role.STAFF]
+            prov["users"] = users
             prov["agency_users"] = {}
             for unit in [pc, *agencies]:
                 uid = self._user(f"agency{unit['id']}", self._person())
@@ -639,6 +695,7 @@ class Generator:
         # The busiest agency (agencies[0] gets the largest share below).
         self.built.agency_unit_id = first["agencies"][0]["id"]
         self.built.agency_user_id = first["agency_users"][first["agencies"][0]["id"]]
+        self.built.province_user_ids = {**first["users"], Role.AGENCY: self.built.agency_user_id}
 
     # -- sessions and petitions -------------------------------------------------------------
     def _organiser(self, prov, held_on):
@@ -732,8 +789,12 @@ class Generator:
                 if stage:
                     user = prov["staff_user"]
                     self._notified(ObligationKind.NOTICE, session_id, stage, user, due, session_id=session_id)
+            # The units the session gives work to (``SessionUnit``, as the services keep it).
+            self._session_work: set[int] = set()
             for _ in range(per_session[s]):
                 self._petition(prov, session_id, held_on, organiser, local_pc, issued_on, withdrawn)
+            for unit_id in sorted(self._session_work):
+                self.add(SessionUnit, {"session_id": session_id, "unit_id": unit_id})
 
     def _stage(self, stages, due: dt.date) -> str | None:
         for stage in stages:
@@ -773,6 +834,9 @@ class Generator:
     def _petition(self, prov, session_id, held_on, organiser, local_pc, issued_on, session_withdrawn):
         rng, today = self.rng, self.today
         created = self.at(held_on)
+        content = rng.choice(CONTENTS)
+        if rng.random() < 0.6:
+            content = f"{content[:-1]} tại {rng.choice(PLACES)} {rng.randint(1, 20)}, {organiser['name']}."
         row = {
             "session_id": session_id,
             "petitioner_kind": "collective" if rng.random() < 0.15 else "person",
@@ -782,7 +846,7 @@ class Generator:
             "petitioner_email": "",
             "receipt_code": self._receipt_code(),
             "identity_protected": rng.random() < 0.03,
-            "content": rng.choice(CONTENTS),
+            "content": content,
             "field_id": rng.choice(self.fields) if rng.random() < 0.95 else None,
             "clarified_at_conference": False,
             "conference_answer": "",
@@ -807,7 +871,7 @@ class Generator:
             )
             if session_withdrawn:
                 row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Nhập trùng, thu hồi")
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         if local_pc is not None and rng.random() < 0.7:
             responsible = local_pc
@@ -815,12 +879,12 @@ class Generator:
             responsible = self._agency(prov)
         if session_withdrawn:
             row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Nhập trùng, thu hồi")
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         if issued_on is None:  # the notice is not out yet: units may be chosen, nothing assigned
             if rng.random() < 0.5:
                 row["assigned_unit_id"] = responsible["id"]
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         due = self.reply_due(issued_on)
         row.update(
@@ -834,7 +898,7 @@ class Generator:
         )
         if rng.random() < 0.015:
             row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Người kiến nghị rút kiến nghị")
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         r = rng.random()
         kind = "reply" if r < 0.85 else "forward" if r < 0.92 else "complex" if r < 0.97 else "never"
@@ -846,7 +910,7 @@ class Generator:
             stage = self._stage(self.reply_stages, due)
             if stage and agency_user:
                 self._notified(ObligationKind.REPLY, pk, stage, agency_user, due, session_id=session_id, petition_id=pk)
-            self.table(Petition).add(row)
+            self._add_petition(row)
             return
         row["updated_at"] = self.at(day)
         if kind == "reply":
@@ -876,6 +940,7 @@ class Generator:
                 responsible_unit_id=target["id"],
                 forward_due_on=forward_due,
             )
+            self._session_work.add(target["id"])
             if answered:
                 self._reply(row, target, later)
         else:
@@ -907,6 +972,14 @@ class Generator:
                         session_id=session_id,
                         petition_id=pk,
                     )
+        self._add_petition(row)
+
+    def _add_petition(self, row: dict) -> None:
+        if row["status"] != PetitionStatus.WITHDRAWN and row["assigned_unit_id"]:
+            self._session_work.add(row["assigned_unit_id"])
+        unit = self.unit_names.get(row.get("responsible_unit_id") or row["assigned_unit_id"], "")
+        row["search_text"] = petition_search_text(row["content"], self.field_names.get(row["field_id"], ""), unit)
+        row["petitioner_search"] = petitioner_search_text("" if row["identity_protected"] else row["petitioner_name"])
         self.table(Petition).add(row)
 
     def _reply(self, row: dict, unit: dict, day: dt.date):
@@ -936,6 +1009,20 @@ class Generator:
                 row.update(status=PetitionStatus.REOPENED, reopened_on=assessed, reopen_count=1)
 
 
+def _drop_gin_indexes(tables: list[str]) -> list[str]:
+    """Drop the GIN indexes of ``tables`` (the trigram search indexes: maintaining them row by
+    row would make the load several times slower); returns their definitions to rebuild."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef ILIKE '%% USING gin %%'",
+            [tables],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [definition for _, definition in found]
+
+
 def _in_stage(stage, due: dt.date, day: dt.date) -> bool:
     left = (due - day).days
     if stage.min_left is not None and left < stage.min_left:
@@ -957,6 +1044,14 @@ def generate(*, scale: float, today: dt.date, seed: int = 20250701, log=print) -
     with transaction.atomic():
         wipe()
         built = Generator(plan, today, seed=seed, log=log).run()
+    if not connection.in_atomic_block:
+        # VACUUM also sets the visibility map, so index-only scans work at once, as on a database
+        # autovacuum has visited; it cannot run inside a transaction (there ANALYZE did).
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for model in [*WIPED_MODELS, get_user_model()]:
+                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        built.seconds += time.perf_counter() - started
     return built
 
 
@@ -974,8 +1069,14 @@ def describe_existing(today: dt.date) -> Built:
     built = Built(today=today, plan=plan)
     built.province_id, built.commune_id, built.agency_unit_id = province.pk, commune.pk, agency.pk
     built.province_staff_id = Membership.objects.get(unit=province, role=Role.STAFF).user_id
+    built.province_user_ids = dict(
+        Membership.objects.filter(
+            unit=province, role__in=[Role.STAFF, Role.LEADER, Role.FRONT, Role.BOARD]
+        ).values_list("role", "user_id")
+    )
     built.commune_staff_id = Membership.objects.get(unit=commune, role=Role.STAFF).user_id
     built.agency_user_id = Membership.objects.get(unit=agency, role=Role.AGENCY).user_id
+    built.province_user_ids[Role.AGENCY] = built.agency_user_id
     built.counts = {"petitions": plan.petitions}
     assert User.objects.filter(pk=built.province_staff_id).exists()
     return built

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a write, the user's reads stay on the primary for a few seconds (common/replicas.py).
+    "common.replicas.PrimaryAfterWriteMiddleware",
     "dialogue_portal.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.notifications",
                 "ops.context_processors.operations",
+                "common.replicas.replica_context",
             ],
             # Template helpers of every page (navigation, dates, state labels).
             "libraries": {"portal": "dialogue_portal.templatetags"},
@@ -106,6 +109,22 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A PostgreSQL streaming replica of the primary for the read-only report work (common/replicas.py):
+# views marked @reads_from_replica read there; writes and access decisions stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    # Tests: the replica serves the test database the primary creates (streamed to it).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+# Apps whose reads stay on the primary even in report views: who the user is and what they may
+# see (users, sessions, memberships and the unit tree), and the bell they have just cleared.
+REPLICA_PRIMARY_APPS = frozenset(
+    {"auth", "sessions", "contenttypes", "admin", "axes", "units", "notifications", "django_celery_beat"}
+)
+# After a write, that user's reads stay on the primary for this many seconds (read your writes).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+REPLICA_READS = env.bool("REPLICA_READS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A small office on the default SQLite file: WAL lets readers work while one request writes,
     # and every transaction takes the write lock when it begins (IMMEDIATE), so a concurrent
@@ -121,10 +140,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache: the public pages and the lookup's rate limit. The default (one process's
+# Django's cache: the dashboards' figures and the lists' counts (reports/cache.py,
+# units/versions.py), the public pages and the lookup's rate limit. The default (one process's
 # memory) suits a laptop; with several web processes set CACHE_URL=redis://127.0.0.1:6379/1 so
-# they share the counters and pages.
+# they share the figures, counters and pages.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=26 * 3600)
+# The apps whose saved rows change the dashboards' figures: every save gives the row's areas a new
+# data version in its transaction (units/versions.py), so no cached figure outlives a write.
+DATA_VERSION_APPS = ("units", "dialogue_sessions", "petitions")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,17 +248,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Separate queues, so that a backlog of mail never delays the deadline jobs (and the reverse);
+# each can have its own workers (README, Running in production).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_DEADLINE_QUEUE = env("CELERY_DEADLINE_QUEUE", default="deadlines")
+CELERY_MAIL_QUEUE = env("CELERY_MAIL_QUEUE", default="mail")
+CELERY_TASK_ROUTES = {
+    "notifications.enforce_deadlines": {"queue": CELERY_DEADLINE_QUEUE},
+    "ops.*": {"queue": CELERY_DEADLINE_QUEUE},
+    "notifications.send_*": {"queue": CELERY_MAIL_QUEUE},
+}
 # Deadline jobs (installed in the beat tables on migrate; the admin may change them later).
 DEADLINE_JOBS_CRONTAB = env("DEADLINE_JOBS_CRONTAB", default="0 7 * * *")
 NOTIFICATION_EMAIL_SWEEP_MINUTES = env.int("NOTIFICATION_EMAIL_SWEEP_MINUTES", default=15)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
-# Separate queues, so a slow mail server never holds up the daily deadline job (deploy/systemd:
-# the worker consumes both; a second worker may take one of them).
-CELERY_TASK_ROUTES = {
-    "notifications.enforce_deadlines": {"queue": "deadlines"},
-    "ops.*": {"queue": "deadlines"},
-    "notifications.send_emails": {"queue": "mail"},
-}
 
 # --- Operations (ops): job runs, health, metrics ------------------------------------------------
 # A periodic job is late when it has not completed this many minutes after its scheduled time

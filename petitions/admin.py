@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import AppendOnlyAdmin, NoDeleteAdmin
+from units.admin import ReportDataAdmin
 
 from .models import (
     ComplexCaseNotice,
@@ -15,12 +17,18 @@ from .models import (
     SupplementaryRequest,
     WrittenReply,
 )
+from .search import search_columns_refresh
 
 
 @admin.register(Field)
-class FieldAdmin(NoDeleteAdmin):
+class FieldAdmin(ReportDataAdmin):
     list_display = ["name", "is_active"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # the field's name is searched: its petitions follow
+            search_columns_refresh(Petition, only=Q(field=obj))
 
 
 class EventInline(admin.TabularInline):
@@ -35,7 +43,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(NoDeleteAdmin):
+class PetitionAdmin(ReportDataAdmin):
     list_display = [
         "id",
         "short_content",
@@ -80,7 +88,7 @@ class PetitionAdmin(NoDeleteAdmin):
 
 
 @admin.register(WrittenReply)
-class WrittenReplyAdmin(NoDeleteAdmin):
+class WrittenReplyAdmin(ReportDataAdmin):
     list_display = ["number", "petition", "unit", "replied_on"]
     search_fields = ["number", "summary"]
     raw_id_fields = ["petition", "unit", "created_by"]
@@ -88,14 +96,14 @@ class WrittenReplyAdmin(NoDeleteAdmin):
 
 
 @admin.register(Forwarding)
-class ForwardingAdmin(NoDeleteAdmin):
+class ForwardingAdmin(ReportDataAdmin):
     list_display = ["petition", "from_unit", "to_unit", "forwarded_on", "due_on", "answered_on"]
     raw_id_fields = ["petition", "from_unit", "to_unit", "created_by"]
     list_select_related = ["petition", "from_unit", "to_unit"]
 
 
 @admin.register(SupplementaryRequest)
-class SupplementaryRequestAdmin(NoDeleteAdmin):
+class SupplementaryRequestAdmin(ReportDataAdmin):
     list_display = ["petition", "unit", "requested_on", "due_on", "replied_on"]
     raw_id_fields = ["petition", "assessment", "unit", "reply", "requested_by"]
     readonly_fields = ["requested_on", "due_on", "replied_on", "reply", "created_at"]
@@ -103,7 +111,7 @@ class SupplementaryRequestAdmin(NoDeleteAdmin):
 
 
 @admin.register(Coordination)
-class CoordinationAdmin(NoDeleteAdmin):
+class CoordinationAdmin(ReportDataAdmin):
     list_display = ["petition", "unit", "assigned_on", "contributed_on"]
     raw_id_fields = ["petition", "unit", "contributed_by"]
     readonly_fields = ["assigned_on", "contributed_on", "created_at"]
@@ -111,7 +119,7 @@ class CoordinationAdmin(NoDeleteAdmin):
 
 
 @admin.register(ComplexCaseNotice)
-class ComplexCaseNoticeAdmin(NoDeleteAdmin):
+class ComplexCaseNoticeAdmin(ReportDataAdmin):
     list_display = ["petition", "unit", "notified_on", "new_target_on"]
     raw_id_fields = ["petition", "unit", "created_by"]
     list_select_related = ["petition", "unit"]

@@ -24,6 +24,7 @@ from units.models import Leader, Unit
 
 from .codes import LENGTH as RECEIPT_CODE_LENGTH
 from .codes import new_receipt_code
+from .search import petition_search_text, petitioner_search_text
 
 
 class Field(models.Model):
@@ -180,8 +181,17 @@ class Petition(NoDeleteModel):
     withdrawal_reason = BoundedTextField(_("lý do thu hồi"), max_length=REASON_MAX_LENGTH, blank=True)
     # The latest Front assessment of the reply, kept here so dashboards count it without a join.
     assessment = models.CharField(_("đánh giá của MTTQ"), max_length=20, blank=True, db_index=True)
+    # Lowercase ASCII of the searched fields, so a search ignores Vietnamese diacritics
+    # (``petitions.search``). On PostgreSQL each has a pg_trgm GIN index, created by migration
+    # 0008 outside the model state (SQLite has no such index).
+    search_text = models.TextField(_("nội dung tìm kiếm"), blank=True, default="", editable=False)
+    petitioner_search = models.CharField(
+        _("tên người kiến nghị (tìm kiếm)"), max_length=255, blank=True, default="", editable=False
+    )
 
-    history = HistoricalRecords(verbose_name=_("lịch sử kiến nghị"), excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử kiến nghị"), excluded_fields=["updated_at", "search_text", "petitioner_search"]
+    )
 
     class Meta:
         verbose_name = _("kiến nghị")
@@ -196,8 +206,44 @@ class Petition(NoDeleteModel):
     def __str__(self):
         return f"#{self.pk} {self.content[:60]}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+            self.refresh_search_columns()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("petitions:detail", args=[self.pk])
+
+    def refresh_search_columns(self) -> None:
+        """Set both search columns from the searched fields (``petitions.search``)."""
+        self.search_text = petition_search_text(
+            self.content,
+            self.field.name if self.field_id else "",
+            self.responsible_unit.name
+            if self.responsible_unit_id
+            else (self.assigned_unit.name if self.assigned_unit_id else ""),
+        )
+        self.petitioner_search = petitioner_search_text("" if self.identity_protected else self.petitioner_name)
+
+
+# The fields the search columns are built from, and the columns (``Petition.save``).
+SEARCHED_FIELDS = frozenset(
+    {
+        "content",
+        "field",
+        "field_id",
+        "assigned_unit",
+        "assigned_unit_id",
+        "responsible_unit",
+        "responsible_unit_id",
+        "petitioner_name",
+        "identity_protected",
+    }
+)
+SEARCH_COLUMNS = ("search_text", "petitioner_search")
 
 
 class ReplyKind(models.TextChoices):

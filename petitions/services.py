@@ -48,10 +48,12 @@ from sessions.models import ConclusionNotice, DialogueSession, NoticeRecipient
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
 from units.models import Leader, Role, Unit
+from units.versions import data_changed
 
 from . import workflow
 from .codes import new_receipt_code
 from .models import (
+    SEARCH_COLUMNS,
     Assessment,
     ClockStart,
     ComplexCaseNotice,
@@ -170,6 +172,13 @@ def _attach(instance, field: str, upload) -> None:
         attach_document(instance, field, upload, name_field=f"{field}_name")
 
 
+def _data_changed(petition: Petition, *units) -> None:
+    """What the dashboards count changed in the areas of the petition's organising and
+    responsible units (and ``units``): their data versions change in this transaction."""
+    forwarded = Forwarding.objects.filter(petition=petition).values_list("to_unit_id", flat=True)
+    data_changed(petition.session.organising_unit_id, petition.assigned_unit_id, *forwarded, *units)
+
+
 def units_with_work(session: DialogueSession) -> set[int]:
     """The units the session's petitions gave work to: assigned, responsible now, every unit of a
     forwarding chain, and the coordinating units (chosen, or named by the notice)."""
@@ -255,6 +264,7 @@ def petition_record(
         petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
     if petition.assigned_unit_id or coordinating:
         _sync_session_units(session)
+    _data_changed(petition)
     return petition
 
 
@@ -309,6 +319,7 @@ def petition_update(*, petition: Petition, actor, **changes) -> Petition:
     if changed:
         petition.save()
         petition_event_add(petition=petition, kind=EventKind.UPDATED, actor=actor, data={"fields": changed})
+        _data_changed(petition)
     return petition
 
 
@@ -322,13 +333,15 @@ def petition_clarify(*, petition: Petition, answer: str, actor) -> Petition:
         raise ValidationError({"conference_answer": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")})
     petition.clarified_at_conference = True
     petition.conference_answer = answer.strip()
-    had_unit = petition.assigned_unit_id is not None or bool(petition.coordinating_draft)
+    previous_unit = petition.assigned_unit_id
+    had_unit = previous_unit is not None or bool(petition.coordinating_draft)
     petition.assigned_unit = None
     petition.coordinating_draft = []
     petition.save()
     petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
     if had_unit:
         _sync_session_units(petition.session)
+    _data_changed(petition, previous_unit)
     return petition
 
 
@@ -349,6 +362,7 @@ def petition_assign(
     if unit.pk in coordinating:
         coordinating = [u for u in coordinating if u != unit.pk]
     if petition.assigned_unit_id != unit.pk or coordinating != petition.coordinating_draft:
+        _data_changed(petition, unit)  # the previous and the new responsible unit's areas
         petition.assigned_unit = unit
         petition.coordinating_draft = coordinating
         petition.save(update_fields=["assigned_unit", "coordinating_draft", "updated_at"])
@@ -402,7 +416,7 @@ def notice_issue(
     )
     pending = list(
         Petition.objects.select_for_update(of=("self",))
-        .select_related("assigned_unit")
+        .select_related("assigned_unit", "field")
         .filter(session=session, status=PetitionStatus.RECORDED)
     )
     assignments = dict(assignments or {})
@@ -464,6 +478,7 @@ def notice_issue(
         petition.reply_starts_on = issued_on
         petition.reply_start_basis = ClockStart.ISSUE
         petition.updated_at = now
+        petition.refresh_search_columns()  # the responsible unit is searched; bulk updates skip save()
     # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
     bulk_update_with_history(
         pending,
@@ -479,6 +494,7 @@ def notice_issue(
             "reply_due_on",
             "reply_regulation",
             "updated_at",
+            *SEARCH_COLUMNS,
         ],
         default_user=actor,
     )
@@ -513,6 +529,7 @@ def notice_issue(
         for petition in pending
     )
     _sync_session_units(session)
+    data_changed(session.organising_unit_id, *{p.assigned_unit_id for p in pending})
     return notice
 
 
@@ -589,6 +606,7 @@ def session_withdraw(*, session: DialogueSession, reason: str, actor) -> Dialogu
         petition.withdrawal_reason = session.withdrawal_reason
         petition.save(update_fields=["status", "withdrawal_reason", "updated_at"])
         petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=session.withdrawal_reason)
+        _data_changed(petition)
     _sync_session_units(session)
     return session
 
@@ -680,6 +698,7 @@ def reply_record(
         % {"unit": unit, "number": reply.number, "day": vn_date(replied_on)},
         data={"reply_id": reply.pk, "replied_on": replied_on.isoformat(), "unit_id": reply.unit_id},
     )
+    _data_changed(petition, reply.unit_id)
     return reply
 
 
@@ -742,6 +761,7 @@ def petition_forward(
         },
     )
     _sync_session_units(petition.session)
+    _data_changed(petition, to_unit)
     return forwarding
 
 
@@ -885,6 +905,7 @@ def complex_notice_send(
         message=message,
         data={"complex_notice_id": notice.pk, "new_target_on": new_target_on.isoformat(), "unit_id": unit.pk},
     )
+    _data_changed(petition)
     return notice
 
 
@@ -1035,6 +1056,7 @@ def petition_withdraw(*, petition: Petition, reason: str, actor) -> Petition:
     petition.save(update_fields=["withdrawal_reason", "status", "updated_at"])
     petition_event_add(petition=petition, kind=EventKind.WITHDRAWN, actor=actor, message=petition.withdrawal_reason)
     _sync_session_units(petition.session)
+    _data_changed(petition)
     return petition
 
 
@@ -1052,6 +1074,7 @@ def petition_close(*, petition: Petition, reason: str, actor) -> Petition:
     petition.close_reason = reason
     petition.save(update_fields=["status", "closed_on", "close_reason", "updated_at"])
     petition_event_add(petition=petition, kind=EventKind.CLOSED, actor=actor, message=reason, data={"by": "staff"})
+    _data_changed(petition)
     return petition
 
 
@@ -1164,6 +1187,7 @@ def reply_assess(
             % {"reason": reason},
             data=data,
         )
+    _data_changed(petition)
     return assessment
 
 

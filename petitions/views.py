@@ -21,11 +21,12 @@ from common.dates import vn_date
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
-from common.web import PAGE_SIZE, add_service_errors
+from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
 from units.models import Role
 from units.selectors import units_active_on
+from units.versions import count_of
 
 from . import services, workflow
 from .codes import normalise_code
@@ -55,6 +56,7 @@ from .models import (
 )
 from .pages import petition_page_context
 from .publicity import publication_draft
+from .search import search_q
 from .selectors import (
     REPORTED_EVENT_KINDS,
     DeadlineState,
@@ -80,7 +82,8 @@ SEARCH_MAX_LENGTH = 200
 def inbox(request):
     """Petitions waiting on the user's units, most urgent first."""
     today = timezone.localdate()
-    page = Paginator(agency_inbox(request.user, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = agency_inbox(request.user, today)
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     return render(
         request, "petitions/inbox.html", {"page": page, "today": today, "is_agency": scope_of(request.user).is_agency}
     )
@@ -101,14 +104,21 @@ def petition_list(request):
     if state in DeadlineState.values:
         qs = filter_reply_state(qs, state, today)
     if q:
-        # A protected petitioner's name finds the petition only for those who may see it.
-        match = Q(content__icontains=q) | (Q(petitioner_name__icontains=q) & petitioner_visible_q(request.user))
+        # Word by word without diacritics (``petitions.search``). A protected petitioner's name is
+        # not in the search column: it finds the petition only for those who may see it.
+        match = search_q(q)
+        if match is not None:
+            protected = Q(identity_protected=True, petitioner_name__icontains=q.strip()) & petitioner_visible_q(
+                request.user
+            )
+            match |= protected
         code = normalise_code(q)
         if code and scope_of(request.user).has(Role.STAFF):
-            match |= Q(receipt_code=code)
-        qs = qs.filter(match)
+            match = Q(receipt_code=code) if match is None else match | Q(receipt_code=code)
+        if match is not None:
+            qs = qs.filter(match)
     qs = with_reply_states(qs, today).order_by("reply_due_on", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

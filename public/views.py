@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from common.replicas import reads_from_replica
 from petitions.codes import normalise_code
 from petitions.publicity import public_petition
 from petitions.selectors import petition_by_receipt_code
@@ -80,6 +81,7 @@ def _lookup_result(typed: str):
 
 
 @require_GET
+@reads_from_replica
 def lookup(request):
     """``/tra-cuu/`` (the form) and ``/tra-cuu/?ma=CODE`` (the answer)."""
     if "ma" not in request.GET:
@@ -116,6 +118,7 @@ def _page_number(request) -> str:
 
 
 @require_GET
+@reads_from_replica
 def index(request):
     results = published_results()
     version = results_version(results)
@@ -128,6 +131,7 @@ def index(request):
 
 
 @require_GET
+@reads_from_replica
 def session_results(request, pk: int):
     session = get_object_or_404(public_sessions(), pk=pk)
     results = results_of_session(session)
@@ -141,6 +145,7 @@ def session_results(request, pk: int):
 
 
 @require_GET
+@reads_from_replica
 def unit_results(request, pk: int):
     unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
     results = results_of_unit(unit)
@@ -173,6 +178,7 @@ def _year(request, today) -> Period:
 
 
 @require_GET
+@reads_from_replica
 def unit_figures(request, pk: int):
     if not settings.PUBLIC_FIGURES:
         raise Http404

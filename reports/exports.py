@@ -4,26 +4,28 @@ computed; no statistics are worked out in this module."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook
 
 from common.dates import vietnamese_date_line, vn_date
 from common.http import docx_response as _docx_bytes_response
 from common.http import xlsx_response
 from common.text import xml_text
-from common.xlsx import Percent, add_sheet, new_workbook, workbook_bytes, write_cell
+from common.xlsx import Percent, XlsxWorkbook, add_sheet, new_workbook, workbook_bytes
 from petitions.identity import petitioner_of
-from petitions.models import Assessment
+from petitions.models import Assessment, Petition, PetitionStatus
+from sessions.models import SessionKind
 
 from . import selectors
+from .cache import cached_dashboard_data
 from .heads_exports import HEADS_ROWS, heads_report_data, heads_report_docx, heads_report_sheets
 from .periods import Period
 
 
-def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
+def workbook_response(wb: XlsxWorkbook, filename: str) -> HttpResponse:
     return xlsx_response(workbook_bytes(wb), filename)
 
 
@@ -78,10 +80,11 @@ def trend_sheet(wb, trend, caption=""):
     return add_sheet(wb, _("Theo tháng"), header, rows, caption)
 
 
-def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend) -> Workbook:
+def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend, title: str = "") -> XlsxWorkbook:
     wb = new_workbook()
     caption = f"{unit.name} – {period.label}"
-    add_sheet(wb, _("Số liệu chính"), [_("Chỉ tiêu"), _("Số lượng")], figure_rows(figures), caption)
+    first_caption = f"{title} – {caption}" if title else caption
+    add_sheet(wb, _("Số liệu chính"), [_("Chỉ tiêu"), _("Số lượng")], figure_rows(figures), first_caption)
     unit_table_sheet(wb, units, caption)
     field_table_sheet(wb, fields, caption)
     trend_sheet(wb, trend, caption)
@@ -103,52 +106,101 @@ def session_rows(sessions, viewer=None) -> tuple[list[str], list[list]]:
         _("Hạn thông báo"),
         _("Ngày ban hành thông báo"),
     ]
+    kinds = {value: str(label) for value, label in SessionKind.choices}
+    # Plain values rather than model instances: a province's lists have thousands of rows.
+    values = sessions.values_list(
+        "held_on",
+        "organising_unit__name",
+        "kind",
+        "topic",
+        "chair__full_name",
+        "chair__position",
+        "chair_name",
+        "notice_due_on",
+        "notice_issued_on",
+    )
     rows = [
-        [
-            s.held_on,
-            s.organising_unit.name,
-            s.get_kind_display(),
-            s.topic,
-            s.chair_display,
-            s.notice_due_on,
-            s.notice_issued_on,
-        ]
-        for s in sessions
+        # As ``DialogueSession.chair_display``: the head in office (name – position), else the name typed.
+        [held_on, unit, kinds.get(kind, kind), topic, f"{chair} – {position}" if chair else chair_name, due, issued]
+        for held_on, unit, kind, topic, chair, position, chair_name, due, issued in values
     ]
     return header, rows
 
 
+PETITION_HEADER = [
+    gettext_noop("Mã"),
+    gettext_noop("Ngày hội nghị"),
+    gettext_noop("Cơ quan tổ chức"),
+    gettext_noop("Người kiến nghị"),
+    gettext_noop("Nội dung"),
+    gettext_noop("Lĩnh vực"),
+    gettext_noop("Đơn vị chịu trách nhiệm"),
+    gettext_noop("Trạng thái"),
+    gettext_noop("Hạn trả lời"),
+    gettext_noop("Ngày xử lý"),
+    gettext_noop("Đánh giá của MTTQ"),
+]
+PETITION_VALUES = (
+    "pk",
+    "session__held_on",
+    "session__organising_unit__name",
+    "petitioner_name",
+    "content",
+    "field__name",
+    "assigned_unit__name",
+    "status",
+    "reply_due_on",
+    "responded_on",
+    "assessment",
+)
+
+
 def petition_rows(petitions, viewer=None) -> tuple[list[str], list[list]]:
-    """One row per petition; a protected petitioner is named only for a ``viewer`` who may see
-    them (``petitions.identity.petitioner_of``; no viewer: never)."""
-    header = [
-        _("Mã"),
-        _("Ngày hội nghị"),
-        _("Cơ quan tổ chức"),
-        _("Người kiến nghị"),
-        _("Nội dung"),
-        _("Lĩnh vực"),
-        _("Đơn vị chịu trách nhiệm"),
-        _("Trạng thái"),
-        _("Hạn trả lời"),
-        _("Ngày xử lý"),
-        _("Đánh giá của MTTQ"),
-    ]
+    """The rows of a petition list: a queryset is read as plain values (a province's lists have
+    tens of thousands of rows), a list of petitions as they are. A protected petitioner is named
+    only for a ``viewer`` who may see them (``petitions.identity.petitioner_of``; no viewer:
+    never), and the content is then the one that reader may see."""
+    header = [_(label) for label in PETITION_HEADER]
+    statuses = {value: str(label) for value, label in PetitionStatus.choices}
+    assessments = {value: str(label) for value, label in Assessment.choices}
+    if isinstance(petitions, QuerySet):
+        values = list(petitions.values_list(*PETITION_VALUES, "identity_protected"))
+        protected = [row[0] for row in values if row[-1]]
+        shown = {
+            p.pk: petitioner_of(p, viewer)
+            for p in Petition.objects.filter(pk__in=protected).select_related("session__organising_unit")
+        }
+        values = (
+            (*row[:3], shown[row[0]].name, shown[row[0]].content, *row[5:-1]) if row[-1] else row[:-1] for row in values
+        )
+    else:
+        values = (
+            (
+                p.pk,
+                p.session.held_on,
+                p.session.organising_unit.name,
+                petitioner_of(p, viewer).name,
+                petitioner_of(p, viewer).content,
+                p.field.name if p.field_id else "",
+                p.assigned_unit.name if p.assigned_unit_id else "",
+                p.status,
+                p.reply_due_on,
+                p.responded_on,
+                p.assessment,
+            )
+            for p in petitions
+        )
     rows = [
         [
-            p.pk,
-            p.session.held_on,
-            p.session.organising_unit.name,
-            petitioner_of(p, viewer).name,
-            petitioner_of(p, viewer).content,
-            p.field.name if p.field_id else "",
-            p.assigned_unit.name if p.assigned_unit_id else "",
-            p.get_status_display(),
-            p.reply_due_on,
-            p.responded_on,
-            assessment_label(p.assessment),
+            *row[:5],
+            row[5] or "",
+            row[6] or "",
+            statuses.get(row[7], row[7]),
+            row[8],
+            row[9],
+            assessments.get(row[10], ""),
         ]
-        for p in petitions
+        for row in values
     ]
     return header, rows
 
@@ -167,9 +219,11 @@ def reply_rows(replies) -> tuple[list[str], list[list]]:
         _("Tóm tắt"),
         _("Đánh giá của MTTQ"),
     ]
+    assessments = {value: str(label) for value, label in Assessment.choices}
+    values = replies.values_list("petition_id", "unit__name", "number", "replied_on", "summary", "petition__assessment")
     rows = [
-        [f"#{r.petition_id}", r.unit.name, r.number, r.replied_on, r.summary, assessment_label(r.petition.assessment)]
-        for r in replies
+        [f"#{petition_id}", unit, number, replied_on, summary, assessments.get(assessment, "")]
+        for petition_id, unit, number, replied_on, summary, assessment in values
     ]
     return header, rows
 
@@ -182,7 +236,7 @@ ROWS_FOR_MODEL = {
 }
 
 
-def list_workbook(title: str, header, rows, caption: str = "") -> Workbook:
+def list_workbook(title: str, header, rows, caption: str = "") -> XlsxWorkbook:
     wb = new_workbook()
     add_sheet(wb, title, header, rows, caption)
     return wb
@@ -195,7 +249,7 @@ def list_workbook(title: str, header, rows, caption: str = "") -> Workbook:
 
 def periodic_report_data(user, unit, period: Period, today=None) -> dict:
     today = today or timezone.localdate()
-    dashboard = selectors.dashboard_data(user, unit, period, today)
+    dashboard = cached_dashboard_data(user, unit, period, today)
     return {
         "viewer": user,
         "unit": unit,
@@ -214,7 +268,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
 REPORT_TITLE = gettext_noop("Báo cáo kết quả tiếp xúc, đối thoại")
 
 
-def periodic_report_xlsx(data: dict) -> Workbook:
+def periodic_report_xlsx(data: dict) -> XlsxWorkbook:
     unit, period = data["unit"], data["period"]
     caption = f"{_(REPORT_TITLE)} – {unit.name} – {period.label}"
     wb = dashboard_workbook(
@@ -224,8 +278,8 @@ def periodic_report_xlsx(data: dict) -> Workbook:
         units=data["units"],
         fields=data["fields"],
         trend=data["trend"],
+        title=_(REPORT_TITLE),
     )
-    write_cell(wb[_("Số liệu chính")], 1, 1, caption)
     add_sheet(wb, _("Chưa đối thoại trong năm"), *unit_rows(data["r1_missing"]), caption=caption)
     header, _rows = petition_rows([])
     rows = []
@@ -240,6 +294,7 @@ def periodic_report_docx(data: dict):
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
+    from docx.table import _Cell
 
     unit, period, figures = data["unit"], data["period"], data["figures"]
     doc = Document()
@@ -270,11 +325,13 @@ def periodic_report_docx(data: dict):
                 for r in p.runs:
                     r.bold = True
         for row in rows:
-            cells = t.add_row().cells
-            for cell, value in zip(cells, row):
+            # The new row's cells from its own XML: ``_Row.cells`` walks the whole table's grid
+            # on every call, which made a table of a few hundred rows take seconds.
+            tr = t.add_row()._tr
+            for tc, value in zip(tr.tc_lst, row):
                 if isinstance(value, Percent):
                     value = "" if value.value is None else f"{value.value:.1f}%".replace(".", ",")
-                cell.text = "" if value is None else xml_text(value)
+                _Cell(tc, t).text = "" if value is None else xml_text(value)
         return t
 
     doc.add_heading(_("I. Kết quả tổ chức hội nghị tiếp xúc, đối thoại"), level=2)

@@ -1,5 +1,9 @@
 """Dashboards, drill-down lists, periodic reports and the Front monitor's pages. Thin: the
-figures come from ``reports.selectors``, writes from ``petitions.services``."""
+figures come from ``reports.selectors``, writes from ``petitions.services``.
+
+The read-only report pages and exports are ``@reads_from_replica``: with a streaming replica
+configured they read there (access decisions and the pages of a user who has just written stay
+on the primary, ``common.replicas``); the petition page and the Front's forms stay on the primary."""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,17 +21,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from common.web import add_service_errors, id_or_404
+from common.replicas import reads_from_replica
+from common.web import CountedPaginator, add_service_errors, id_or_404, page_by_ids
 from petitions.models import Assessment, PetitionStatus
 from petitions.pages import petition_page_context
+from petitions.search import filter_search
 from petitions.selectors import petitions_monitored_by, replies_monitored_by, with_reply_states
 from petitions.services import reply_assess, supervision_note_add
 from sessions.selectors import sessions_in_area_of, with_notice_state
 from units.access import scope_of
 from units.models import Role
 from units.selectors import dashboard_units
+from units.versions import count_of
 
 from . import exports, selectors
+from .cache import cached_dashboard_data
 from .forms import AssessmentForm, SupervisionNoteForm
 from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
@@ -74,10 +81,11 @@ def _wants_xlsx(request) -> bool:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     unit, period = _context_or_404(request)
     user, today = request.user, timezone.localdate()
-    data = selectors.dashboard_data(user, unit, period, today)
+    data = cached_dashboard_data(user, unit, period, today)
     figures, units, fields, trend = data.figures, data.units, data.fields, data.trend
     if _wants_xlsx(request):
         wb = exports.dashboard_workbook(
@@ -177,6 +185,7 @@ def _headers(keys):
 
 
 @login_required
+@reads_from_replica
 def figure_list(request, key: str):
     """The drill-down list behind a dashboard figure; its count equals the figure."""
     if key not in selectors.FIGURES:
@@ -201,9 +210,9 @@ def figure_list(request, key: str):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs, request.user)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
     if figure.model == selectors.PETITION:
-        page = _page_by_ids(qs, request.GET.get("page"))
+        page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
     else:
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, user)).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     return render(
         request,
@@ -222,18 +231,8 @@ def figure_list(request, key: str):
     )
 
 
-def _page_by_ids(qs, number):
-    """A page of an ordered petition list: all ids in order first (one query, which also gives
-    the count), then the page's rows by id. With ``ORDER BY held_on DESC LIMIT 50`` PostgreSQL
-    walks the whole country's sessions backwards looking for a subtree's rows (~100 ms at
-    1,000,000 petitions); without a LIMIT it reads the subtree's rows and sorts them."""
-    page = Paginator(list(qs.values_list("pk", flat=True)), PAGE_SIZE).get_page(number)
-    rows = qs.in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list]
-    return page
-
-
 @login_required
+@reads_from_replica
 def periodic_report(request, fmt: str):
     """The periodic report "Báo cáo kết quả tiếp xúc, đối thoại" as DOCX or XLSX."""
     unit, period = _context_or_404(request)
@@ -249,12 +248,18 @@ def periodic_report(request, fmt: str):
 # ---------------------------------------------------------------------------------------------
 
 
+def _search_text(request) -> str:
+    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
+    return (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
+
+
 def _require_monitor(user):
     if not scope_of(user).can_monitor:
         raise Http404
 
 
 @login_required
+@reads_from_replica
 def monitor_sessions(request):
     _require_monitor(request.user)
     sessions = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
@@ -266,14 +271,16 @@ def monitor_sessions(request):
     if _wants_xlsx(request):
         header, rows = exports.session_rows(qs)
         return exports.workbook_response(exports.list_workbook(_("Hội nghị"), header, rows), "giam-sat-hoi-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     return render(request, "reports/monitor_sessions.html", {"page": page, "query": ""})
 
 
 @login_required
+@reads_from_replica
 def monitor_petitions(request):
     _require_monitor(request.user)
-    qs = petitions_monitored_by(request.user)
+    q = _search_text(request)
+    qs = filter_search(petitions_monitored_by(request.user), q)
     status = request.GET.get("status") or ""
     if status in PetitionStatus.values:
         qs = qs.filter(status=status)
@@ -289,7 +296,7 @@ def monitor_petitions(request):
     if _wants_xlsx(request):
         header, rows = exports.petition_rows(qs, request.user)
         return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "reports/monitor_petitions.html",
@@ -299,22 +306,25 @@ def monitor_petitions(request):
             "assessment": assessment,
             "status_choices": PetitionStatus.choices,
             "assessment_choices": Assessment.choices,
-            "query": urlencode({"status": status, "assessment": assessment}),
+            "q": q,
+            "query": urlencode({"q": q, "status": status, "assessment": assessment}),
         },
     )
 
 
 @login_required
+@reads_from_replica
 def monitor_replies(request):
     _require_monitor(request.user)
-    qs = replies_monitored_by(request.user).order_by("-replied_on", "-id")
+    q = _search_text(request)
+    qs = filter_search(replies_monitored_by(request.user), q, prefix="petition__").order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/monitor_replies.html", {"page": page, "query": ""})
+    page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
+    return render(request, "reports/monitor_replies.html", {"page": page, "q": q, "query": urlencode({"q": q})})
 
 
 def _monitor_petition_or_404(user, pk):

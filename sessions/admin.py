@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from common.admin import AppendOnlyAdmin, NoDeleteAdmin
+from common.admin import AppendOnlyAdmin
+from units.admin import ReportDataAdmin
 
 from .models import (
     ConclusionItem,
@@ -45,7 +46,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(DialogueSession)
-class DialogueSessionAdmin(NoDeleteAdmin):
+class DialogueSessionAdmin(ReportDataAdmin):
     list_display = ["topic", "organising_unit", "kind", "held_on", "notice_due_on", "notice_issued_on"]
     list_filter = ["kind", "organising_unit__level"]
     search_fields = ["topic", "place", "organising_unit__name"]
@@ -70,7 +71,7 @@ class RecipientInline(admin.TabularInline):
 
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(NoDeleteAdmin):
+class ConclusionNoticeAdmin(ReportDataAdmin):
     list_display = ["__str__", "session", "issued_on", "numbering_period"]
     search_fields = ["symbol", "subject", "session__topic"]
     raw_id_fields = ["session", "created_by"]
@@ -89,7 +90,7 @@ class PlannedDialogueInline(admin.TabularInline):
 
 
 @admin.register(DialoguePlan)
-class DialoguePlanAdmin(NoDeleteAdmin):
+class DialoguePlanAdmin(ReportDataAdmin):
     list_display = ["unit", "year", "status", "number", "issued_on", "due_on"]
     list_filter = ["year", "status"]
     search_fields = ["unit__name", "number"]
@@ -107,7 +108,7 @@ class ItemAssessmentInline(admin.TabularInline):
 
 
 @admin.register(ConclusionItem)
-class ConclusionItemAdmin(NoDeleteAdmin):
+class ConclusionItemAdmin(ReportDataAdmin):
     list_display = ["__str__", "responsible_unit", "target_on", "done_on", "assessment"]
     list_filter = ["kind", "assessment"]
     search_fields = ["text", "responsible_unit__name", "session__topic"]

@@ -12,10 +12,12 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.sql import AnyOf
 from regulations.deadlines import NOTICE, explain_due_date
 from regulations.states import deadline_state_conditions, state_case
 from units.access import AREA_ROLES, scope_of, subtree_q
 from units.models import Role
+from units.selectors import unit_ids_in
 
 from .models import ConclusionItem, DialoguePlan, DialogueSession, PlannedDialogue, PlanStatus, SessionUnit
 
@@ -33,11 +35,24 @@ def sessions_visible_to(user) -> QuerySet[DialogueSession]:
     scope = scope_of(user)
     if scope.is_admin:
         return _sessions()
-    q = subtree_q(scope.area_paths, "organising_unit__path")
+    q = Q(pk__in=[])
+    if scope.area_paths:
+        q |= organised_in_q(scope.area_paths)
     if scope.agency_paths:
-        work = SessionUnit.objects.filter(subtree_q(scope.agency_paths, "unit__path"), session=OuterRef("pk"))
-        q |= Q(Exists(work))
+        work = SessionUnit.objects.filter(AnyOf("unit_id", unit_ids_in(scope.agency_paths))).values("session_id")
+        q |= Q(AnyOf("pk", work))
     return _sessions().filter(q)
+
+
+def organised_in_q(paths, field: str = "organising_unit_id") -> Q:
+    """Sessions organised by a unit of the subtrees, as an indexed condition on ``field``
+    (``common.sql.AnyOf``: the subtree's unit ids are resolved inside the statement)."""
+    return Q(AnyOf(field, unit_ids_in(paths)))
+
+
+def session_ids_organised_in(paths) -> QuerySet[DialogueSession]:
+    """The ids of the sessions organised in the subtrees, as a subquery."""
+    return DialogueSession.objects.filter(organised_in_q(paths)).values("pk")
 
 
 def sessions_editable_by(user) -> QuerySet[DialogueSession]:
@@ -47,7 +62,10 @@ def sessions_editable_by(user) -> QuerySet[DialogueSession]:
 
 def sessions_in_area_of(user, roles=AREA_ROLES) -> QuerySet[DialogueSession]:
     """Sessions organised in the user's subtrees for ``roles`` (e.g. a Front monitor's area)."""
-    return _sessions().filter(scope_of(user).q("organising_unit__path", roles))
+    paths = scope_of(user).paths(roles)
+    if paths is None:
+        return _sessions()
+    return _sessions().filter(organised_in_q(paths)) if paths else _sessions().none()
 
 
 # ---------------------------------------------------------------------------------------------

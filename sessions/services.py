@@ -24,6 +24,7 @@ from regulations.selectors import regulation_for
 from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
 from units.access import scope_of
 from units.models import DocumentFormat, Leader, Unit
+from units.versions import data_changed
 
 from .models import (
     ConclusionItem,
@@ -179,6 +180,7 @@ def session_record(
     _save_holding(session)
     for row in participants:
         participant_add(session=session, **row)
+    data_changed(organising_unit)
     return session
 
 
@@ -211,6 +213,7 @@ def session_update(
         planned_item=new["planned_item"],
         session=session,
     )
+    previous_unit = session.organising_unit_id
     moved = new["held_on"] != session.held_on
     restart = moved or new["organising_unit"] != session.organising_unit
     rules = regulation_for(new["organising_unit"], new["held_on"]) if restart else None
@@ -230,6 +233,7 @@ def session_update(
     _save_holding(session)
     if date_change is not None:
         date_change.save()
+    data_changed(previous_unit, session.organising_unit)
     return session
 
 
@@ -457,6 +461,7 @@ def notice_create(
     )
     session.notice_issued_on = issued_on
     session.save(update_fields=["notice_issued_on", "updated_at"])
+    data_changed(session.organising_unit)
     message = _("Thông báo %(ref)s ngày %(day)s (hạn %(due)s).") % {
         "ref": notice.reference,
         "day": vn_date(issued_on),
@@ -509,6 +514,7 @@ def session_mark_withdrawn(*, session: DialogueSession, reason: str, actor) -> D
     session.withdrawn_at = timezone.now()
     session.withdrawal_reason = reason.strip()
     session.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    data_changed(session.organising_unit_id)
     return session
 
 

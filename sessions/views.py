@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.dates import vn_date
 from common.files import serve_private_file
-from common.web import PAGE_SIZE, add_service_errors
+from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
 from units.selectors import units_for_staff
+from units.versions import count_of
 
 from . import services
 from .filters import SessionFilter
@@ -55,7 +55,7 @@ def session_list(request):
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     # The notice's reference reads its issuing unit's kind (Party or State numbering).
     qs = with_notice_state(qs, today).select_related("notice__issuing_unit__kind").order_by("-held_on", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

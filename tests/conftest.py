@@ -100,6 +100,24 @@ def today():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (dashboard figures) lives in the process: each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reads_on_the_primary(request, settings):
+    """Tests run in a transaction the streaming replica never sees: report views read from the
+    primary, except in the tests marked ``replica`` (committed data, ``tests/reports/test_replica.py``)."""
+    if request.node.get_closest_marker("replica") is None:
+        settings.REPLICA_READS = False
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese(settings):
     """Every test starts in the portal's language; a test that switches language cannot leak it."""
     from django.utils import translation

@@ -8,14 +8,25 @@ from common.admin import NoDeleteAdmin
 
 from .models import Leader, Membership, Reorganisation, ReorganisationStep, Unit, UnitKind
 from .services import reorganisation_check
+from .versions import data_changed_everywhere
 
 admin.site.site_header = _("Cổng theo dõi tiếp xúc, đối thoại – Quản trị")
 admin.site.site_title = _("Quản trị cổng đối thoại")
 admin.site.index_title = _("Quản trị hệ thống")
 
 
+class ReportDataAdmin(NoDeleteAdmin):
+    """An administrator's edit may change what the dashboards count: every area gets a new data
+    version (``units.versions``), as the services do for their own writes, so no cached figure
+    outlives it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data_changed_everywhere()
+
+
 @admin.register(UnitKind)
-class UnitKindAdmin(NoDeleteAdmin):
+class UnitKindAdmin(ReportDataAdmin):
     list_display = [
         "name",
         "code",
@@ -38,7 +49,7 @@ class LeaderInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(NoDeleteAdmin):
+class UnitAdmin(ReportDataAdmin):
     list_display = ["indented_name", "kind", "level", "symbol", "active_from", "active_to"]
     list_filter = ["level", "kind"]
     search_fields = ["name", "short_name"]

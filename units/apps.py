@@ -6,3 +6,8 @@ class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = _("Đơn vị, người đứng đầu và phân quyền")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .versions import connect_signals
+
+        connect_signals()

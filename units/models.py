@@ -210,6 +210,30 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
 
+class DataVersion(models.Model):
+    """What the dashboards count in the area of a top-level unit (a province), as one token that
+    changes with every write there: the services replace it in the transaction that writes
+    (``units.versions.data_changed``) and cached figures are keyed by it (``reports.cache``), so
+    a cached figure is never older than its area's data. A random token, not a counter: a
+    database restored from a backup, or built again, never meets figures cached from another
+    state under the same key."""
+
+    root = models.OneToOneField(
+        Unit, primary_key=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị cấp cao nhất")
+    )
+    token = models.BigIntegerField(_("phiên bản dữ liệu"))
+
+    # Read from the database the figures come from (a replica's token matches its rows).
+    replica_reads = True
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu báo cáo")
+        verbose_name_plural = _("phiên bản dữ liệu báo cáo")
+
+    def __str__(self):
+        return f"{self.root_id}: {self.token}"
+
+
 class Reorganisation(NoDeleteModel):
     """A reorganisation of units (sắp xếp, sáp nhập): from ``effective_on`` each old unit of its
     steps ends and its successor takes over what it still owed (``ops.reorganisation``). The old

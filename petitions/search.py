@@ -1,0 +1,106 @@
+"""Petition search that ignores Vietnamese diacritics ("sat lo" finds "sạt lở").
+
+Two normalised columns on ``Petition`` (``common.text.normalise_search``, the sessions' normaliser):
+
+- ``search_text``: the content, the field and the responsible unit — what any user who may see
+  the petition may search;
+- ``petitioner_search``: the petitioner's name, kept apart so that a petition whose petitioner
+  must not be named to some users can be left out of name matching in one place
+  (``petitioner_search_text``) without touching the content search.
+
+Each word typed must occur in one of the two columns (word-by-word matching, as the sessions
+list does). On PostgreSQL both columns carry a ``pg_trgm`` GIN index
+(``petitions/migrations/0008_petition_search_trigram.py``), so ``LIKE '%word%'`` is an index
+scan at national scale; SQLite filters without an index.
+
+The model's ``save`` keeps the columns in step; a service that writes around ``save`` (bulk
+updates) sets them with ``Petition.refresh_search_columns``; renaming a field in the admin
+rewrites its petitions' columns. After renaming a unit (the units layer knows no petitions),
+``manage.py petitions_search_refresh`` rewrites them all (as the data migration did).
+"""
+
+from __future__ import annotations
+
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet
+
+from common.text import normalise_search
+
+# A search with more words than this matches on the first ones only (each word is a condition).
+MAX_WORDS = 8
+REFRESH_BATCH = 2000
+
+
+def petition_search_text(content: str, field_name: str = "", unit_name: str = "") -> str:
+    """The searchable text of a petition: content, field and the unit it is with (responsible
+    now, or the lead unit chosen before the notice)."""
+    return normalise_search(content, field_name, unit_name)
+
+
+def petitioner_search_text(name: str) -> str:
+    """The searchable petitioner's name (a protected identity is stored as "": it is found only
+    by those who may see it, see ``petitions.views.petition_list``)."""
+    return normalise_search(name)[:255]
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search box, normalised; NUL and other control characters dropped."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
+    return normalise_search(cleaned).split()[:MAX_WORDS]
+
+
+def search_q(text: str | None, prefix: str = "") -> Q | None:
+    """A ``Q`` where every word of ``text`` occurs in the petition's content, field, unit or
+    petitioner's name; ``None`` for an empty search. ``prefix`` reaches the petition from
+    another model (``"petition__"`` for written replies)."""
+    words = search_words(text)
+    if not words:
+        return None
+    q = Q()
+    for word in words:
+        q &= Q(**{f"{prefix}search_text__contains": word}) | Q(**{f"{prefix}petitioner_search__contains": word})
+    return q
+
+
+def filter_search(qs: QuerySet, text: str | None, prefix: str = "") -> QuerySet:
+    q = search_q(text, prefix)
+    return qs if q is None else qs.filter(q)
+
+
+def search_columns_refresh(
+    petition_model, unit_model=None, field_model=None, *, using: str = "default", only: Q | None = None
+) -> int:
+    """Rewrite both search columns of every petition, in batches of ``REFRESH_BATCH`` rows walked
+    by id, each batch in its own transaction (a national table is never locked as a whole).
+    Works with the current models and with a migration's historical ones. Returns the rows seen."""
+    unit_model = unit_model or petition_model._meta.get_field("assigned_unit").related_model
+    field_model = field_model or petition_model._meta.get_field("field").related_model
+    units = dict(unit_model._default_manager.using(using).values_list("pk", "name"))
+    fields = dict(field_model._default_manager.using(using).values_list("pk", "name"))
+    table = connections[using].ops.quote_name(petition_model._meta.db_table)
+    rows = petition_model._default_manager.using(using).order_by("pk")
+    if only is not None:
+        rows = rows.filter(only)
+    last, seen = 0, 0
+    while True:
+        batch = list(
+            rows.filter(pk__gt=last).values_list(
+                "pk", "content", "field_id", "responsible_unit_id", "assigned_unit_id", "petitioner_name",
+                "identity_protected",
+            )[:REFRESH_BATCH]
+        )  # fmt: skip
+        if not batch:
+            return seen
+        params = []
+        for pk, content, field_id, responsible_id, assigned_id, name, protected in batch:
+            text = petition_search_text(content, fields.get(field_id, ""), units.get(responsible_id or assigned_id, ""))
+            params += [pk, text, petitioner_search_text("" if protected else name)]
+        # One statement per batch (PostgreSQL and SQLite ≥ 3.33 both have UPDATE ... FROM VALUES).
+        values = ", ".join(["(%s, %s, %s)"] * len(batch))
+        sql = (
+            f"UPDATE {table} SET search_text = v.column2, petitioner_search = v.column3 "
+            f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
+        )
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+        last, seen = batch[-1][0], seen + len(batch)
