@@ -5,20 +5,19 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0010_bounded_texts'),
+        ("notifications", "0010_bounded_texts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outgoingmail',
-            name='body',
-            field=common.models.BoundedTextField(max_length=20000, verbose_name='nội dung'),
+            model_name="outgoingmail",
+            name="body",
+            field=common.models.BoundedTextField(max_length=20000, verbose_name="nội dung"),
         ),
         migrations.AlterField(
-            model_name='outgoingmail',
-            name='email_error',
-            field=common.models.BoundedTextField(blank=True, max_length=2000, verbose_name='lỗi gửi thư'),
+            model_name="outgoingmail",
+            name="email_error",
+            field=common.models.BoundedTextField(blank=True, max_length=2000, verbose_name="lỗi gửi thư"),
         ),
     ]

@@ -5,20 +5,19 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regulations', '0002_regulation'),
+        ("regulations", "0002_regulation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalregulation',
-            name='note',
-            field=common.models.BoundedTextField(blank=True, max_length=5000, verbose_name='ghi chú'),
+            model_name="historicalregulation",
+            name="note",
+            field=common.models.BoundedTextField(blank=True, max_length=5000, verbose_name="ghi chú"),
         ),
         migrations.AlterField(
-            model_name='regulation',
-            name='note',
-            field=common.models.BoundedTextField(blank=True, max_length=5000, verbose_name='ghi chú'),
+            model_name="regulation",
+            name="note",
+            field=common.models.BoundedTextField(blank=True, max_length=5000, verbose_name="ghi chú"),
         ),
     ]
