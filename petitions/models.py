@@ -184,7 +184,10 @@ class Petition(NoDeleteModel):
     # Lowercase ASCII of the searched fields, so a search ignores Vietnamese diacritics
     # (``petitions.search``). On PostgreSQL each has a pg_trgm GIN index, created by migration
     # 0008 outside the model state (SQLite has no such index).
-    search_text = models.TextField(_("nội dung tìm kiếm"), blank=True, default="", editable=False)
+    # The content (at most LONG_TEXT_MAX_LENGTH) with the field's and the unit's names, normalised.
+    search_text = BoundedTextField(
+        _("nội dung tìm kiếm"), blank=True, default="", editable=False, max_length=LONG_TEXT_MAX_LENGTH + 1_000
+    )
     petitioner_search = models.CharField(
         _("tên người kiến nghị (tìm kiếm)"), max_length=255, blank=True, default="", editable=False
     )
@@ -225,7 +228,7 @@ class Petition(NoDeleteModel):
             self.responsible_unit.name
             if self.responsible_unit_id
             else (self.assigned_unit.name if self.assigned_unit_id else ""),
-        )
+        )[: LONG_TEXT_MAX_LENGTH + 1_000]
         self.petitioner_search = petitioner_search_text("" if self.identity_protected else self.petitioner_name)
 
 
