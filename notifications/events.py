@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 
 from common.dates import vn_date
 from petitions.codes import format_code
+from petitions.identity import petitioner_of
 from petitions.models import Assessment, EventKind, Forwarding, PetitionEvent
-from petitions.publicity import lookup_url
-from units.models import Membership, Role
-from units.selectors import head_user_ids
+from petitions.publicity import lookup_url, redact
+from units.models import Role
 
-from .models import DispatchedEvent, EmailStatus, Notification, ObligationKind, OutgoingMail
+from .engine import Directory, unit_parents
+from .models import DispatchedEvent, Notification, ObligationKind, OutgoingMail
+from .preferences import EVENT_TOPICS, deliveries_for, email_status_for
 
 logger = logging.getLogger(__name__)
 
@@ -37,33 +39,121 @@ logger = logging.getLogger(__name__)
 WINDOW = dt.timedelta(days=3)
 
 
+# ---------------------------------------------------------------------------------------------
+# Who hears of an event, and what they read. Recipients are resolved like the deadline
+# reminders' (``engine.Directory``: members of the unit, of its parent for area roles, and of
+# the organisation); the person who acted is never told of their own act.
+# ---------------------------------------------------------------------------------------------
+
+
+def _directory(event: PetitionEvent, unit_ids, roles) -> Directory:
+    return Directory(unit_parents(unit_ids), set(roles), timezone.localdate())
+
+
+def _organisers(event: PetitionEvent) -> list[int]:
+    """The organising unit's staff and the Front of its area (to follow, then to assess)."""
+    organiser = event.petition.session.organising_unit_id
+    directory = _directory(event, [organiser], {Role.STAFF, Role.FRONT})
+    return directory.members(organiser, Role.STAFF) + directory.members(organiser, Role.FRONT)
+
+
+def _agency_of(unit_key: str):
+    def recipients(event: PetitionEvent) -> list[int]:
+        unit_id = event.data.get(unit_key)
+        if not unit_id:
+            return []
+        return _directory(event, [unit_id], {Role.AGENCY}).members(unit_id, Role.AGENCY)
+
+    return recipients
+
+
 def _assessment_recipients(event: PetitionEvent) -> list[int]:
-    """ "Not satisfied": the agency officers and leaders of the unit that replied, and its heads."""
-    if event.data.get("result") != Assessment.UNSATISFIED or not event.data.get("unit_id"):
+    """The officers of the unit that replied; "not satisfied" also reaches its leaders and heads."""
+    unit_id = event.data.get("unit_id")
+    if not unit_id:
         return []
-    unit_id = event.data["unit_id"]
-    users = set(
-        Membership.objects.filter(unit_id=unit_id, role__in=[Role.AGENCY, Role.LEADER], is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    users |= set(head_user_ids([unit_id], timezone.localdate()).get(unit_id, []))
-    return sorted(users)
+    unsatisfied = event.data.get("result") == Assessment.UNSATISFIED
+    roles = {Role.AGENCY, Role.LEADER, "head"} if unsatisfied else {Role.AGENCY}
+    directory = _directory(event, [unit_id], roles)
+    users = directory.members(unit_id, Role.AGENCY)
+    if unsatisfied:
+        users += directory.heads_of(unit_id)
+    return users
+
+
+def _safe(text: str, event: PetitionEvent) -> str:
+    """A text typed on the petition, its petitioner's data removed when the identity is protected
+    (a notification has several readers)."""
+    return redact(text, event.petition) if event.petition.identity_protected else (text or "")
+
+
+def _summary(event: PetitionEvent) -> str:
+    """The petition in a line, its petitioner's data removed when protected (several readers)."""
+    petition = event.petition
+    session = petition.session
+    text = petitioner_of(petition, None).content
+    return _("Kiến nghị #%(id)s tại hội nghị “%(topic)s” (%(unit)s, %(day)s): %(text)s") % {
+        "id": petition.pk,
+        "topic": session.topic,
+        "unit": session.organising_unit,
+        "day": vn_date(session.held_on),
+        "text": text[:200] + ("…" if len(text) > 200 else ""),
+    }
+
+
+def _assigned_text(event: PetitionEvent) -> tuple[str, str]:
+    due = event.data.get("reply_due_on")
+    title = _("Kiến nghị #%(id)s được giao cho đơn vị, hạn trả lời %(due)s") % {
+        "id": event.petition_id,
+        "due": vn_date(dt.date.fromisoformat(due)) if due else "—",
+    }
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _forwarded_text(event: PetitionEvent) -> tuple[str, str]:
+    title = _("Kiến nghị #%(id)s được chuyển đến đơn vị để giải quyết theo thẩm quyền") % {"id": event.petition_id}
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _complex_text(event: PetitionEvent) -> tuple[str, str]:
+    target = event.data.get("new_target_on")
+    title = _("Kiến nghị #%(id)s: thông báo vụ việc phức tạp, hạn giải quyết mới %(target)s") % {
+        "id": event.petition_id,
+        "target": vn_date(dt.date.fromisoformat(target)) if target else "—",
+    }
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _replied_text(event: PetitionEvent) -> tuple[str, str]:
+    title = _("Kiến nghị #%(id)s đã có văn bản trả lời") % {"id": event.petition_id}
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
 
 
 def _assessment_text(event: PetitionEvent) -> tuple[str, str]:
     data = event.data
-    title = _("Văn bản trả lời kiến nghị #%(id)s bị đánh giá không hài lòng") % {"id": event.petition_id}
-    body = _("%(org)s đánh giá không hài lòng văn bản số %(number)s. Lý do: %(reason)s") % {
-        "org": data.get("front_unit", ""),
-        "number": data.get("reply_number", ""),
-        "reason": data.get("reason", ""),
-    }
+    if data.get("result") == Assessment.UNSATISFIED:
+        title = _("Văn bản trả lời kiến nghị #%(id)s bị đánh giá không hài lòng") % {"id": event.petition_id}
+        body = _("%(org)s đánh giá không hài lòng văn bản số %(number)s. Lý do: %(reason)s") % {
+            "org": data.get("front_unit", ""),
+            "number": data.get("reply_number", ""),
+            "reason": _safe(data.get("reason", ""), event),
+        }
+    else:
+        title = _("Văn bản trả lời kiến nghị #%(id)s được đánh giá hài lòng") % {"id": event.petition_id}
+        body = _("%(org)s đánh giá hài lòng văn bản số %(number)s.") % {
+            "org": data.get("front_unit", ""),
+            "number": data.get("reply_number", ""),
+        }
     return title, body
 
 
-# kind → (recipients, (title, body))
+# kind → (recipients, (title, body)); the user's choice of delivery is by topic
+# (``notifications.preferences.EVENT_TOPICS``).
 HANDLERS: dict[str, tuple[Callable[[PetitionEvent], list[int]], Callable[[PetitionEvent], tuple[str, str]]]] = {
+    EventKind.NOTICE_ISSUED: (_agency_of("unit_id"), _assigned_text),
+    EventKind.FORWARDED: (_agency_of("to_unit_id"), _forwarded_text),
+    EventKind.COMPLEX_NOTICE: (_organisers, _complex_text),
+    EventKind.REPLIED: (_organisers, _replied_text),
     EventKind.ASSESSED: (_assessment_recipients, _assessment_text),
 }
 
@@ -180,10 +270,11 @@ def _notify(event: PetitionEvent) -> int:
 
 def _notify_users(event: PetitionEvent) -> int:
     recipients_of, text_of = HANDLERS[event.kind]
-    user_ids = recipients_of(event)
+    user_ids = list(dict.fromkeys(u for u in recipients_of(event) if u != event.actor_id))
     if not user_ids:
         return 0
     emails = dict(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
+    deliveries = deliveries_for(emails, EVENT_TOPICS[event.kind])
     title, body = text_of(event)
     url = reverse("petitions:detail", args=[event.petition_id])
     rows = [
@@ -197,7 +288,7 @@ def _notify_users(event: PetitionEvent) -> int:
             title=title[:300],
             body=body,
             url=url,
-            email_status=EmailStatus.PENDING if emails[user_id] else EmailStatus.NONE,
+            email_status=email_status_for(emails[user_id], deliveries[user_id]),
         )
         for user_id in user_ids
         if user_id in emails

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from regulations.deadlines import REPLY, explain_due_date
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
@@ -23,10 +25,10 @@ from units.models import Role, Unit
 
 from . import workflow
 from .codes import LOOKUP_PREFIX, normalise_code
-from .models import Forwarding, Petition, PetitionStatus, WrittenReply
+from .models import Forwarding, Petition, PetitionOpening, PetitionStatus, WrittenReply
 from .workflow import Action
 
-__all__ = ["DeadlineState"]
+__all__ = ["DeadlineState", "QueueTab"]
 
 _PETITION_LIVE = ~Q(status=PetitionStatus.WITHDRAWN)
 
@@ -137,25 +139,145 @@ def replies_monitored_by(user) -> QuerySet[WrittenReply]:
     )
 
 
-def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
-    """Petitions waiting on the user's units, most urgent first: assigned and not yet answered
-    (or under a complex-case notice), and those forwarded to them by another level."""
+# ---------------------------------------------------------------------------------------------
+# The agency's work queue
+# ---------------------------------------------------------------------------------------------
+
+# Statuses in which the responsible unit still owes an answer, and those the Front may assess.
+WAITING_STATUSES = tuple(sorted(workflow.AWAITING_ANSWER - {PetitionStatus.FORWARDED}))
+ASSESSABLE_STATUSES = tuple(sorted(workflow.TRANSITIONS[Action.ASSESS].sources))
+
+
+class QueueTab:
+    """The tabs of the work queue (Zammad's and GitHub's lists: a count on each)."""
+
+    OPEN = "can-xu-ly"
+    NEW = "moi"
+    DUE_SOON = "sap-den-han"
+    OVERDUE = "qua-han"
+    WAITING_FRONT = "cho-mttq"
+    ALL = "tat-ca"
+
+    CHOICES = [
+        (OPEN, _("Cần xử lý")),
+        (NEW, _("Mới")),
+        (DUE_SOON, _("Sắp đến hạn")),
+        (OVERDUE, _("Quá hạn")),
+        (WAITING_FRONT, _("Chờ MTTQ đánh giá")),
+        (ALL, _("Tất cả")),
+    ]
+    VALUES = [value for value, _label in CHOICES]
+
+
+@dataclass
+class AgencyQueue:
+    """The petitions given to a user's units (assigned by a notice, or forwarded to them), with
+    one ``Q`` per tab. ``rows`` carries the deadline states and ``is_new``: nobody of the
+    user's units has opened the petition yet (``PetitionOpening``)."""
+
+    rows: QuerySet[Petition]
+    tabs: dict[str, Q]
+
+    def counts(self) -> dict[str, int]:
+        """The number of petitions in each tab of ``rows`` (one aggregate query)."""
+        return self.rows.aggregate(**{tab: Count("pk", filter=q) for tab, q in self.tabs.items()})
+
+    def tab(self, name: str) -> QuerySet[Petition]:
+        return self.rows.filter(self.tabs.get(name, self.tabs[QueueTab.OPEN]))
+
+
+def agency_unit_ids(user) -> list[int] | None:
+    """Ids of the units of the user's agency subtrees (``None``: every unit, for an administrator)."""
     scope = scope_of(user)
-    waiting = [PetitionStatus.ASSIGNED, PetitionStatus.COMPLEX]
     if scope.is_admin:
-        q = Q(status__in=[*waiting, PetitionStatus.FORWARDED])
+        return None
+    return list(Unit.objects.filter(subtree_q(scope.agency_paths or [], "path")).values_list("pk", flat=True))
+
+
+def agency_queue(user, today: dt.date | None = None) -> AgencyQueue:
+    """The user's work queue as an agency officer."""
+    scope = scope_of(user)
+    units = agency_unit_ids(user)
+    if units is None:
+        given = Q(assigned_unit__isnull=False)
+        waiting = Q(status__in=[*WAITING_STATUSES, PetitionStatus.FORWARDED])
+        replied_by_us = Q(Exists(WrittenReply.objects.filter(petition=OuterRef("pk"))))
+        opened = PetitionOpening.objects.filter(petition=OuterRef("pk"))
     else:
         # The subtree's units and the petitions forwarded into it are resolved first (two small
         # indexed queries): literal id lists let PostgreSQL combine two index scans, where the
         # path join ORed with EXISTS scanned every open petition in the country (see
         # docs/PERFORMANCE.md).
-        units = list(Unit.objects.filter(subtree_q(scope.agency_paths or [], "path")).values_list("pk", flat=True))
         forwarded = list(
-            Forwarding.objects.filter(to_unit_id__in=units).values_list("petition_id", flat=True).distinct()
+            Forwarding.objects.filter(to_unit_id__in=units).order_by().values_list("petition_id", flat=True).distinct()
         )
-        q = Q(assigned_unit_id__in=units, status__in=waiting) | Q(status=PetitionStatus.FORWARDED, pk__in=forwarded)
-    qs = _petitions().filter(q)
-    return with_reply_states(qs, today).order_by(F("current_due_on").asc(nulls_last=True), "id")
+        given = Q(assigned_unit_id__in=units) | Q(pk__in=forwarded)
+        waiting = Q(assigned_unit_id__in=units, status__in=WAITING_STATUSES) | Q(
+            status=PetitionStatus.FORWARDED, pk__in=forwarded
+        )
+        replied_by_us = Q(Exists(WrittenReply.objects.filter(petition=OuterRef("pk"), unit_id__in=units)))
+        roots = [m.unit_id for m in scope.memberships if m.role == Role.AGENCY]
+        opened = PetitionOpening.objects.filter(petition=OuterRef("pk"), unit_id__in=roots)
+    rows = with_reply_states(_petitions().filter(given).exclude(status=PetitionStatus.WITHDRAWN), today).annotate(
+        is_new=Case(
+            When(waiting & ~Q(Exists(opened)), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+    states = current_state_conditions(today)
+    tabs = {
+        QueueTab.OPEN: waiting,
+        QueueTab.NEW: Q(is_new=True),
+        QueueTab.DUE_SOON: waiting & states[DeadlineState.DUE_SOON],
+        QueueTab.OVERDUE: waiting & states[DeadlineState.OVERDUE],
+        QueueTab.WAITING_FRONT: Q(status__in=ASSESSABLE_STATUSES, assessment="") & replied_by_us,
+        QueueTab.ALL: Q(),
+    }
+    return AgencyQueue(rows=rows, tabs=tabs)
+
+
+def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
+    """Petitions waiting on the user's units, most urgent first: assigned and not yet answered
+    (or under a complex-case notice), and those forwarded to them by another level."""
+    return agency_queue(user, today).tab(QueueTab.OPEN).order_by(F("current_due_on").asc(nulls_last=True), "id")
+
+
+def petition_opened_by_units(user, petition: Petition) -> list[Unit]:
+    """The user's agency units (their memberships' units) to which ``petition`` is given:
+    assigned to their subtree, or forwarded into it. Opening the petition marks it seen for them."""
+    scope = scope_of(user)
+    roots = [m.unit for m in scope.memberships if m.role == Role.AGENCY]
+    if not roots:
+        return []
+    paths = [petition.assigned_unit.path] if petition.assigned_unit_id else []
+    paths += list(Forwarding.objects.filter(petition=petition).values_list("to_unit__path", flat=True))
+    return [unit for unit in roots if any(path.startswith(unit.path) for path in paths)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------
+
+
+def search_petitions(qs: QuerySet[Petition], text: str | None, user=None) -> QuerySet[Petition]:
+    """Petitions whose content or petitioner's name holds every word of ``text``; a receipt code
+    typed whole finds its petition for staff. A protected petitioner's name finds the petition
+    only for those who may see it (``petitioner_visible_q``).
+
+    Every list searches through here (the petition list, the agency's queue, the Front's lists),
+    so the diacritic-free search column replaces this one body: for now each word is compared
+    as typed (``icontains``)."""
+    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        return qs
+    visible = petitioner_visible_q(user) if user is not None else Q(identity_protected=False)
+    match = Q()
+    for word in text.split()[:8]:
+        match &= Q(content__icontains=word) | (Q(petitioner_name__icontains=word) & visible)
+    code = normalise_code(text)
+    if code and user is not None and scope_of(user).has(Role.STAFF):
+        match |= Q(receipt_code=code)
+    return qs.filter(match)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,12 +39,14 @@ from .models import (
     Forwarding,
     Petition,
     PetitionEvent,
+    PetitionOpening,
     PetitionStatus,
     Publication,
     ReplyAssessment,
     SupervisionNote,
     WrittenReply,
 )
+from .selectors import petition_opened_by_units
 from .workflow import Action
 
 PETITION_FIELDS = (
@@ -502,6 +504,24 @@ def complex_notice_send(
         data={"complex_notice_id": notice.pk, "new_target_on": new_target_on.isoformat()},
     )
     return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# The work queue's "mới" (new) mark
+# ---------------------------------------------------------------------------------------------
+
+
+def petition_mark_opened(*, petition: Petition, user) -> int:
+    """Record that someone of the user's agency units opened a petition given to them (assigned
+    or forwarded): the petition is no longer "mới" in those units' queue. Only the first
+    opening per unit is kept; it changes nothing on the petition, so no timeline event."""
+    units = petition_opened_by_units(user, petition)
+    if not units:
+        return 0
+    rows = PetitionOpening.objects.bulk_create(
+        [PetitionOpening(petition=petition, unit=unit, opened_by=user) for unit in units], ignore_conflicts=True
+    )
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,22 +2,25 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import VnDateField
 from petitions.models import Assessment
 
 
 class AssessmentForm(forms.Form):
-    result = forms.ChoiceField(label=_("Kết quả đánh giá"), choices=Assessment.choices, widget=forms.RadioSelect)
+    result = forms.ChoiceField(
+        label=_("Kết quả đánh giá"),
+        choices=Assessment.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Vui lòng chọn kết quả đánh giá: hài lòng hoặc không hài lòng.")},
+    )
     reason = forms.CharField(
         label=_("Lý do"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bắt buộc khi đánh giá không hài lòng."),
     )
-    assessed_on = forms.DateField(
-        label=_("Ngày đánh giá"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    # dd/mm/yyyy like every other form (a browser date input shows the browser's own format).
+    assessed_on = VnDateField(label=_("Ngày đánh giá"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,16 +18,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from common.web import add_service_errors, id_or_404
-from petitions.models import Assessment, PetitionStatus
 from petitions.pages import petition_page_context
 from petitions.selectors import petitions_monitored_by, replies_monitored_by, with_reply_states
 from petitions.services import reply_assess, supervision_note_add
+from sessions.filters import SessionFilter
 from sessions.selectors import sessions_in_area_of, with_notice_state
 from units.access import scope_of
 from units.models import Role
 from units.selectors import dashboard_units
 
 from . import exports, selectors
+from .filters import MonitorPetitionFilter, ReplyFilter
 from .forms import AssessmentForm, SupervisionNoteForm
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
 
@@ -230,10 +231,17 @@ def _require_monitor(user):
         raise Http404
 
 
+def _list_query(request) -> str:
+    """The list's query string without the page and the export format (pagination, export link)."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "format")])
+
+
 @login_required
 def monitor_sessions(request):
     _require_monitor(request.user)
-    sessions = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
+    base = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
+    filterset = SessionFilter(request.GET or None, queryset=base, user=request.user)
+    sessions = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     qs = (
         with_notice_state(sessions, timezone.localdate())
         .select_related("notice__issuing_unit__kind")
@@ -243,22 +251,19 @@ def monitor_sessions(request):
         header, rows = exports.session_rows(qs)
         return exports.workbook_response(exports.list_workbook(_("Hội nghị"), header, rows), "giam-sat-hoi-nghi.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/monitor_sessions.html", {"page": page, "query": ""})
+    return render(
+        request, "reports/monitor_sessions.html", {"page": page, "filter": filterset, "query": _list_query(request)}
+    )
 
 
 @login_required
 def monitor_petitions(request):
     _require_monitor(request.user)
-    qs = petitions_monitored_by(request.user)
-    status = request.GET.get("status") or ""
-    if status in PetitionStatus.values:
-        qs = qs.filter(status=status)
-    assessment = request.GET.get("assessment") or ""
-    if assessment == "none":
-        qs = qs.filter(status=PetitionStatus.REPLIED, assessment="")
-    elif assessment in Assessment.values:
-        qs = qs.filter(assessment=assessment)
-    qs = with_reply_states(qs, timezone.localdate()).order_by("-session__held_on", "-id")
+    base = with_reply_states(petitions_monitored_by(request.user), timezone.localdate())
+    filterset = MonitorPetitionFilter(
+        request.GET or None, queryset=base, user=request.user, sorts=("held_desc", "due", "due_desc", "newest")
+    )
+    qs = filterset.ordered(filterset.qs if filterset.is_bound and filterset.is_valid() else base)
     if _wants_xlsx(request):
         header, rows = exports.petition_rows(qs, request.user)
         return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
@@ -266,28 +271,25 @@ def monitor_petitions(request):
     return render(
         request,
         "reports/monitor_petitions.html",
-        {
-            "page": page,
-            "status": status,
-            "assessment": assessment,
-            "status_choices": PetitionStatus.choices,
-            "assessment_choices": Assessment.choices,
-            "query": urlencode({"status": status, "assessment": assessment}),
-        },
+        {"page": page, "filter": filterset, "query": _list_query(request)},
     )
 
 
 @login_required
 def monitor_replies(request):
     _require_monitor(request.user)
-    qs = replies_monitored_by(request.user).order_by("-replied_on", "-id")
+    base = replies_monitored_by(request.user)
+    filterset = ReplyFilter(request.GET or None, queryset=base)
+    qs = (filterset.qs if filterset.is_bound and filterset.is_valid() else base).order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/monitor_replies.html", {"page": page, "query": ""})
+    return render(
+        request, "reports/monitor_replies.html", {"page": page, "filter": filterset, "query": _list_query(request)}
+    )
 
 
 def _monitor_petition_or_404(user, pk):

@@ -51,12 +51,13 @@ def test_unsatisfied_assessment_sets_petition_adds_event_and_notifies_unit_and_h
     assert events_dispatch() == 0  # once per event, however often the dispatcher runs
 
 
-def test_satisfied_assessment_notifies_nobody(world, heads):
+def test_satisfied_assessment_tells_only_the_units_officers(world, heads):
     _assess(world, reply=world.r_met, result="satisfied", reason="")
     world.p_met.refresh_from_db()
     assert world.p_met.assessment == "satisfied"
-    assert events_dispatch() == 0
-    assert not Notification.objects.exists()
+    assert events_dispatch() == 1
+    note = Notification.objects.get()
+    assert note.recipient.username == "agency_officer" and "hài lòng" in note.title
 
 
 def test_a_later_assessment_replaces_the_petition_assessment_and_keeps_history(world, heads):
@@ -67,7 +68,12 @@ def test_a_later_assessment_replaces_the_petition_assessment_and_keeps_history(w
     assert world.p_late.assessment == "satisfied"
     assert ReplyAssessment.objects.filter(petition=world.p_late).count() == 2
     first_event = PetitionEvent.objects.get(kind=EventKind.ASSESSED, data__assessment_id=first.pk)
-    assert set(Notification.objects.values_list("object_id", flat=True)) == {first_event.pk}
+    later_event = PetitionEvent.objects.exclude(pk=first_event.pk).get(kind=EventKind.ASSESSED)
+    # Not satisfied: the unit's officer, leader and head; satisfied later: the officer only.
+    assert Notification.objects.filter(object_id=first_event.pk).count() == 3
+    assert list(Notification.objects.filter(object_id=later_event.pk).values_list("recipient__username", flat=True)) == [
+        "agency_officer"
+    ]
 
 
 def test_commune_front_may_assess_a_reply_of_a_unit_in_its_area(world, heads):
