@@ -46,3 +46,50 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_the_demo_stamps_each_act_on_the_day_it_happened_and_reads_like_real_records(settings):
+    """Issue 15: the timeline showed every event at seeding time, a classroom repair under
+    "Thủ tục hành chính", and names such as "Trần Thị Hùng"."""
+    from django.utils import timezone
+
+    from demo.realism import MEN, PETITIONS, WOMEN
+    from petitions.models import EventKind, PetitionEvent, PetitionOpening, ReplyAssessment, WrittenReply
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--sessions", "30")
+    today = timezone.localdate()
+
+    def day_of(event):
+        return timezone.localtime(event.at).date()
+
+    events = PetitionEvent.objects.select_related("petition__session")
+    recorded = events.filter(kind=EventKind.RECORDED)
+    assert recorded.exists()
+    assert all(day_of(e) == min(e.petition.session.held_on, today) for e in recorded)
+    replies = {r.pk: r for r in WrittenReply.objects.all()}
+    replied = events.filter(kind=EventKind.REPLIED)
+    assert replied.exists() and all(day_of(e) == replies[e.data["reply_id"]].replied_on for e in replied)
+    assessments = {a.pk: a for a in ReplyAssessment.objects.all()}
+    assert all(
+        day_of(e) == assessments[e.data["assessment_id"]].assessed_on for e in events.filter(kind=EventKind.ASSESSED)
+    )
+    # Months of work, not one moment; the history and the petitions' creation follow the same days.
+    assert len({day_of(e) for e in events}) > 30
+    assert all(
+        timezone.localtime(p.created_at).date() == min(p.session.held_on, today)
+        for p in Petition.objects.select_related("session")
+    )
+    assert {timezone.localtime(h.history_date).date() for h in Petition.history.all()} != {today}
+
+    # Each petition is filed under the field its content is about.
+    field_of = {content: field for content, field, _agency in PETITIONS}
+    for content, field in Petition.objects.values_list("content", "field__name"):
+        assert field_of[content] == field, content
+    # Middle and given names agree on a gender.
+    for name in Petition.objects.filter(petitioner_kind="person").values_list("petitioner_name", flat=True):
+        family, middle, given = name.split(" ", 2)
+        assert (middle, given in MEN[1]) == ("Văn", True) or (middle, given in WOMEN[1]) == ("Thị", True), name
+
+    # The demo agency has opened what it was given weeks ago; the latest assignments are new.
+    assert PetitionOpening.objects.filter(opened_by__username="demo_agency").exists()

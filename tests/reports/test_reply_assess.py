@@ -71,9 +71,9 @@ def test_a_later_assessment_replaces_the_petition_assessment_and_keeps_history(w
     later_event = PetitionEvent.objects.exclude(pk=first_event.pk).get(kind=EventKind.ASSESSED)
     # Not satisfied: the unit's officer, leader and head; satisfied later: the officer only.
     assert Notification.objects.filter(object_id=first_event.pk).count() == 3
-    assert list(Notification.objects.filter(object_id=later_event.pk).values_list("recipient__username", flat=True)) == [
-        "agency_officer"
-    ]
+    assert list(
+        Notification.objects.filter(object_id=later_event.pk).values_list("recipient__username", flat=True)
+    ) == ["agency_officer"]
 
 
 def test_commune_front_may_assess_a_reply_of_a_unit_in_its_area(world, heads):
