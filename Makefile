@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev assets migrate seed serve worker bench messages check clean
+.PHONY: run test install install-dev assets migrate seed serve worker bench mutation messages check clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ test: install-dev messages
 
 bench: install-dev
 	$(PY) manage.py benchmark
+
+# Mutation testing of the legal clock, the deadline states and the deadline engine (mutmut, fast
+# settings: SQLite in memory migrated once). Not part of `make test`; see docs/MUTATION.md.
+mutation: install-dev
+	rm -rf mutants
+	$(PY) scripts/mutation.py run
+	$(PY) scripts/mutation.py score
 
 check: install-dev
 	$(PY) manage.py check

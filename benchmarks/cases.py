@@ -85,8 +85,15 @@ _PETITION_COUNTS = """
     count(*) FILTER (WHERE EXISTS (SELECT 1 FROM petitions_forwarding fw WHERE fw.petition_id = p.id)) AS forwarded,
     count(*) FILTER (WHERE p.complex_target_on IS NOT NULL) AS complex,
     count(*) FILTER (WHERE p.final_replied_on IS NULL AND p.complex_target_on < %(today)s) AS complex_overdue,
+    count(*) FILTER (WHERE p.final_replied_on IS NULL AND p.complex_target_on IS NULL
+                     AND p.forward_due_on < %(today)s) AS forward_overdue,
     count(*) FILTER (WHERE p.assessment = 'satisfied') AS satisfied,
-    count(*) FILTER (WHERE p.assessment = 'unsatisfied') AS unsatisfied
+    count(*) FILTER (WHERE p.assessment = 'unsatisfied') AS unsatisfied,
+    count(*) FILTER (WHERE p.reopened_on IS NOT NULL) AS reopened,
+    count(*) FILTER (WHERE p.supplementary_replied_on IS NULL AND p.supplementary_due_on < %(today)s)
+        AS supplementary_overdue,
+    count(*) FILTER (WHERE p.status = 'closed') AS closed,
+    count(*) FILTER (WHERE p.status = 'closed' AND p.close_reason <> '') AS closed_by_staff
 """
 PETITION_COUNT_KEYS = [
     "petitions_received",
@@ -100,8 +107,13 @@ PETITION_COUNT_KEYS = [
     "petitions_forwarded",
     "petitions_complex",
     "petitions_complex_overdue",
+    "petitions_forward_overdue",
     "petitions_satisfied",
     "petitions_unsatisfied",
+    "petitions_reopened",
+    "petitions_supplementary_overdue",
+    "petitions_closed",
+    "petitions_closed_by_staff",
 ]
 
 _SUBTREE_UNITS = "ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s)"
@@ -152,10 +164,10 @@ _UNIT_NAMES = "SELECT id, name, path FROM dialogue_sessions_unit WHERE id = ANY(
 _FIELD_NAMES = "SELECT id, name FROM petitions_field"
 
 
-def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
+def dashboard_baseline(unit: Unit, today: dt.date, period=None) -> dict[str, int]:
     """Every figure of the dashboard page (key figures, per-unit table, fields, monthly trend)
     from three grouped scans, summed in Python. Returns the key figures."""
-    period = current_period(today=today)
+    period = period or current_period(today=today)
     params = {
         "prefix": unit.path + "%",
         "start": period.start,
@@ -165,9 +177,9 @@ def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
         "year_end": dt.date(period.r1_year, 12, 31),
     }
     figures: dict[str, int] = defaultdict(int)
-    by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
-    by_field: dict[int | None, list[int]] = defaultdict(lambda: [0] * 13)
-    trend: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
+    by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
+    by_field: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
+    trend: dict[int, list[int]] = defaultdict(lambda: [0] * len(PETITION_COUNT_KEYS))
     for unit_id, field_id, bucket, *counts in _sql(_DASHBOARD_PETITIONS, params):
         for i, n in enumerate(counts):
             figures[PETITION_COUNT_KEYS[i]] += n
@@ -196,11 +208,14 @@ def dashboard_baseline(unit: Unit, today: dt.date) -> dict[str, int]:
 
 _INBOX_WHERE = """
 FROM petitions_petition p
-WHERE (p.assigned_unit_id = ANY(ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s))
-       AND p.status IN ('assigned', 'complex'))
-   OR (p.status = 'forwarded' AND p.id = ANY(ARRAY(
-        SELECT fw.petition_id FROM petitions_forwarding fw JOIN dialogue_sessions_unit tu ON tu.id = fw.to_unit_id
-        WHERE tu.path LIKE %(prefix)s)))
+WHERE (p.responsible_unit_id = ANY(ARRAY(SELECT id FROM dialogue_sessions_unit WHERE path LIKE %(prefix)s))
+       AND p.status IN ('assigned', 'complex', 'forwarded', 'supplementary'))
+   OR p.id = ANY(ARRAY(
+        SELECT c.petition_id FROM petitions_coordination c
+        JOIN dialogue_sessions_unit cu ON cu.id = c.unit_id
+        JOIN petitions_petition cp ON cp.id = c.petition_id
+        WHERE cu.path LIKE %(prefix)s AND c.contributed_on IS NULL
+          AND cp.status IN ('assigned', 'complex', 'forwarded', 'supplementary')))
 """
 _INBOX_COUNT = "SELECT count(*) " + _INBOX_WHERE
 _INBOX_PAGE = (
@@ -210,13 +225,14 @@ SELECT p.id, p.content, p.petitioner_name, p.status, p.assigned_on, p.reply_due_
 FROM (SELECT p.id """
     + _INBOX_WHERE
     + """
-      ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id LIMIT %(limit)s) page
+      ORDER BY COALESCE(p.supplementary_due_on, p.complex_target_on, p.forward_due_on, p.reply_due_on) NULLS LAST,
+               p.id LIMIT %(limit)s) page
 JOIN petitions_petition p ON p.id = page.id
 JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
 JOIN dialogue_sessions_unit ou ON ou.id = s.organising_unit_id
-LEFT JOIN dialogue_sessions_unit au ON au.id = p.assigned_unit_id
+LEFT JOIN dialogue_sessions_unit au ON au.id = p.responsible_unit_id
 LEFT JOIN petitions_field f ON f.id = p.field_id
-ORDER BY COALESCE(p.complex_target_on, p.reply_due_on) NULLS LAST, p.id
+ORDER BY COALESCE(p.supplementary_due_on, p.complex_target_on, p.forward_due_on, p.reply_due_on) NULLS LAST, p.id
 """
 )
 
@@ -295,14 +311,41 @@ WHERE p.status = 'assigned' AND p.responded_on IS NULL AND p.assigned_unit_id IS
                   WHERE n.obligation = 'reply' AND n.object_id = p.id AND n.stage = (%(stage)s))
 """,
     "complex": """
-SELECT p.id, p.complex_target_on, p.assigned_unit_id, c.id
+SELECT p.id, p.complex_target_on, p.responsible_unit_id, c.id
 FROM petitions_petition p JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
 JOIN LATERAL (SELECT id FROM petitions_complexcasenotice c WHERE c.petition_id = p.id
               ORDER BY notified_on DESC, id DESC LIMIT 1) c ON true
-WHERE p.status = 'complex' AND p.final_replied_on IS NULL AND p.assigned_unit_id IS NOT NULL AND s.withdrawn_at IS NULL
+WHERE p.status = 'complex' AND p.final_replied_on IS NULL AND p.responsible_unit_id IS NOT NULL
+  AND s.withdrawn_at IS NULL
   AND p.complex_target_on <= %(latest)s
   AND NOT EXISTS (SELECT 1 FROM petitions_notification n
                   WHERE n.obligation = 'complex' AND n.object_id = c.id AND n.stage = (%(stage)s))
+""",
+    "forwarded": """
+SELECT fw.id, fw.due_on, fw.to_unit_id, s.organising_unit_id
+FROM petitions_forwarding fw JOIN petitions_petition p ON p.id = fw.petition_id
+JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+WHERE fw.answered_on IS NULL AND fw.due_on IS NOT NULL AND p.status = 'forwarded'
+  AND p.responsible_unit_id = fw.to_unit_id AND s.withdrawn_at IS NULL AND fw.due_on <= %(latest)s
+  AND NOT EXISTS (SELECT 1 FROM petitions_notification n
+                  WHERE n.obligation = 'forwarded' AND n.object_id = fw.id AND n.stage = (%(stage)s))
+""",
+    "supplementary": """
+SELECT r.id, r.due_on, r.unit_id, s.organising_unit_id
+FROM petitions_supplementaryrequest r JOIN petitions_petition p ON p.id = r.petition_id
+JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+WHERE r.replied_on IS NULL AND p.status = 'supplementary' AND s.withdrawn_at IS NULL AND r.due_on <= %(latest)s
+  AND NOT EXISTS (SELECT 1 FROM petitions_notification n
+                  WHERE n.obligation = 'supplementary' AND n.object_id = r.id AND n.stage = (%(stage)s))
+""",
+    "coordination": """
+SELECT c.id, p.reply_due_on, c.unit_id
+FROM petitions_coordination c JOIN petitions_petition p ON p.id = c.petition_id
+JOIN dialogue_sessions_dialoguesession s ON s.id = p.session_id
+WHERE c.contributed_on IS NULL AND p.status IN ('assigned', 'complex', 'forwarded', 'supplementary')
+  AND p.reply_due_on IS NOT NULL AND s.withdrawn_at IS NULL AND p.reply_due_on <= %(latest)s
+  AND NOT EXISTS (SELECT 1 FROM petitions_notification n
+                  WHERE n.obligation = 'coordination' AND n.object_id = c.id AND n.stage = (%(stage)s))
 """,
 }
 
@@ -331,11 +374,33 @@ def deadlines_baseline(today: dt.date) -> int:
         ("notice", "s.notice_due_on", settings.NOTICE_REMINDER_DAYS),
         ("reply", "p.reply_due_on", settings.REPLY_REMINDER_DAYS),
         ("complex", "p.complex_target_on", settings.REPLY_REMINDER_DAYS),
+        ("forwarded", "fw.due_on", settings.REPLY_REMINDER_DAYS),
+        ("supplementary", "r.due_on", settings.REPLY_REMINDER_DAYS),
+        ("coordination", "p.reply_due_on", settings.REPLY_REMINDER_DAYS),
     ):
         stage, latest = _stage_sql(due, today, days)
         query = _DEADLINE_SQL[obligation].replace("%(stage)s", stage)
         found += len(_sql(query, {"today": today, "latest": latest}))
     return found
+
+
+_ROUND_REPORTS = """
+SELECT d.unit_id, d.due_on, r.id, r.issued_on, r.figures
+FROM reports_reportdue d
+JOIN reports_reportinground g ON g.id = d.round_id
+JOIN dialogue_sessions_unit u ON u.id = d.unit_id
+LEFT JOIN reports_periodicreport r ON r.unit_id = d.unit_id AND r.kind = 'unit' AND r.status = 'issued'
+     AND r.period_kind = g.period_kind AND r.period_start = g.period_start AND r.period_end = g.period_end
+WHERE d.round_id = %(round)s AND u.path LIKE %(prefix)s
+"""
+
+
+def compilation_baseline(unit: Unit, period, round_id: int, today: dt.date) -> int:
+    """The province's figures of the period (the dashboard's three grouped scans) and its units'
+    submitted reports in one join: what the compilation reads, without splitting the figures
+    by reporting unit."""
+    dashboard_baseline(unit, today, period)
+    return len(_sql(_ROUND_REPORTS, {"round": round_id, "prefix": unit.path + "%"}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,6 +501,9 @@ def run_cases(built: Built, *, repeat: int, log=print) -> list[Result]:
             results.append(_page_case(runner, name, user_id, url, baseline, repeat))
     log("  measuring one day of the deadline jobs …")
     results.append(deadline_case(today, repeat))
+    log("  measuring the province's compilation of its units' reports …")
+    with override_settings(ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, DEBUG=False):
+        results += compilation_cases(built, today, repeat)
     results[0].detail["check"] = check_dashboard(built, province, today)
     return results
 
@@ -457,6 +525,69 @@ def deadline_case(today: dt.date, repeat: int) -> Result:
     return Result(
         "deadline jobs, one day", runs, len(ctx.captured_queries), base_runs, note=f"{created[-1]} notifications"
     )
+
+
+def compilation_cases(built: Built, today: dt.date, repeat: int) -> list[Result]:
+    """The province's compilation page and the drafting of its compiled report, over the last
+    ended year in which two units in three issued their report (one in four of them late). The
+    calendar, round and reports are written in a transaction rolled back afterwards."""
+    from reports import services
+    from reports.models import PeriodicReport, ReportKind, ReportStatus
+    from reports.periods import Cutoff
+    from reports.selectors import figures_by_unit
+
+    province = Unit.objects.get(pk=built.province_id)
+    user = get_user_model().objects.get(pk=built.province_staff_id)
+    cutoff = Cutoff.default()
+    period = current_period("year", cutoff, today)
+    period = period if period.end < today else period.previous()
+    results = []
+    with transaction.atomic():
+        calendar = services.calendar_create_default(unit=province, starts_on=period.start)
+        round_, _added = services.round_open(calendar=calendar, period=period)
+        dues = list(round_.dues.select_related("unit__kind").order_by("unit__path"))
+        figures = figures_by_unit(user, province, [d.unit for d in dues], period, today)
+        PeriodicReport.objects.bulk_create(
+            PeriodicReport(
+                kind=ReportKind.UNIT, status=ReportStatus.ISSUED, unit=d.unit, scope_unit=d.unit, subject="Báo cáo",
+                period_kind=period.kind, year=period.year, cutoff_day=cutoff.day, cutoff_month=cutoff.month,
+                period_start=period.start, period_end=period.end, number=1, symbol="BC", numbering_period="x",
+                issued_on=d.due_on + dt.timedelta(days=2 if i % 4 == 3 else 0), figures=figures[d.unit_id], tables={},
+            )
+            for i, d in enumerate(dues)
+            if i % 3
+        )  # fmt: skip
+        client = Client()
+        client.force_login(user)
+        url = f"{reverse('reports:compilation')}?unit={province.pk}&kind={period.kind}&year={period.year}"
+
+        def page():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+
+        runs, _ = _timed(page, repeat)
+        with CaptureQueriesContext(connection) as ctx:
+            page()
+        base_runs, units = _timed(lambda: compilation_baseline(province, period, round_.pk, today), repeat)
+        results.append(
+            Result("province compilation", runs, len(ctx.captured_queries), base_runs, note=f"{units} units")
+        )
+        issuer = services.compiled_issuers_for(province, today).first()
+
+        def draft():
+            with transaction.atomic():
+                services.compiled_report_create(
+                    area=province, issuing_unit=issuer, period=period, actor=user, today=today
+                )
+                transaction.set_rollback(True)
+
+        runs, _ = _timed(draft, repeat)
+        with CaptureQueriesContext(connection) as ctx:
+            draft()
+        results.append(Result("compiled report, drafted", runs, len(ctx.captured_queries), base_runs))
+        transaction.set_rollback(True)
+    return results
 
 
 def check_dashboard(built: Built, province: Unit, today: dt.date) -> str:

@@ -25,7 +25,7 @@ from common.text import normalise_search
 from notifications.engine import stages_for
 from notifications.models import EmailStatus, Notification, ObligationKind
 from petitions.codes import new_receipt_code
-from petitions.deadlines import NOTICE, REPLY, WorkCalendar, explain_due_date
+from petitions.deadlines import FORWARDED, NOTICE, REPLY, WorkCalendar, explain_due_date
 from petitions.models import (
     Assessment,
     ComplexCaseNotice,
@@ -377,6 +377,7 @@ class Generator:
         self.calendar = WorkCalendar()
         self._notice_due: dict[dt.date, dt.date] = {}
         self._reply_due: dict[dt.date, dt.date] = {}
+        self._forward_due: dict[dt.date, dt.date] = {}
         self.built = Built(today=today, plan=plan)
         tz = timezone.get_current_timezone()
         self._morning: dict[dt.date, dt.datetime] = {}
@@ -413,6 +414,14 @@ class Generator:
         due = self._reply_due.get(assigned_on)
         if due is None:
             due = self._reply_due[assigned_on] = explain_due_date(REPLY, assigned_on, calendar=self.calendar).due
+        return due
+
+    def forward_due(self, forwarded_on: dt.date) -> dt.date:
+        due = self._forward_due.get(forwarded_on)
+        if due is None:
+            due = self._forward_due[forwarded_on] = explain_due_date(
+                FORWARDED, forwarded_on, calendar=self.calendar
+            ).due
         return due
 
     # -- run -------------------------------------------------------------------------------
@@ -464,6 +473,8 @@ class Generator:
                     "is_party_committee": party,
                     "is_front": front,
                     "receives_mass_mobilisation_reports": board,
+                    # R1 binds the heads of party committees and People's Committees.
+                    "bound_by_dialogue_rule": party or code == "peoples_committee",
                 },
             )
         self.fields = [self.add(Field, {"name": name, "is_active": True}) for name in FIELD_NAMES]
@@ -813,7 +824,13 @@ class Generator:
             return
         due = self.reply_due(issued_on)
         row.update(
-            assigned_unit_id=responsible["id"], status=PetitionStatus.ASSIGNED, assigned_on=issued_on, reply_due_on=due
+            assigned_unit_id=responsible["id"],
+            responsible_unit_id=responsible["id"],
+            status=PetitionStatus.ASSIGNED,
+            assigned_on=issued_on,
+            reply_starts_on=issued_on,
+            reply_start_basis="issue",
+            reply_due_on=due,
         )
         if rng.random() < 0.015:
             row.update(status=PetitionStatus.WITHDRAWN, withdrawal_reason="Người kiến nghị rút kiến nghị")
@@ -836,6 +853,10 @@ class Generator:
             self._reply(row, responsible, day)
         elif kind == "forward":
             target = prov["pc"] if responsible["kind_id"] == self.kinds["agency"] else self._agency(prov)
+            # The competent unit becomes responsible, with its own target from the forwarding.
+            forward_due = self.forward_due(day)
+            later = day + dt.timedelta(days=rng.randint(10, 90))
+            answered = later <= today and rng.random() < 0.8
             self.add(
                 Forwarding,
                 {
@@ -843,13 +864,19 @@ class Generator:
                     "from_unit_id": responsible["id"],
                     "to_unit_id": target["id"],
                     "forwarded_on": day,
+                    "due_on": forward_due,
+                    "answered_on": later if answered else None,
                     "reason": "Không thuộc thẩm quyền giải quyết.",
                     "created_at": self.at(day),
                 },
             )
-            row.update(status=PetitionStatus.FORWARDED, responded_on=day)
-            later = day + dt.timedelta(days=rng.randint(10, 90))
-            if later <= today and rng.random() < 0.8:
+            row.update(
+                status=PetitionStatus.FORWARDED,
+                responded_on=day,
+                responsible_unit_id=target["id"],
+                forward_due_on=forward_due,
+            )
+            if answered:
                 self._reply(row, target, later)
         else:
             target = day + dt.timedelta(days=60)
@@ -901,6 +928,12 @@ class Generator:
         if day <= self.today - dt.timedelta(days=7):
             r = rng.random()
             row["assessment"] = Assessment.SATISFIED if r < 0.5 else Assessment.UNSATISFIED if r < 0.58 else ""
+            # The Front's assessment closes (satisfied) or reopens (not satisfied) the case.
+            assessed = day + dt.timedelta(days=7)
+            if row["assessment"] == Assessment.SATISFIED:
+                row.update(status=PetitionStatus.CLOSED, closed_on=assessed)
+            elif row["assessment"] == Assessment.UNSATISFIED:
+                row.update(status=PetitionStatus.REOPENED, reopened_on=assessed, reopen_count=1)
 
 
 def _in_stage(stage, due: dt.date, day: dt.date) -> bool:

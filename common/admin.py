@@ -1,9 +1,15 @@
-"""Admin helpers: nothing is hard-deleted from the admin either."""
+"""Admin helpers: nothing is hard-deleted from the admin either, and a document uploaded there is
+checked like one uploaded on the screens (``common.forms.DocumentField``)."""
 
 from django.contrib import admin
+from django.db import models
+
+from .forms import DocumentField
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.FileField: {"form_class": DocumentField}}
+
     def has_delete_permission(self, request, obj=None):
         return False
 

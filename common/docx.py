@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from .dates import vietnamese_date_line
+from .text import xml_text
 
 FONT = "Times New Roman"
 PARTY_HEADER = gettext_noop("ĐẢNG CỘNG SẢN VIỆT NAM")
@@ -58,7 +59,7 @@ def para(container, text: str = "", *, bold=False, italic=False, underline=False
         paragraph.paragraph_format.first_line_indent = Cm(1)
         paragraph.paragraph_format.space_after = Pt(6)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     if size:
         run.font.size = Pt(size)

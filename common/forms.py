@@ -1,17 +1,24 @@
-"""Form pieces shared by the screens: dd/mm/yyyy dates, checked uploads, a withdrawal reason."""
+"""Form pieces shared by the screens: dd/mm/yyyy dates, checked uploads, document symbols, a
+withdrawal reason."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from .dates import check_year
+from .models import REASON_MAX_LENGTH
+from .text import DOCUMENT_SYMBOL_RULE, is_document_symbol
 from .uploads import ALLOWED_DESCRIPTION, validate_document
 
 
 class VnDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy in every language (the English locale would expect mm/dd)."""
+    """A date typed as dd/mm/yyyy in every language (the English locale would expect mm/dd),
+    in the years the portal deals with (``common.dates.check_year``): 31/12/9999 is a typing
+    slip, not a date anybody means, and would make a clock that never runs out."""
 
     widget = forms.DateInput(
         format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
@@ -22,9 +29,19 @@ class VnDateField(forms.DateField):
         kwargs.setdefault("input_formats", list(settings.DATE_INPUT_FORMATS))
         super().__init__(*args, **kwargs)
 
+    def validate(self, value):
+        super().validate(value)
+        check_year(value)
+
+
+def validate_document_symbol(value: str) -> None:
+    """The form's check of a document symbol (the services apply ``common.text.is_document_symbol`` too)."""
+    if not is_document_symbol((value or "").strip()):
+        raise ValidationError(DOCUMENT_SYMBOL_RULE, code="symbol")
+
 
 class DocumentField(forms.FileField):
-    """An uploaded PDF, DOCX or image, checked by content and size (``common.uploads``)."""
+    """An uploaded PDF, DOCX or image, checked by extension, content and size (``common.uploads``)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", _("PDF, DOCX hoặc ảnh (%(allowed)s).") % {"allowed": ALLOWED_DESCRIPTION})
@@ -33,7 +50,8 @@ class DocumentField(forms.FileField):
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload and hasattr(upload, "read"):
+        # Only a new upload is checked (an unchanged file of an admin form is already stored).
+        if isinstance(upload, UploadedFile):
             try:
                 validate_document(upload)
             except ValidationError as error:
@@ -46,7 +64,7 @@ class WithdrawForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Lý do thu hồi"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nhập lý do thu hồi.")},
     )

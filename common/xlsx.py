@@ -1,8 +1,11 @@
 """Writing XLSX workbooks (openpyxl) for every export.
 
-Every text cell is written as text, never as a formula: a petition whose content starts with
-``=HYPERLINK(...)`` stays a harmless string in the Front's and the Board's spreadsheets. Numbers,
-percentages and dates are written as numeric and date cells with Vietnamese display formats.
+Every cell goes through ``write_cell``. A text cell is written as text, never as a formula: a
+petition whose content starts with ``=HYPERLINK(...)`` stays a harmless string in the Front's and
+the Board's spreadsheets, and one that looks like a formula is also marked "quote prefix" so
+that Excel keeps it text when somebody edits the cell. Characters a worksheet cannot hold are
+dropped instead of failing the export. Numbers, percentages and dates are written as numeric
+and date cells with Vietnamese display formats.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .text import xml_text
+
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0.0%"
 # Characters Excel refuses in a sheet title.
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 # Cells starting with these are formulas (or become one) in Excel, LibreOffice and Sheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# The most characters an Excel cell holds.
+CELL_MAX_LENGTH = 32_767
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,12 @@ def write_cell(ws, row: int, column: int, value):
         cell.value = value
         cell.number_format = DATE_FORMAT
     else:
+        text = xml_text(value)[:CELL_MAX_LENGTH]
         # Assigning a string starting with "=" makes openpyxl store a formula; set the type back.
-        cell.value = str(value)
+        cell.value = text
         cell.data_type = TYPE_STRING
+        if text.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
     return cell
 
 

@@ -6,12 +6,18 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+# Longer than any password a person types; hashing a megabyte on every try is wasted work.
+PASSWORD_MAX_LENGTH = 4096
+
 
 class _BoundedUsername:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+        password = self.fields["password"]
+        password.max_length = PASSWORD_MAX_LENGTH
+        password.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
 
 
 class LoginForm(_BoundedUsername, AuthenticationForm):

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user are never stored by a cache: Cache-Control: private, no-store.
+    "dialogue_portal.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,9 +111,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the embedded worker and the web server share the file.
+    # A small office on the default SQLite file: WAL lets readers work while one request writes,
+    # and every transaction takes the write lock when it begins (IMMEDIATE), so a concurrent
+    # writer waits up to ``timeout`` seconds for its turn. With SQLite's default (DEFERRED) a
+    # transaction that read first and writes second fails at once with "database is locked"
+    # when another one writes: 8 replies posted together gave 7 server errors.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -259,7 +269,25 @@ DEADLINE_RULES = {
         "days": env.int("REPLY_DUE_DAYS", default=30),
         "day_type": env("REPLY_DAY_TYPE", default="calendar"),
     },
+    # The competent unit's own target after a forwarding (R4), from the day of the forwarding.
+    "forwarded": {
+        "days": env.int("FORWARDED_REPLY_DAYS", default=30),
+        "day_type": env("FORWARDED_REPLY_DAY_TYPE", default="calendar"),
+    },
+    # A supplementary reply asked for after the Front judged a reply unsatisfactory.
+    "supplementary": {
+        "days": env.int("SUPPLEMENTARY_REPLY_DAYS", default=15),
+        "day_type": env("SUPPLEMENTARY_REPLY_DAY_TYPE", default="calendar"),
+    },
 }
+# R3's clock starts on the notice's issue date ("issue") or, where "sau khi có thông báo" is read
+# as its receipt, on the day each responsible unit received it ("receipt", the receipt dates
+# recorded on the session page; until one is recorded the issue date is used).
+REPLY_CLOCK_START = env("REPLY_CLOCK_START", default="issue")
+# A complex-case target further than this many days after its notice needs a stated reason.
+COMPLEX_TARGET_MAX_DAYS = env.int("COMPLEX_TARGET_MAX_DAYS", default=90)
+# A notice dated more than this many days before the day it is recorded needs a stated reason.
+NOTICE_BACKDATE_DAYS = env.int("NOTICE_BACKDATE_DAYS", default=3)
 DEADLINE_WARNING_DAYS = env.int("DEADLINE_WARNING_DAYS", default=3)
 HOLIDAY_COUNTRY = env("HOLIDAY_COUNTRY", default="VN")
 # Reminder stages, in days before the due date.
@@ -267,9 +295,27 @@ NOTICE_REMINDER_DAYS = env.list("NOTICE_REMINDER_DAYS", cast=int, default=[3, 1]
 REPLY_REMINDER_DAYS = env.list("REPLY_REMINDER_DAYS", cast=int, default=[5, 1])
 # Party documents restart their numbering each committee term (Hướng dẫn 36-HD/VPTW).
 PARTY_TERM_STARTS = env.list("PARTY_TERM_STARTS", default=["2015-10-01", "2020-10-01", "2025-10-01"])
+# The heads' annual cycle. R1 ("at least once a year") and the annual dialogue plan count by the
+# dialogue year: the calendar year by default; a province counting from 15/12 sets 15 and 12.
+DIALOGUE_YEAR_START_DAY = env.int("DIALOGUE_YEAR_START_DAY", default=1)
+DIALOGUE_YEAR_START_MONTH = env.int("DIALOGUE_YEAR_START_MONTH", default=1)
+# The annual plan is due by this day of its year (default 31 January; a rest day moves it on).
+PLAN_DUE_DAY = env.int("PLAN_DUE_DAY", default=31)
+PLAN_DUE_MONTH = env.int("PLAN_DUE_MONTH", default=1)
+PLAN_REMINDER_DAYS = env.list("PLAN_REMINDER_DAYS", cast=int, default=[14, 3])
+# Reminders before the target date of a chair's conclusion item or commitment.
+COMMITMENT_REMINDER_DAYS = env.list("COMMITMENT_REMINDER_DAYS", cast=int, default=[7, 1])
 # Reporting year cut-off: many reports run from 15/12 to 14/12.
 REPORT_CUTOFF_DAY = env.int("REPORT_CUTOFF_DAY", default=15)
 REPORT_CUTOFF_MONTH = env.int("REPORT_CUTOFF_MONTH", default=12)
+# The reporting calendar a province starts with (then kept as data, editable in the admin): the
+# periods it reports on (month, q1, 6m, 9m, year) and, per unit level, the days after the
+# period's cut-off within which a unit's report is due (communes before the province compiles).
+REPORT_PERIOD_KINDS = env.list("REPORT_PERIOD_KINDS", default=["6m", "year"])
+REPORT_DUE_DAYS = env.dict(
+    "REPORT_DUE_DAYS", cast={"value": int}, default={"commune": 5, "district": 7, "province": 10, "other": 10}
+)
+REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[5, 1])
 
 # --- The citizen's side (public pages) ---------------------------------------------------------
 # Lookups by receipt code per address and window (then HTTP 429 with a Vietnamese message).

@@ -25,6 +25,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("hoi-nghi/", include(session_patterns)),
+    path("ke-hoach/", include("sessions.plan_urls")),
+    path("ket-luan/", include("sessions.item_urls")),
     path("kien-nghi/", include("petitions.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("", include("reports.urls")),

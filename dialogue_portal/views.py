@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from petitions.models import Petition, PetitionStatus
 from petitions.selectors import (
-    ASSESSABLE_STATUSES,
     DeadlineState,
     QueueTab,
     agency_queue,
@@ -66,7 +65,7 @@ def _agency_section(user, today):
 def _front_section(user):
     waiting = (
         replies_monitored_by(user)
-        .filter(petition__assessment="", petition__status__in=ASSESSABLE_STATUSES)
+        .filter(petition__status=PetitionStatus.REPLIED, assessments__isnull=True)
         .order_by("replied_on", "id")
     )
     return {"replies": waiting[:HOME_LIMIT], "count": waiting.count()}

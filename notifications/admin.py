@@ -1,12 +1,35 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification
+from common.text import one_line
+
+from .models import EmailStatus, Notification
+
+
+class MailProblemFilter(admin.SimpleListFilter):
+    """The administrator's list of failed mail: given up after the last attempt, or failing and
+    still being retried, each with its error."""
+
+    title = _("thư gửi lỗi")
+    parameter_name = "thu_loi"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", _("Gửi lỗi, đã dừng gửi lại")),
+            ("retrying", _("Gửi lỗi, đang thử lại")),
+            ("any", _("Mọi thư gửi lỗi")),
+        ]
+
+    def queryset(self, request, queryset):
+        failed = queryset.filter(email_status=EmailStatus.FAILED)
+        retrying = queryset.filter(email_status=EmailStatus.PENDING).exclude(email_error="")
+        return {"failed": failed, "retrying": retrying, "any": failed | retrying}.get(self.value(), queryset)
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """Recorded notifications: read-only, with their mail status; failed mail can be retried."""
+    """Recorded notifications: read-only, with their mail status and error; failed mail can be
+    retried."""
 
     list_display = [
         "created_at",
@@ -18,9 +41,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "read_at",
         "email_status",
         "email_attempts",
+        "mail_error",
     ]
-    list_filter = ["obligation", "stage", "email_status"]
-    search_fields = ["title", "recipient__username", "recipient__email"]
+    list_filter = [MailProblemFilter, "obligation", "stage", "email_status"]
+    search_fields = ["title", "recipient__username", "recipient__email", "email_error"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notification._meta.fields]
@@ -31,6 +55,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("lỗi gửi thư"), ordering="email_error")
+    def mail_error(self, obj):
+        return one_line(obj.email_error, 160)
 
     @admin.action(description=_("Gửi lại thư điện tử"))
     def retry_email(self, request, queryset):

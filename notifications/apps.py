@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import obligations  # noqa: F401 - registers the notice and reply obligations
+        # Register the obligations: the notice and the replies, those of the heads' cycle.
+        from . import heads, obligations  # noqa: F401
         from .schedule import beat_schedule_install
 
         # The daily deadline jobs are installed on every migrate (so on every deploy).

@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import one_line
 from petitions.models import EventKind, PetitionEvent
 from units.access import AREA_ROLES
 from units.models import Leader, Membership, Role, Unit
@@ -55,8 +56,14 @@ RECIPIENT_REASONS = {
     "chair": gettext_lazy("người chủ trì hội nghị"),
     "head": gettext_lazy("người đứng đầu cơ quan tổ chức hội nghị"),
     "head_responsible": gettext_lazy("người đứng đầu đơn vị chịu trách nhiệm giải quyết"),
+    "coordinating": gettext_lazy("cán bộ của đơn vị phối hợp giải quyết"),
+    "head_coordinating": gettext_lazy("người đứng đầu đơn vị phối hợp giải quyết"),
     "board": gettext_lazy("Ban Dân vận cùng cấp (để theo dõi, tổng hợp)"),
     "front": gettext_lazy("Mặt trận Tổ quốc, tổ chức chính trị - xã hội tại địa bàn (đồng gửi để giám sát)"),
+    "plan_staff": gettext_lazy("cán bộ văn phòng của đơn vị phải xây dựng kế hoạch"),
+    "plan_head": gettext_lazy("người đứng đầu đơn vị phải xây dựng kế hoạch"),
+    "staff_responsible": gettext_lazy("cán bộ văn phòng của đơn vị thực hiện"),
+    "head_item": gettext_lazy("người đứng đầu đơn vị thực hiện"),
 }
 
 
@@ -271,7 +278,7 @@ def _run_stage(
                 session_id=d.session_id,
                 petition_id=d.petition_id,
                 due_on=d.due_on,
-                title=d.title[:300],
+                title=one_line(d.title, 300),
                 body=d.body
                 + "\n\n"
                 + _("Anh/chị nhận thông báo này với tư cách: %(reason)s.") % {"reason": RECIPIENT_REASONS[reason]},
@@ -317,7 +324,8 @@ class Obligation:
     """An obligation the engine chases: which rows owe it (``candidates(today)``), their due
     date and key columns, the columns read for the wording, the reminder days, the recipients
     and the wording of each stage. ``on_timeline``: reminders and escalations are also written
-    on the petition's timeline (the rows must carry ``petition_id`` in their drafts)."""
+    on the petition's timeline (the rows must carry ``petition_id`` in their drafts).
+    ``prepare(today)``: an idempotent step run first (creates rows the stages then chase)."""
 
     kind: str
     label: str
@@ -329,6 +337,9 @@ class Obligation:
     draft: Callable[[dict, Stage, dt.date], Draft]
     recipients: Recipients
     on_timeline: bool = False
+    # Run before the stages (e.g. the reporting calendar opening the rounds that have begun, so
+    # that their rows exist to be chased); must be idempotent like the rest of the job.
+    prepare: Callable[[dt.date], object] | None = None
 
 
 OBLIGATIONS: dict[str, Obligation] = {}
@@ -352,6 +363,8 @@ def obligation_enforce(kind: str, *, today: dt.date | None = None) -> Enforcemen
     today = today or timezone.localdate()
     report = EnforcementReport(today=today)
     with translation.override(settings.LANGUAGE_CODE):
+        if obligation.prepare is not None:
+            obligation.prepare(today)
         for stage in stages_for(obligation.reminder_days()):
             _run_stage(
                 obligation=obligation.kind,

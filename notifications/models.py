@@ -6,17 +6,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import TIMELINE_MAX_LENGTH, BoundedTextField
 from petitions.models import Petition, PetitionEvent
-from sessions.models import DialogueSession
+from sessions.models import DialogueSession, SessionEvent
 
 
 class ObligationKind(models.TextChoices):
     NOTICE = "notice", _("Thông báo kết luận")
     REPLY = "reply", _("Trả lời kiến nghị")
     COMPLEX = "complex", _("Giải quyết vụ việc phức tạp")
+    FORWARDED = "forwarded", _("Giải quyết kiến nghị được chuyển đến")
+    SUPPLEMENTARY = "supplementary", _("Trả lời bổ sung")
+    COORDINATION = "coordination", _("Phối hợp giải quyết")
     ASSESSMENT = "assessment", _("Đánh giá không hài lòng")
-    # Not an obligation: something happened on a petition that someone should know.
+    REPORT = "report", _("Gửi báo cáo định kỳ")
+    # Not an obligation: a periodic report sent to a recipient unit.
+    REPORT_SENT = "report_sent", _("Báo cáo định kỳ gửi đến")
+    PLAN = "plan", _("Kế hoạch tiếp xúc, đối thoại hằng năm")
+    COMMITMENT = "commitment", _("Thực hiện kết luận, cam kết")
+    ITEM_ASSESSMENT = "item_assessment", _("Đánh giá thực hiện kết luận, cam kết")
+    # Not an obligation: something happened on a petition (or a session) that someone should know.
     EVENT = "event", _("Sự kiện trên kiến nghị")
+    SESSION_EVENT = "session_event", _("Sự kiện của hội nghị")
     # Not about a case either: the portal itself (a periodic job that did not run), for administrators.
     SYSTEM = "system", _("Vận hành hệ thống")
 
@@ -71,7 +82,7 @@ class Notification(models.Model):
     )
     due_on = models.DateField(_("hạn"), null=True, blank=True)
     title = models.CharField(_("tiêu đề"), max_length=300)
-    body = models.TextField(_("nội dung"), blank=True)
+    body = BoundedTextField(_("nội dung"), max_length=TIMELINE_MAX_LENGTH, blank=True)
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
@@ -80,7 +91,6 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
     email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
-    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
     digest = models.ForeignKey(
         "DigestMail",
         null=True,
@@ -89,6 +99,7 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("thư tổng hợp"),
     )
+    email_error = BoundedTextField(_("lỗi gửi thư"), max_length=2000, blank=True)
 
     class Meta:
         db_table = "petitions_notification"
@@ -142,7 +153,7 @@ class OutgoingMail(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     email_sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+    email_error = BoundedTextField(_("lỗi gửi thư"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("thư gửi người kiến nghị")
@@ -194,7 +205,7 @@ class DigestMail(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     email_sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    email_error = models.TextField(_("lỗi gửi thư"), blank=True)
+    email_error = BoundedTextField(_("lỗi gửi thư"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("thư tổng hợp thông báo")
@@ -204,3 +215,19 @@ class DigestMail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class DispatchedSessionEvent(models.Model):
+    """A session's timeline event already turned into notifications (or found to need none)."""
+
+    event = models.OneToOneField(
+        SessionEvent, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("sự kiện")
+    )
+    dispatched_at = models.DateTimeField(_("xử lý lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện hội nghị đã thông báo")
+        verbose_name_plural = _("sự kiện hội nghị đã thông báo")
+
+    def __str__(self):
+        return str(self.event_id)

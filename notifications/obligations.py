@@ -1,21 +1,33 @@
 """The obligations of the session's notice and of the petitions' answers, as the deadline engine
 chases them: which rows owe them, who is reminded and escalated to, and the words of each
-message. The mechanics are in ``notifications.engine``."""
+message. The mechanics are in ``notifications.engine``.
+
+A petition's obligations: the assigned unit's written reply (R3), a complex-case target (R5),
+the competent unit's target after a forwarding (R4), a supplementary reply asked for after the
+Front's "not satisfied", and each coordinating unit's contribution (before the lead's R3 date)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import vn_date
 from petitions.identity import petitioner_name
-from petitions.models import ComplexCaseNotice, Petition, PetitionStatus
+from petitions.models import (
+    ComplexCaseNotice,
+    Coordination,
+    Forwarding,
+    Petition,
+    PetitionStatus,
+    SupplementaryRequest,
+)
 from petitions.publicity import redact_values
+from petitions.workflow import OWES_ANSWER
 from sessions.models import DialogueSession
 from units.models import Role
 
@@ -118,9 +130,40 @@ def complex_targets_pending() -> QuerySet[Petition]:
     return Petition.objects.filter(
         status=PetitionStatus.COMPLEX,
         final_replied_on__isnull=True,
-        assigned_unit__isnull=False,
+        responsible_unit__isnull=False,
         session__withdrawn_at__isnull=True,
     ).annotate(complex_notice_id=Subquery(latest))
+
+
+def forwarded_targets_pending() -> QuerySet[Forwarding]:
+    """The latest forwarding of each forwarded petition whose competent unit has not answered."""
+    return Forwarding.objects.filter(
+        answered_on__isnull=True,
+        due_on__isnull=False,
+        petition__status=PetitionStatus.FORWARDED,
+        petition__responsible_unit=F("to_unit"),
+        petition__session__withdrawn_at__isnull=True,
+    )
+
+
+def supplementary_replies_pending() -> QuerySet[SupplementaryRequest]:
+    """Supplementary replies asked for and not given yet."""
+    return SupplementaryRequest.objects.filter(
+        replied_on__isnull=True,
+        petition__status=PetitionStatus.SUPPLEMENTARY,
+        petition__session__withdrawn_at__isnull=True,
+    )
+
+
+def contributions_pending() -> QuerySet[Coordination]:
+    """Coordinating units that have not contributed while the lead unit still owes an answer;
+    they are chased toward the lead's reply due date."""
+    return Coordination.objects.filter(
+        contributed_on__isnull=True,
+        petition__status__in=list(OWES_ANSWER),
+        petition__reply_due_on__isnull=False,
+        petition__session__withdrawn_at__isnull=True,
+    )
 
 
 _PETITION_FIELDS = [
@@ -142,23 +185,36 @@ _PETITION_FIELDS = [
 ]
 
 
-def _petition_values(row: dict, due: dt.date) -> dict:
-    content = row["content"]
-    if row["identity_protected"]:
-        content = redact_values(content, name=row["petitioner_name"], phone=row["petitioner_phone"],
-                                email=row["petitioner_email"], address=row["petitioner_address"])  # fmt: skip
-    content = content if len(content) <= 160 else content[:157] + "..."
+def _petition_values(row: dict, due: dt.date, *, unit: str = "assigned_unit__name", prefix: str = "") -> dict:
+    """The words of a petition's message, from a row of ``_PETITION_FIELDS`` (with ``prefix`` when
+    the row is of another model: ``petition__``)."""
+    text = row[f"{prefix}content"]
+    protected = row[f"{prefix}identity_protected"]
+    if protected:
+        text = redact_values(
+            text,
+            name=row[f"{prefix}petitioner_name"],
+            phone=row[f"{prefix}petitioner_phone"],
+            email=row[f"{prefix}petitioner_email"],
+            address=row[f"{prefix}petitioner_address"],
+        )
+    content = text if len(text) <= 160 else text[:157] + "..."
+    assigned = row.get(f"{prefix}assigned_on")
     return {
-        "id": row["pk"],
+        "id": row["pk"] if not prefix else row["petition_id"],
         # Sent to several people and by mail: a protected petitioner is never named.
-        "petitioner": petitioner_name(row["petitioner_name"], row["identity_protected"]),
+        "petitioner": petitioner_name(row[f"{prefix}petitioner_name"], protected),
         "content": content,
-        "unit": row["assigned_unit__name"],
-        "topic": row["session__topic"],
-        "held": vn_date(row["session__held_on"]),
-        "assigned": vn_date(row["assigned_on"]) if row["assigned_on"] else "—",
+        "unit": row[unit],
+        "topic": row[f"{prefix}session__topic"],
+        "held": vn_date(row[f"{prefix}session__held_on"]),
+        "assigned": vn_date(assigned) if assigned else "—",
         "due": vn_date(due),
     }
+
+
+def _prefixed(prefix: str) -> list[str]:
+    return ["petition_id", *[f"{prefix}{f}" for f in _PETITION_FIELDS if f != "pk"]]
 
 
 def _reply_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
@@ -196,7 +252,7 @@ def _reply_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
 
 def _complex_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
     due = row["complex_target_on"]
-    values = _petition_values(row, due)
+    values = _petition_values(row, due, unit="responsible_unit__name")
     if stage.is_overdue:
         title = _("Quá hạn giải quyết vụ việc phức tạp, kiến nghị #%(id)s (%(unit)s)") % values
         lead = _("Đã quá thời hạn đơn vị tự đặt %(days)s ngày mà chưa có văn bản trả lời cuối cùng.") % {
@@ -229,24 +285,37 @@ def _complex_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
     )
 
 
-def _petition_recipients(key_field: str):
+def _petition_recipients(
+    key_field: str,
+    *,
+    unit_key: str = "assigned_unit_id",
+    organiser_key: str = "session__organising_unit_id",
+    chair_key: str = "session__chair__user_id",
+    escalate_to_area: bool = True,
+    agency_reason: str = "agency",
+    head_reason: str = "head_responsible",
+):
+    """Reminders to the owing unit's agency officers; once overdue also its head and, when
+    ``escalate_to_area``, the chair (or the organising unit's head) and the area's Front."""
+
     def resolve(rows: list[dict], stage: Stage, today: dt.date) -> dict[int, list[tuple[int, str]]]:
-        units = unit_parents([r["assigned_unit_id"] for r in rows] + [r["session__organising_unit_id"] for r in rows])
+        units = unit_parents([r[unit_key] for r in rows] + [r[organiser_key] for r in rows])
         roles = {Role.AGENCY} if not stage.is_overdue else {Role.AGENCY, Role.LEADER, Role.FRONT, "head"}
         directory = Directory(units, roles, today)
         who = {}
         for r in rows:
-            responsible, organiser = r["assigned_unit_id"], r["session__organising_unit_id"]
-            if stage.is_overdue:
-                users = [(u, "head_responsible") for u in directory.heads_of(responsible)]
-                chair = (
-                    [r["session__chair__user_id"]] if r["session__chair__user_id"] else directory.heads_of(organiser)
-                )
+            responsible, organiser = r[unit_key], r[organiser_key]
+            if stage.is_overdue and not escalate_to_area:
+                users = [(u, head_reason) for u in directory.heads_of(responsible)]
+                users += [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
+            elif stage.is_overdue:
+                users = [(u, head_reason) for u in directory.heads_of(responsible)]
+                chair = [r[chair_key]] if r[chair_key] else directory.heads_of(organiser)
                 users += [(u, "chair") for u in chair]
-                users += [(u, "agency") for u in directory.members(responsible, Role.AGENCY)]
+                users += [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
                 users += [(u, "front") for u in directory.members(organiser, Role.FRONT)]
             else:
-                users = [(u, "agency") for u in directory.members(responsible, Role.AGENCY)]
+                users = [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
             who[r[key_field]] = users
         return who
 
@@ -295,10 +364,223 @@ COMPLEX = register(
         candidates=lambda today: complex_targets_pending(),
         due_field="complex_target_on",
         key_field="complex_notice_id",
-        fields=[*_PETITION_FIELDS, "complex_target_on", "complex_notice_id"],
+        fields=[
+            *_PETITION_FIELDS,
+            "responsible_unit_id",
+            "responsible_unit__name",
+            "complex_target_on",
+            "complex_notice_id",
+        ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_complex_draft,
-        recipients=_petition_recipients("complex_notice_id"),
+        recipients=_petition_recipients("complex_notice_id", unit_key="responsible_unit_id"),
         on_timeline=True,
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# After a forwarding: the competent unit's own target (R4)
+# ---------------------------------------------------------------------------------------------
+
+
+def _forwarded_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
+    due = row["due_on"]
+    values = {
+        **_petition_values(row, due, unit="to_unit__name", prefix="petition__"),
+        "from": row["from_unit__name"],
+        "forwarded": vn_date(row["forwarded_on"]),
+    }
+    if stage.is_overdue:
+        title = _("Quá hạn giải quyết kiến nghị #%(id)s được chuyển đến (%(unit)s)") % values
+        lead = _("Đã quá hạn %(days)s ngày mà chưa có văn bản trả lời hay thông báo vụ việc phức tạp.") % {
+            "days": (today - due).days
+        }
+    else:
+        title = _("Nhắc hạn giải quyết kiến nghị #%(id)s được chuyển đến (%(left)s)") % {
+            **values,
+            "left": _left_phrase(due, today),
+        }
+        lead = _("Đề nghị giải quyết, trả lời bằng văn bản cho người kiến nghị trước hoặc trong ngày %(due)s.") % values
+    body = (
+        _(
+            "Kiến nghị #%(id)s của %(petitioner)s tại hội nghị “%(topic)s” ngày %(held)s: “%(content)s”. "
+            "%(from)s đã chuyển đến %(unit)s ngày %(forwarded)s vì không thuộc thẩm quyền; hạn giải quyết: %(due)s."
+        )
+        % values
+        + " "
+        + lead
+    )
+    return Draft(
+        object_id=row["pk"],
+        recipients=[],
+        due_on=due,
+        title=title,
+        body=body,
+        url=reverse("petitions:detail", args=[row["petition_id"]]),
+        session_id=row["petition__session_id"],
+        petition_id=row["petition_id"],
+    )
+
+
+FORWARDED = register(
+    Obligation(
+        kind=ObligationKind.FORWARDED,
+        label=gettext_lazy("Giải quyết kiến nghị được chuyển đến"),
+        candidates=lambda today: forwarded_targets_pending(),
+        due_field="due_on",
+        key_field="pk",
+        fields=[
+            "pk",
+            *_prefixed("petition__"),
+            "due_on",
+            "forwarded_on",
+            "to_unit_id",
+            "to_unit__name",
+            "from_unit__name",
+        ],
+        reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        draft=_forwarded_draft,
+        recipients=_petition_recipients(
+            "pk",
+            unit_key="to_unit_id",
+            organiser_key="petition__session__organising_unit_id",
+            chair_key="petition__session__chair__user_id",
+        ),
+        on_timeline=True,
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# After the Front's "not satisfied": the supplementary reply
+# ---------------------------------------------------------------------------------------------
+
+
+def _supplementary_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
+    due = row["due_on"]
+    values = {
+        **_petition_values(row, due, unit="unit__name", prefix="petition__"),
+        "requested": vn_date(row["requested_on"]),
+    }
+    if stage.is_overdue:
+        title = _("Quá hạn trả lời bổ sung kiến nghị #%(id)s (%(unit)s)") % values
+        lead = _("Đã quá hạn %(days)s ngày mà chưa có văn bản trả lời bổ sung.") % {"days": (today - due).days}
+    else:
+        title = _("Nhắc hạn trả lời bổ sung kiến nghị #%(id)s (%(left)s)") % {
+            **values,
+            "left": _left_phrase(due, today),
+        }
+        lead = _("Đề nghị trả lời bổ sung bằng văn bản trước hoặc trong ngày %(due)s.") % values
+    body = (
+        _(
+            "Kiến nghị #%(id)s của %(petitioner)s tại hội nghị “%(topic)s” ngày %(held)s: “%(content)s”. "
+            "MTTQ đánh giá văn bản trả lời chưa thỏa đáng; ngày %(requested)s cơ quan tổ chức hội nghị yêu cầu "
+            "%(unit)s trả lời bổ sung, hạn %(due)s."
+        )
+        % values
+        + " "
+        + lead
+    )
+    return Draft(
+        object_id=row["pk"],
+        recipients=[],
+        due_on=due,
+        title=title,
+        body=body,
+        url=reverse("petitions:detail", args=[row["petition_id"]]),
+        session_id=row["petition__session_id"],
+        petition_id=row["petition_id"],
+    )
+
+
+SUPPLEMENTARY = register(
+    Obligation(
+        kind=ObligationKind.SUPPLEMENTARY,
+        label=gettext_lazy("Trả lời bổ sung"),
+        candidates=lambda today: supplementary_replies_pending(),
+        due_field="due_on",
+        key_field="pk",
+        fields=["pk", *_prefixed("petition__"), "due_on", "requested_on", "unit_id", "unit__name"],
+        reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        draft=_supplementary_draft,
+        recipients=_petition_recipients(
+            "pk",
+            unit_key="unit_id",
+            organiser_key="petition__session__organising_unit_id",
+            chair_key="petition__session__chair__user_id",
+        ),
+        on_timeline=True,
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinating units (phối hợp): their contribution, before the lead unit's reply due date
+# ---------------------------------------------------------------------------------------------
+
+
+def _coordination_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
+    due = row["petition__reply_due_on"]
+    values = {
+        **_petition_values(row, due, unit="unit__name", prefix="petition__"),
+        "lead": row["petition__responsible_unit__name"] or "—",
+    }
+    if stage.is_overdue:
+        title = _("Quá hạn gửi ý kiến phối hợp, kiến nghị #%(id)s (%(unit)s)") % values
+        lead = _("Đã quá hạn trả lời %(days)s ngày mà đơn vị phối hợp chưa gửi ý kiến.") % {"days": (today - due).days}
+    else:
+        title = _("Nhắc gửi ý kiến phối hợp, kiến nghị #%(id)s (%(left)s)") % {
+            **values,
+            "left": _left_phrase(due, today),
+        }
+        lead = _("Đề nghị gửi ý kiến phối hợp cho đơn vị chủ trì trước ngày %(due)s.") % values
+    body = (
+        _(
+            "Kiến nghị #%(id)s của %(petitioner)s tại hội nghị “%(topic)s” ngày %(held)s: “%(content)s”. "
+            "%(lead)s chủ trì, %(unit)s phối hợp giải quyết; hạn trả lời của đơn vị chủ trì: %(due)s."
+        )
+        % values
+        + " "
+        + lead
+    )
+    return Draft(
+        object_id=row["pk"],
+        recipients=[],
+        due_on=due,
+        title=title,
+        body=body,
+        url=reverse("petitions:detail", args=[row["petition_id"]]),
+        session_id=row["petition__session_id"],
+        petition_id=row["petition_id"],
+    )
+
+
+COORDINATION = register(
+    Obligation(
+        kind=ObligationKind.COORDINATION,
+        label=gettext_lazy("Phối hợp giải quyết"),
+        candidates=lambda today: contributions_pending(),
+        due_field="petition__reply_due_on",
+        key_field="pk",
+        fields=[
+            "pk",
+            *_prefixed("petition__"),
+            "petition__reply_due_on",
+            "petition__responsible_unit__name",
+            "unit_id",
+            "unit__name",
+        ],
+        reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        draft=_coordination_draft,
+        recipients=_petition_recipients(
+            "pk",
+            unit_key="unit_id",
+            organiser_key="petition__session__organising_unit_id",
+            chair_key="petition__session__chair__user_id",
+            escalate_to_area=False,
+            agency_reason="coordinating",
+            head_reason="head_coordinating",
+        ),
     )
 )

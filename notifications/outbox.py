@@ -19,10 +19,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.text import one_line
+
 from .models import DigestMail, EmailStatus, Notification, OutgoingMail
 from .selectors import notification_target_url
 
 logger = logging.getLogger(__name__)
+
+
+# A subject is one line (a line break in a header makes Django refuse the whole message) of a
+# length mail clients show.
+SUBJECT_MAX_LENGTH = 200
 
 
 def email_max_attempts() -> int:
@@ -54,13 +61,19 @@ def _email_for(notification: Notification) -> EmailMessage:
         ]
     )
     return EmailMessage(
-        subject=notification.title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email]
+        subject=one_line(notification.title, SUBJECT_MAX_LENGTH),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
     )
 
 
 def _petitioner_email_for(mail: OutgoingMail) -> EmailMessage:
     return EmailMessage(
-        subject=mail.subject, body=mail.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[mail.to_address]
+        subject=one_line(mail.subject, SUBJECT_MAX_LENGTH),
+        body=mail.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to_address],
     )
 
 

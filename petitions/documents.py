@@ -1,10 +1,11 @@
 """Official documents about petitions, as editable DOCX: the conclusion notice of a session (which
-assigns its petitions), a draft written reply to a petitioner, and the receipt handed to the
+assigns its petitions), a draft written reply to a petitioner, the receipt handed to the
 petitioner (phiếu tiếp nhận, with the receipt code and a QR code of the public lookup).
 
 A protected petitioner (``identity_protected``) never appears in the notice, which goes to
 agencies; the reply draft and the receipt show the petitioner only to a reader who may see them
-(``petitions.identity.petitioner_of``).
+(``petitions.identity.petitioner_of``), as does the letter telling the petitioner that the
+matter was forwarded to the competent level.
 
 Built from ``common.docx`` in the issuing unit's layout (Party: Hướng dẫn 36-HD/VPTW; State:
 Decree 30/2020/NĐ-CP). The output is a draft the office finishes in Word; the signed scan is
@@ -23,14 +24,14 @@ from docx.shared import Cm
 
 from common.dates import vn_date
 from common.docx import footer, header, new_document, para, to_bytes
-from regulations.deadlines import NOTICE, REPLY, rule_days
-from sessions.models import ConclusionNotice
+from regulations.deadlines import FORWARDED, NOTICE, REPLY, reply_clock_starts_on_receipt, rule_days
+from sessions.models import ConclusionItem, ConclusionNotice
 from units.models import Unit
 from units.selectors import unit_letterhead
 
 from .codes import format_code
 from .identity import petitioner_of
-from .models import Petition, PetitionStatus
+from .models import ClockStart, Forwarding, Petition, PetitionStatus
 from .publicity import lookup_url
 
 
@@ -83,8 +84,10 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
         Petition.objects.filter(session=session)
         .exclude(status__in=[PetitionStatus.CLARIFIED, PetitionStatus.WITHDRAWN])
         .select_related("assigned_unit", "session__organising_unit")
+        .prefetch_related("coordinations__unit")
         .order_by("id")
     )
+    receipt = reply_clock_starts_on_receipt()
     clarified = Petition.objects.filter(session=session, status=PetitionStatus.CLARIFIED).count()
     if clarified:
         para(
@@ -93,25 +96,55 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
             indent=True,
         )
     if petitions:
-        para(
-            document,
-            _(
+        days = rule_days(REPLY, unit=unit, day=notice.issued_on)
+        if receipt:
+            intro = _(
+                "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
+                " cho người kiến nghị trong thời hạn %(days)s ngày kể từ ngày nhận được thông báo này:"
+            )
+        else:
+            intro = _(
                 "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
                 " cho người kiến nghị trong thời hạn %(days)s ngày kể từ ngày ban hành thông báo này:"
             )
-            % {"days": rule_days(REPLY, unit=unit, day=notice.issued_on)},
-            indent=True,
-        )
+        para(document, intro % {"days": days}, indent=True)
     for index, petition in enumerate(petitions, start=1):
-        line = _("%(index)s. Kiến nghị của %(name)s: %(content)s – Giao %(unit)s chủ trì giải quyết.") % {
+        coordinating = [str(c.unit) for c in petition.coordinations.all()]
+        if coordinating:
+            line = _(
+                "%(index)s. Kiến nghị của %(name)s: %(content)s – Giao %(unit)s chủ trì, phối hợp với %(others)s giải quyết."
+            )
+        else:
+            line = _("%(index)s. Kiến nghị của %(name)s: %(content)s – Giao %(unit)s chủ trì giải quyết.")
+        line %= {
             "index": index,
             # The notice goes to agencies: a protected petitioner is never named in it.
             "name": petitioner_of(petition).name,
             "content": petitioner_of(petition).content,
             "unit": petition.assigned_unit or _("(chưa giao)"),
+            "others": ", ".join(coordinating),
         }
-        if petition.reply_due_on:
+        if petition.reply_due_on and receipt and petition.reply_start_basis != ClockStart.RECEIPT:
+            line += " " + _("Hạn trả lời: %(days)s ngày kể từ ngày nhận thông báo.") % {"days": days}
+        elif petition.reply_due_on:
             line += " " + _("Hạn trả lời: %(due)s.") % {"due": vn_date(petition.reply_due_on)}
+        para(document, line, indent=True)
+    items = list(
+        ConclusionItem.objects.filter(session=session, withdrawn_at__isnull=True)
+        .select_related("responsible_unit")
+        .order_by("id")
+    )
+    if items:
+        para(document, _("Kết luận và cam kết của đồng chí chủ trì hội nghị:"), indent=True)
+    for index, item in enumerate(items, start=1):
+        line = _("%(index)s. %(kind)s: %(text)s – Giao %(unit)s thực hiện.") % {
+            "index": index,
+            "kind": item.get_kind_display(),
+            "text": item.text,
+            "unit": item.responsible_unit,
+        }
+        if item.target_on:
+            line += " " + _("Thời hạn hoàn thành: %(day)s.") % {"day": vn_date(item.target_on)}
         para(document, line, indent=True)
     para(document, _("%(unit)s thông báo để các cơ quan, đơn vị biết, thực hiện.") % {"unit": unit.name}, indent=True)
     para(document, "")
@@ -290,4 +323,100 @@ def _receipt_docx(petition: Petition, *, viewer=None) -> bytes:
     )
     para(document, "")
     footer(document, recipients=[_("Người kiến nghị")], signer_lines=[_("Cán bộ tiếp nhận")], signer_name="")
+    return to_bytes(document)
+
+
+def forwarding_letter_docx(forwarding: Forwarding, *, viewer=None) -> bytes:
+    """The letter from the forwarding unit telling the petitioner where the matter went and why
+    (R4), in the unit's document format and in Vietnamese; number and date are left for the
+    office to fill. A protected petitioner appears only for a reader who may see them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _forwarding_letter_docx(forwarding, viewer=viewer)
+
+
+def _forwarding_letter_docx(forwarding: Forwarding, *, viewer=None) -> bytes:
+    petition = forwarding.petition
+    who = petitioner_of(petition, viewer)
+    session = petition.session
+    unit = forwarding.from_unit
+    letterhead = unit_letterhead(unit)
+    document = new_document()
+    header(
+        document,
+        party=letterhead.party,
+        unit_name=letterhead.unit_name,
+        superior_name=letterhead.superior_name,
+        reference=_("Số ...-CV/...") if letterhead.party else _("Số: .../..."),
+        place=letterhead.place,
+        day=None,
+    )
+    para(
+        document,
+        _("V/v chuyển kiến nghị của %(name)s đến cơ quan có thẩm quyền") % {"name": who.name},
+        italic=True,
+        size=12,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    para(document, "")
+    para(
+        document,
+        _("Kính gửi: %(name)s") % {"name": who.name},
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    if who.address:
+        para(
+            document,
+            _("Địa chỉ: %(address)s") % {"address": who.address},
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+    para(document, "")
+    para(
+        document,
+        _(
+            "Tại hội nghị tiếp xúc, đối thoại trực tiếp do %(organiser)s tổ chức ngày %(day)s, %(name)s có kiến nghị:"
+            " “%(content)s”."
+        )
+        % {
+            "organiser": session.organising_unit,
+            "day": vn_date(session.held_on),
+            "name": who.name,
+            "content": who.content,
+        },
+        indent=True,
+    )
+    para(
+        document,
+        _(
+            "Sau khi xem xét, nội dung kiến nghị không thuộc thẩm quyền giải quyết của %(unit)s mà thuộc thẩm quyền"
+            " của %(to)s. Lý do: %(reason)s"
+        )
+        % {"unit": unit.name, "to": forwarding.to_unit, "reason": forwarding.reason},
+        indent=True,
+    )
+    para(
+        document,
+        _(
+            "Ngày %(day)s, %(unit)s đã chuyển kiến nghị đến %(to)s để xem xét, giải quyết và trả lời %(name)s"
+            " trong thời hạn %(days)s ngày kể từ ngày chuyển (trước hoặc trong ngày %(due)s)."
+        )
+        % {
+            "day": vn_date(forwarding.forwarded_on),
+            "unit": unit.name,
+            "to": forwarding.to_unit,
+            "name": who.name,
+            "days": rule_days(FORWARDED, unit=forwarding.to_unit, day=forwarding.forwarded_on),
+            "due": vn_date(forwarding.due_on) if forwarding.due_on else "…",
+        },
+        indent=True,
+    )
+    para(
+        document,
+        _("%(unit)s thông báo để %(name)s được biết và liên hệ với %(to)s khi cần.")
+        % {"unit": unit.name, "name": who.name, "to": forwarding.to_unit},
+        indent=True,
+    )
+    para(document, "")
+    recipients = [petition.petitioner_name, str(forwarding.to_unit), str(session.organising_unit)]
+    footer(document, recipients=recipients, signer_lines=[_("Thủ trưởng cơ quan")], signer_name="")
     return to_bytes(document)

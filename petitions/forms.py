@@ -7,15 +7,23 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DocumentField, VnDateField
-from units.forms import UnitChoiceField
+from common.models import REASON_MAX_LENGTH
+from units.forms import UnitChoiceField, UnitMultipleChoiceField
+from units.models import Leader
 from units.selectors import units_active_on
 
+from .models import ComplexCaseNotice, Forwarding, Petition, PetitionerKind, WrittenReply
 from .models import Field as PetitionField
-from .models import PetitionerKind
+
+
+def _max(model, field: str) -> int:
+    """The bound of a text column, so a form and its column never disagree."""
+    return model._meta.get_field(field).max_length
 
 
 class _ActionForm(forms.Form):
@@ -29,7 +37,11 @@ class _ActionForm(forms.Form):
 class ReplyForm(_ActionForm):
     replied_on = VnDateField(label=_("Ngày trả lời"), initial=timezone.localdate)
     number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=100, help_text=_("Ví dụ: 125/SNNMT-VP."))
-    summary = forms.CharField(label=_("Tóm tắt nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Tóm tắt nội dung trả lời"),
+        max_length=_max(WrittenReply, "summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     letter = DocumentField(
         label=_("Văn bản trả lời đã ký"), error_messages={"required": _("Vui lòng tải lên văn bản trả lời đã ký.")}
     )
@@ -40,7 +52,9 @@ class ForwardForm(_ActionForm):
         label=_("Cấp có thẩm quyền"), error_messages={"required": _("Vui lòng chọn cấp có thẩm quyền.")}
     )
     forwarded_on = VnDateField(label=_("Ngày chuyển"), initial=timezone.localdate)
-    reason = forms.CharField(label=_("Lý do chuyển"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do chuyển"), max_length=_max(Forwarding, "reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     letter = DocumentField(label=_("Văn bản chuyển (nếu có)"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -53,17 +67,68 @@ class ForwardForm(_ActionForm):
 class ComplexNoticeForm(_ActionForm):
     notified_on = VnDateField(label=_("Ngày thông báo"), initial=timezone.localdate)
     new_target_on = VnDateField(label=_("Thời hạn giải quyết mới"))
-    reason = forms.CharField(label=_("Lý do cần thêm thời gian"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Lý do cần thêm thời gian"),
+        max_length=_max(ComplexCaseNotice, "reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    target_reason = forms.CharField(
+        label=_("Lý do của thời hạn (nếu thời hạn đã qua hoặc dài hơn quy định)"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     letter = DocumentField(
         label=_("Văn bản thông báo cho người kiến nghị"),
         error_messages={"required": _("Vui lòng tải lên văn bản thông báo cho người kiến nghị.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_reason"].help_text = _(
+            "Bắt buộc khi thời hạn giải quyết mới không sau ngày hôm nay hoặc quá %(days)s ngày kể từ ngày thông báo."
+        ) % {"days": settings.COMPLEX_TARGET_MAX_DAYS}
 
     def clean(self):
         data = super().clean()
         if data.get("notified_on") and data.get("new_target_on") and data["new_target_on"] <= data["notified_on"]:
             self.add_error("new_target_on", _("Thời hạn giải quyết mới phải sau ngày thông báo."))
         return data
+
+
+class ContributionForm(_ActionForm):
+    """A coordinating unit's contribution to the lead unit's answer."""
+
+    contributed_on = VnDateField(label=_("Ngày gửi ý kiến"), initial=timezone.localdate)
+    contribution = forms.CharField(
+        label=_("Ý kiến phối hợp"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Vui lòng nhập ý kiến phối hợp.")},
+    )
+    letter = DocumentField(label=_("Văn bản phối hợp (nếu có)"), required=False)
+
+
+class SupplementaryRequestForm(forms.Form):
+    """Staff ask the responsible unit for a supplementary reply after the Front's "not satisfied"."""
+
+    reason = forms.CharField(
+        label=_("Nội dung cần trả lời bổ sung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng nhập nội dung cần trả lời bổ sung.")},
+    )
+
+
+class ToldForm(forms.Form):
+    """The forwarding unit told the petitioner in writing where the matter went."""
+
+    told_on = VnDateField(label=_("Ngày gửi văn bản"), initial=timezone.localdate)
+    number = forms.CharField(
+        label=_("Số, ký hiệu văn bản"),
+        max_length=100,
+        error_messages={"required": _("Vui lòng nhập số, ký hiệu văn bản thông báo.")},
+    )
 
 
 class PetitionRowForm(forms.Form):
@@ -81,11 +146,16 @@ class PetitionRowForm(forms.Form):
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
     identity_protected = forms.BooleanField(label=_("Bảo vệ danh tính người kiến nghị"), required=False)
-    content = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label=_("Nội dung kiến nghị"), max_length=_max(Petition, "content"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=PetitionField.objects.all(), required=False)
     clarified_at_conference = forms.BooleanField(label=_("Đã làm rõ tại hội nghị"), required=False)
     conference_answer = forms.CharField(
-        label=_("Nội dung đã trả lời tại hội nghị"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Nội dung đã trả lời tại hội nghị"),
+        max_length=_max(Petition, "conference_answer"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def clean(self):
@@ -126,19 +196,33 @@ class PetitionImportForm(forms.Form):
 class ClarifyForm(forms.Form):
     answer = forms.CharField(
         label=_("Nội dung đã trả lời, làm rõ tại hội nghị"),
+        max_length=_max(Petition, "conference_answer"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")},
     )
 
 
 class NoticeAssignForm(forms.Form):
-    """Step 1 of the notice: a responsible unit for each petition still waiting (a field per petition)."""
+    """Step 1 of the notice: a lead unit for each petition still waiting, and its coordinating
+    units if any (two fields per petition)."""
 
-    def __init__(self, *args, petitions, **kwargs):
+    def __init__(self, *args, petitions, coordinating_names=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = units_active_on()
         self.petitions = petitions
+        coordinating_names = coordinating_names or {}
         for petition in petitions:
+            coordinating = UnitMultipleChoiceField(
+                queryset=units,
+                label=_("Đơn vị phối hợp"),
+                required=False,
+                initial=list(petition.coordinating_draft or []),
+                error_messages={"invalid_choice": _("Đơn vị đã chọn không hợp lệ hoặc không còn hoạt động.")},
+            )
+            coordinating.widget.labels.update(
+                {str(u): coordinating_names[u] for u in petition.coordinating_draft or [] if u in coordinating_names}
+            )
+            self.fields[f"coord_{petition.pk}"] = coordinating
             field = UnitChoiceField(
                 queryset=units,
                 # Each picker names its petition: a screen reader hears which one it is choosing for.
@@ -155,7 +239,15 @@ class NoticeAssignForm(forms.Form):
             self.fields[f"unit_{petition.pk}"] = field
 
     def rows(self):
-        return [(petition, self[f"unit_{petition.pk}"]) for petition in self.petitions]
+        return [(petition, self[f"unit_{petition.pk}"], self[f"coord_{petition.pk}"]) for petition in self.petitions]
+
+    def clean(self):
+        data = super().clean()
+        for petition in self.petitions:
+            lead = data.get(f"unit_{petition.pk}")
+            if lead is not None and lead in (data.get(f"coord_{petition.pk}") or []):
+                self.add_error(f"coord_{petition.pk}", _("Đơn vị chủ trì không đồng thời là đơn vị phối hợp."))
+        return data
 
 
 class CloseForm(forms.Form):
@@ -163,7 +255,7 @@ class CloseForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Lý do kết thúc"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nhập lý do kết thúc.")},
     )
@@ -202,3 +294,25 @@ class UnpublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Vui lòng nhập lý do thôi công khai.")},
     )
+
+
+class DirectionForm(_ActionForm):
+    """A head's direction on a petition: the head (the user, or one they speak for), the text."""
+
+    leader = forms.ModelChoiceField(
+        label=_("Người đứng đầu chỉ đạo"),
+        queryset=None,
+        error_messages={
+            "required": _("Vui lòng chọn người đứng đầu chỉ đạo."),
+            "invalid_choice": _("Anh/chị không được ghi ý kiến chỉ đạo thay người đứng đầu này."),
+        },
+    )
+    text = forms.CharField(label=_("Nội dung chỉ đạo"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    given_on = VnDateField(label=_("Ngày chỉ đạo"), initial=timezone.localdate)
+
+    def __init__(self, *args, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = Leader.objects.filter(pk__in=[h.pk for h in leaders]).select_related("unit")
+        self.fields["leader"].label_from_instance = lambda leader: f"{leader.full_name} – {leader.position}"
+        if len(leaders) == 1:
+            self.fields["leader"].initial = leaders[0].pk

@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .identity import PROTECTED
-from .models import ComplexCaseNotice, Forwarding, Petition, Publication, WrittenReply
+from .models import (
+    ComplexCaseNotice,
+    Coordination,
+    Forwarding,
+    Petition,
+    Publication,
+    SupplementaryRequest,
+    WrittenReply,
+)
 from .publicity import redact
 from .selectors import may_see_petitioner
 
@@ -75,6 +83,12 @@ def _sources(petition: Petition):
             lambda r: _("Thông báo vụ việc phức tạp"),
         ),
         (Publication, Publication.history.filter(petition_id=petition.pk), lambda r: _("Công khai kết quả")),
+        (
+            SupplementaryRequest,
+            SupplementaryRequest.history.filter(petition_id=petition.pk),
+            lambda r: _("Yêu cầu trả lời bổ sung"),
+        ),
+        (Coordination, Coordination.history.filter(petition_id=petition.pk), lambda r: _("Đơn vị phối hợp")),
     ]
 
 
@@ -97,8 +111,9 @@ def _display(f: models.Field, value, related: dict) -> str:
 
 def petition_history(petition: Petition, *, viewer=None, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The latest ``limit`` changes to the petition and its replies, forwardings, complex-case
-    notices and publication, newest first, each with the fields it changed (old → new). The
-    petitioner's identity shows only if ``viewer`` may see it (``may_see_petitioner``)."""
+    notices, supplementary requests, coordinating units and publication, newest first, each with
+    the fields it changed (old → new). The petitioner's identity shows only if ``viewer`` may
+    see it (``may_see_petitioner``)."""
     reveal = may_see_petitioner(viewer, petition)
     pending = []  # (model, fields, subject, record, previous record or None)
     wanted = defaultdict(set)  # related model → ids to resolve in one query each

@@ -6,10 +6,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import NoDeleteModel, private_upload_to
+from common.models import (
+    LONG_TEXT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    TIMELINE_MAX_LENGTH,
+    BoundedTextField,
+    NoDeleteModel,
+    private_upload_to,
+)
 from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the clock's calendar, importable here too
 from sessions.models import DialogueSession
-from units.models import Unit
+from units.models import Leader, Unit
 
 from .codes import LENGTH as RECEIPT_CODE_LENGTH
 from .codes import new_receipt_code
@@ -42,8 +49,17 @@ class PetitionStatus(models.TextChoices):
     REPLIED = "replied", _("Đã trả lời bằng văn bản")
     FORWARDED = "forwarded", _("Đã chuyển cấp có thẩm quyền")
     COMPLEX = "complex", _("Đã thông báo vụ việc phức tạp")
+    REOPENED = "reopened", _("Mở lại: MTTQ không hài lòng")
+    SUPPLEMENTARY = "supplementary", _("Chờ trả lời bổ sung")
     CLOSED = "closed", _("Đã kết thúc")
     WITHDRAWN = "withdrawn", _("Đã thu hồi")
+
+
+class ClockStart(models.TextChoices):
+    """What R3's clock of a petition started from (``settings.REPLY_CLOCK_START``)."""
+
+    ISSUE = "issue", _("ngày ban hành thông báo")
+    RECEIPT = "receipt", _("ngày đơn vị nhận thông báo")
 
 
 class Petition(NoDeleteModel):
@@ -51,9 +67,17 @@ class Petition(NoDeleteModel):
 
     The legal dates are stored as plain ``DateField``s so that the deadline states can be
     derived and filtered in the database (see ``petitions.selectors``):
-    ``reply_due_on`` (R3) is set when the conclusion notice assigns the petition;
+    ``reply_due_on`` (R3) is set when the conclusion notice assigns the petition, counted from
+    ``reply_starts_on`` (the notice's issue date, or its receipt: ``reply_start_basis``);
     ``responded_on`` is the first act that meets R3–R5 (reply, forwarding or complex-case notice);
-    ``complex_target_on`` / ``final_replied_on`` track the agency's own target after an R5 notice.
+    ``complex_target_on`` / ``final_replied_on`` track the agency's own target after an R5 notice;
+    ``forward_due_on`` is the competent unit's target after the latest forwarding (R4);
+    ``supplementary_due_on`` / ``supplementary_replied_on`` the latest supplementary reply asked
+    for after the Front judged a reply unsatisfactory.
+
+    ``assigned_unit`` is the unit the notice gave the petition to (R3 is its obligation);
+    ``responsible_unit`` is the unit that must answer now (the lead, chủ trì): the assigned unit,
+    or the competent unit after a forwarding. Coordinating units (phối hợp) are ``coordinations``.
     """
 
     session = models.ForeignKey(
@@ -81,12 +105,14 @@ class Petition(NoDeleteModel):
         default=False,
         help_text=_("Ví dụ: kiến nghị về sai phạm, biểu hiện suy thoái của cán bộ."),
     )
-    content = models.TextField(_("nội dung kiến nghị"))
+    content = BoundedTextField(_("nội dung kiến nghị"), max_length=LONG_TEXT_MAX_LENGTH)
     field = models.ForeignKey(
         Field, null=True, blank=True, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("lĩnh vực")
     )
     clarified_at_conference = models.BooleanField(_("đã làm rõ tại hội nghị"), default=False)
-    conference_answer = models.TextField(_("nội dung đã trả lời tại hội nghị"), blank=True)
+    conference_answer = BoundedTextField(
+        _("nội dung đã trả lời tại hội nghị"), max_length=LONG_TEXT_MAX_LENGTH, blank=True
+    )
     assigned_unit = models.ForeignKey(
         Unit,
         null=True,
@@ -95,16 +121,38 @@ class Petition(NoDeleteModel):
         related_name="assigned_petitions",
         verbose_name=_("đơn vị chịu trách nhiệm"),
     )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_petitions",
+        verbose_name=_("đơn vị chủ trì giải quyết hiện tại"),
+    )
+    # Coordinating units chosen before the notice; the notice makes them ``Coordination`` rows.
+    coordinating_draft = models.JSONField(_("đơn vị phối hợp (dự kiến)"), default=list, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.RECORDED, db_index=True
     )
     assigned_on = models.DateField(_("ngày giao (ngày thông báo)"), null=True, blank=True)
+    reply_starts_on = models.DateField(_("ngày bắt đầu tính hạn trả lời"), null=True, blank=True)
+    reply_start_basis = models.CharField(
+        _("tính hạn trả lời từ"), max_length=10, choices=ClockStart.choices, blank=True
+    )
     reply_due_on = models.DateField(_("hạn trả lời"), null=True, blank=True, db_index=True)
     responded_on = models.DateField(
         _("ngày xử lý (trả lời / chuyển / thông báo)"), null=True, blank=True, db_index=True
     )
     complex_target_on = models.DateField(_("hạn giải quyết vụ việc phức tạp"), null=True, blank=True, db_index=True)
     final_replied_on = models.DateField(_("ngày trả lời cuối cùng"), null=True, blank=True)
+    forward_due_on = models.DateField(_("hạn giải quyết của cấp được chuyển đến"), null=True, blank=True, db_index=True)
+    supplementary_due_on = models.DateField(_("hạn trả lời bổ sung"), null=True, blank=True, db_index=True)
+    supplementary_replied_on = models.DateField(_("ngày trả lời bổ sung"), null=True, blank=True)
+    reopened_on = models.DateField(_("ngày mở lại (MTTQ không hài lòng)"), null=True, blank=True, db_index=True)
+    reopen_count = models.PositiveSmallIntegerField(_("số lần mở lại"), default=0)
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    # Empty when the Front's satisfaction closed it; the staff's stated reason otherwise.
+    close_reason = models.TextField(_("lý do kết thúc"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -115,7 +163,7 @@ class Petition(NoDeleteModel):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    withdrawal_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    withdrawal_reason = BoundedTextField(_("lý do thu hồi"), max_length=REASON_MAX_LENGTH, blank=True)
     # The latest Front assessment of the reply, kept here so dashboards count it without a join.
     assessment = models.CharField(_("đánh giá của MTTQ"), max_length=20, blank=True, db_index=True)
 
@@ -128,6 +176,7 @@ class Petition(NoDeleteModel):
         indexes = [
             models.Index(fields=["assigned_unit", "reply_due_on"], name="petition_unit_due_idx"),
             models.Index(fields=["status", "reply_due_on"], name="petition_status_due_idx"),
+            models.Index(fields=["responsible_unit", "status"], name="petition_responsible_idx"),
         ]
 
     def __str__(self):
@@ -137,16 +186,23 @@ class Petition(NoDeleteModel):
         return reverse("petitions:detail", args=[self.pk])
 
 
+class ReplyKind(models.TextChoices):
+    REPLY = "reply", _("Trả lời")
+    SUPPLEMENTARY = "supplementary", _("Trả lời bổ sung")
+
+
 class WrittenReply(NoDeleteModel):
-    """A written reply (trả lời bằng văn bản) to the petitioner, R3."""
+    """A written reply (trả lời bằng văn bản) to the petitioner, R3; or a supplementary reply
+    asked for after the Front judged the previous one unsatisfactory."""
 
     petition = models.ForeignKey(
         Petition, on_delete=models.PROTECT, related_name="replies", verbose_name=_("kiến nghị")
     )
+    kind = models.CharField(_("loại"), max_length=20, choices=ReplyKind.choices, default=ReplyKind.REPLY)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị trả lời"))
     replied_on = models.DateField(_("ngày trả lời"))
     number = models.CharField(_("số, ký hiệu văn bản"), max_length=100)
-    summary = models.TextField(_("tóm tắt nội dung trả lời"))
+    summary = BoundedTextField(_("tóm tắt nội dung trả lời"), max_length=LONG_TEXT_MAX_LENGTH)
     letter = models.FileField(_("văn bản trả lời"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
@@ -171,7 +227,10 @@ class WrittenReply(NoDeleteModel):
 
 
 class Forwarding(NoDeleteModel):
-    """A matter outside the unit's competence, proposed to the competent level (R4)."""
+    """A matter outside the unit's competence, proposed to the competent level (R4). The
+    competent unit becomes responsible, with its own target (``due_on``), met by its first
+    answer (reply, complex-case notice or a further forwarding: ``answered_on``). The petitioner
+    is told in writing where the matter went (``petitioner_told_on``)."""
 
     petition = models.ForeignKey(
         Petition, on_delete=models.PROTECT, related_name="forwardings", verbose_name=_("kiến nghị")
@@ -179,9 +238,13 @@ class Forwarding(NoDeleteModel):
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị chuyển"))
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp có thẩm quyền"))
     forwarded_on = models.DateField(_("ngày chuyển"))
-    reason = models.TextField(_("lý do"))
+    reason = BoundedTextField(_("lý do"), max_length=REASON_MAX_LENGTH)
+    due_on = models.DateField(_("hạn giải quyết của cấp được chuyển đến"), null=True, blank=True, db_index=True)
+    answered_on = models.DateField(_("ngày cấp được chuyển đến xử lý"), null=True, blank=True)
     letter = models.FileField(_("văn bản chuyển"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    petitioner_told_on = models.DateField(_("ngày thông báo cho người kiến nghị"), null=True, blank=True)
+    petitioner_letter_number = models.CharField(_("số văn bản thông báo người kiến nghị"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -212,7 +275,9 @@ class ComplexCaseNotice(NoDeleteModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị thông báo"))
     notified_on = models.DateField(_("ngày thông báo"))
     new_target_on = models.DateField(_("thời hạn giải quyết mới"))
-    reason = models.TextField(_("lý do cần thêm thời gian"))
+    reason = BoundedTextField(_("lý do cần thêm thời gian"), max_length=REASON_MAX_LENGTH)
+    # Why the target is already past or further than ``COMPLEX_TARGET_MAX_DAYS`` away.
+    target_reason = BoundedTextField(_("lý do của thời hạn"), max_length=REASON_MAX_LENGTH, blank=True)
     letter = models.FileField(_("văn bản thông báo"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     created_by = models.ForeignKey(
@@ -248,7 +313,7 @@ class SupervisionNote(NoDeleteModel):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
     )
-    text = models.TextField(_("nội dung giám sát"))
+    text = BoundedTextField(_("nội dung giám sát"), max_length=LONG_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
@@ -279,6 +344,14 @@ class EventKind(models.TextChoices):
     UNPROTECTED = "unprotected", _("Bỏ bảo vệ danh tính người kiến nghị")
     PUBLISHED = "published", _("Công khai kết quả")
     UNPUBLISHED = "unpublished", _("Thôi công khai kết quả")
+    DIRECTED = "directed", _("Ý kiến chỉ đạo của người đứng đầu")
+    REOPENED = "reopened", _("Mở lại do MTTQ không hài lòng")
+    SUPPLEMENTARY_REQUESTED = "supplementary_requested", _("Yêu cầu trả lời bổ sung")
+    SUPPLEMENTARY_REPLIED = "supplementary_replied", _("Trả lời bổ sung")
+    PETITIONER_TOLD = "petitioner_told", _("Thông báo cho người kiến nghị về việc chuyển")
+    CONTRIBUTED = "contributed", _("Ý kiến của đơn vị phối hợp")
+    DUE_RECOMPUTED = "due_recomputed", _("Hạn thay đổi do điều chỉnh lịch nghỉ")
+    CLOCK_RESTARTED = "clock_restarted", _("Tính hạn từ ngày nhận thông báo")
 
 
 class PetitionEvent(models.Model):
@@ -295,7 +368,7 @@ class PetitionEvent(models.Model):
         verbose_name=_("người thực hiện"),
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-    message = models.TextField(_("nội dung"), blank=True)
+    message = BoundedTextField(_("nội dung"), max_length=TIMELINE_MAX_LENGTH, blank=True)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
 
     class Meta:
@@ -336,7 +409,7 @@ class ReplyAssessment(NoDeleteModel):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tổ chức giám sát")
     )
     result = models.CharField(_("kết quả"), max_length=20, choices=Assessment.choices)
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = BoundedTextField(_("lý do"), max_length=REASON_MAX_LENGTH, blank=True)
     assessed_on = models.DateField(_("ngày đánh giá"))
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
@@ -388,6 +461,123 @@ class Publication(NoDeleteModel):
 
     def __str__(self):
         return f"#{self.petition_id} {self.question[:60]}"
+
+
+class Direction(NoDeleteModel):
+    """A head's direction (ý kiến chỉ đạo) on a petition reported to them, written by the head or
+    by staff on the head's behalf; the responsible unit is notified."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="directions", verbose_name=_("kiến nghị")
+    )
+    leader = models.ForeignKey(
+        Leader, on_delete=models.PROTECT, related_name="directions", verbose_name=_("người đứng đầu chỉ đạo")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị được chỉ đạo")
+    )
+    text = models.TextField(_("nội dung chỉ đạo"))
+    given_on = models.DateField(_("ngày chỉ đạo"), db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi")
+    )
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ý kiến chỉ đạo")
+        verbose_name_plural = _("ý kiến chỉ đạo")
+        ordering = ["given_on", "id"]
+        indexes = [models.Index(fields=["leader", "given_on"], name="direction_leader_idx")]
+
+    def __str__(self):
+        return f"{self.leader.full_name}: {self.text[:60]}"
+
+
+class SupplementaryRequest(NoDeleteModel):
+    """After the Front judged a reply unsatisfactory, the organising unit's staff ask the
+    responsible unit for a supplementary reply: a new obligation with its own due date
+    (``settings.DEADLINE_RULES["supplementary"]``), met by the supplementary reply."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="supplementary_requests", verbose_name=_("kiến nghị")
+    )
+    assessment = models.ForeignKey(
+        ReplyAssessment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đánh giá không hài lòng"),
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị trả lời bổ sung"))
+    requested_on = models.DateField(_("ngày yêu cầu"))
+    due_on = models.DateField(_("hạn trả lời bổ sung"), db_index=True)
+    reason = models.TextField(_("nội dung cần trả lời bổ sung"))
+    reply = models.OneToOneField(
+        WrittenReply,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supplementary_request",
+        verbose_name=_("văn bản trả lời bổ sung"),
+    )
+    replied_on = models.DateField(_("ngày trả lời bổ sung"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử yêu cầu trả lời bổ sung"))
+
+    class Meta:
+        verbose_name = _("yêu cầu trả lời bổ sung")
+        verbose_name_plural = _("yêu cầu trả lời bổ sung")
+        ordering = ["requested_on", "id"]
+
+    def __str__(self):
+        return f"{self.requested_on:%d/%m/%Y} → {self.due_on:%d/%m/%Y}"
+
+
+class Coordination(NoDeleteModel):
+    """A coordinating unit (đơn vị phối hợp) of a petition: "Sở X chủ trì, phối hợp với Sở Y".
+    It sees the petition, is reminded before the lead's reply due date and records its
+    contribution; only the lead unit's reply meets R3."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="coordinations", verbose_name=_("kiến nghị")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị phối hợp"))
+    assigned_on = models.DateField(_("ngày giao phối hợp"))
+    contributed_on = models.DateField(_("ngày gửi ý kiến phối hợp"), null=True, blank=True)
+    contribution = models.TextField(_("ý kiến phối hợp"), blank=True)
+    letter = models.FileField(_("văn bản phối hợp"), upload_to=private_upload_to, blank=True)
+    letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    contributed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người ghi ý kiến"),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử phối hợp"))
+
+    class Meta:
+        verbose_name = _("đơn vị phối hợp")
+        verbose_name_plural = _("đơn vị phối hợp")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "unit"], name="unique_petition_coordination")]
+        indexes = [models.Index(fields=["unit", "contributed_on"], name="coordination_unit_idx")]
+
+    def __str__(self):
+        return str(self.unit)
 
 
 class PetitionOpening(NoDeleteModel):

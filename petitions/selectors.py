@@ -15,17 +15,39 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from regulations.deadlines import REPLY, explain_due_date
+from regulations.deadlines import (
+    FORWARDED,
+    RECEIPT_START_LABEL,
+    REPLY,
+    SUPPLEMENTARY,
+    DueDateExplanation,
+    explain_due_date,
+    reply_clock_starts_on_receipt,
+)
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of, subtree_q
-from units.models import Role, Unit
+from units.models import Leader, Role, Unit
+from units.selectors import leaders_in_office_q, levels_headed_by, same_level_bound_units, units_at_levels
 
 from . import workflow
 from .codes import LOOKUP_PREFIX, normalise_code
-from .models import Forwarding, Petition, PetitionOpening, PetitionStatus, WrittenReply
+from .models import (
+    ClockStart,
+    Coordination,
+    Direction,
+    EventKind,
+    Forwarding,
+    Petition,
+    PetitionEvent,
+    PetitionOpening,
+    PetitionStatus,
+    WrittenReply,
+)
 from .workflow import Action
 
 __all__ = ["DeadlineState", "QueueTab"]
@@ -48,11 +70,35 @@ def complex_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
     return deadline_state_conditions(due="complex_target_on", done="final_replied_on", today=today, live=_PETITION_LIVE)
 
 
+def forward_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """After a forwarding: the competent unit's own target, met by its written reply (a
+    complex-case notice it sends starts the complex-case clock instead)."""
+    return deadline_state_conditions(due="forward_due_on", done="final_replied_on", today=today, live=_PETITION_LIVE)
+
+
+def supplementary_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """The latest supplementary reply asked for after an unsatisfactory assessment."""
+    return deadline_state_conditions(
+        due="supplementary_due_on", done="supplementary_replied_on", today=today, live=_PETITION_LIVE
+    )
+
+
 def current_state_conditions(today: dt.date | None = None) -> dict[str, Q]:
-    """The clock running now: a complex-case target once one was set, else the reply's."""
+    """The clock running now (the latest obligation): a supplementary reply once one was asked
+    for, else a complex-case target once one was set, else the forwarded unit's target after a
+    forwarding, else the reply's (R3)."""
     reply, complex_ = reply_state_conditions(today), complex_state_conditions(today)
+    forward, supplementary = forward_state_conditions(today), supplementary_state_conditions(today)
+    has_supplementary = Q(supplementary_due_on__isnull=False)
     has_target = Q(complex_target_on__isnull=False)
-    return {state: (has_target & complex_[state]) | (~has_target & reply[state]) for state in reply}
+    has_forward = Q(forward_due_on__isnull=False)
+    return {
+        state: (has_supplementary & supplementary[state])
+        | (~has_supplementary & has_target & complex_[state])
+        | (~has_supplementary & ~has_target & has_forward & forward[state])
+        | (~has_supplementary & ~has_target & ~has_forward & reply[state])
+        for state in reply
+    }
 
 
 def with_reply_states(qs: QuerySet[Petition], today: dt.date | None = None) -> QuerySet[Petition]:
@@ -62,7 +108,7 @@ def with_reply_states(qs: QuerySet[Petition], today: dt.date | None = None) -> Q
         reply_state=state_case(reply_state_conditions(today)),
         complex_state=state_case(complex_state_conditions(today)),
         current_state=state_case(current_state_conditions(today)),
-        current_due_on=Coalesce("complex_target_on", "reply_due_on"),
+        current_due_on=Coalesce("supplementary_due_on", "complex_target_on", "forward_due_on", "reply_due_on"),
     )
 
 
@@ -70,11 +116,84 @@ def filter_reply_state(qs: QuerySet[Petition], state: str, today: dt.date | None
     return qs.filter(reply_state_conditions(today)[state])
 
 
-def explain_reply_due(petition: Petition):
-    """How the petition's reply due date was worked out (``None`` before the notice)."""
+def explain_reply_due(petition: Petition) -> DueDateExplanation | None:
+    """How the petition's reply due date was worked out (``None`` before the notice): from the
+    stored start of its clock (the notice's issue date, or the unit's receipt of it)."""
     if petition.assigned_on is None:
         return None
-    return explain_due_date(REPLY, petition.assigned_on)
+    start = petition.reply_starts_on or petition.assigned_on
+    label = RECEIPT_START_LABEL if petition.reply_start_basis == ClockStart.RECEIPT else ""
+    return explain_due_date(REPLY, start, start_label=label)
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One obligation of a petition as its page shows it: what, whose, the stored due date, when
+    it was met, and how the date was worked out (``explanation`` is ``None`` for a date the unit
+    set itself, a complex-case target)."""
+
+    label: str
+    unit: object
+    due: dt.date
+    done: dt.date | None
+    explanation: DueDateExplanation | None
+    note: str = ""
+
+    @property
+    def stale(self) -> bool:
+        """An open obligation whose stored date differs from the calendar's today (the calendar
+        changed and ``recompute_due_dates`` has not run yet)."""
+        return self.done is None and self.explanation is not None and self.explanation.due != self.due
+
+
+def petition_due_lines(petition: Petition, forwardings, requests, complex_notices) -> list[DueLine]:
+    """Every obligation of the petition in the order they arose, each with its stored date."""
+    lines: list[DueLine] = []
+    if petition.reply_due_on:
+        note = ""
+        if (
+            reply_clock_starts_on_receipt()
+            and petition.reply_start_basis == ClockStart.ISSUE
+            and petition.responded_on is None
+        ):
+            note = _("Chưa ghi ngày đơn vị nhận thông báo: hạn tạm tính từ ngày ban hành.")
+        lines.append(
+            DueLine(
+                _("Trả lời bằng văn bản (R3)"),
+                petition.assigned_unit,
+                petition.reply_due_on,
+                petition.responded_on,
+                explain_reply_due(petition),
+                note,
+            )
+        )
+    for forwarding in forwardings:
+        if forwarding.due_on:
+            lines.append(
+                DueLine(
+                    _("Giải quyết sau khi được chuyển đến"),
+                    forwarding.to_unit,
+                    forwarding.due_on,
+                    forwarding.answered_on,
+                    explain_due_date(FORWARDED, forwarding.forwarded_on),
+                )
+            )
+    notices = list(complex_notices)
+    for index, notice in enumerate(notices):
+        # A later notice with a new target supersedes the earlier one; the last is met by the reply.
+        done = notices[index + 1].notified_on if index + 1 < len(notices) else petition.final_replied_on
+        lines.append(DueLine(_("Thời hạn giải quyết vụ việc phức tạp"), notice.unit, notice.new_target_on, done, None))
+    for request in requests:
+        lines.append(
+            DueLine(
+                _("Trả lời bổ sung"),
+                request.unit,
+                request.due_on,
+                request.replied_on,
+                explain_due_date(SUPPLEMENTARY, request.requested_on),
+            )
+        )
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,30 +202,42 @@ def explain_reply_due(petition: Petition):
 
 
 def _petitions() -> QuerySet[Petition]:
-    return Petition.objects.select_related("session", "session__organising_unit", "assigned_unit", "field")
+    return Petition.objects.select_related(
+        "session", "session__organising_unit", "assigned_unit", "responsible_unit", "field"
+    )
 
 
 def petitions_of_agency_q(paths: Iterable[str]) -> Q:
-    """Petitions assigned to, or forwarded to, a unit in one of the subtrees."""
+    """Petitions assigned to, responsible with, forwarded along or coordinated by a unit in one
+    of the subtrees (the whole forwarding chain keeps seeing the petition)."""
     paths = list(paths)
     forwarded = Forwarding.objects.filter(subtree_q(paths, "to_unit__path"), petition=OuterRef("pk"))
-    return subtree_q(paths, "assigned_unit__path") | Q(Exists(forwarded))
+    coordinated = Coordination.objects.filter(subtree_q(paths, "unit__path"), petition=OuterRef("pk"))
+    return (
+        subtree_q(paths, "assigned_unit__path")
+        | subtree_q(paths, "responsible_unit__path")
+        | Q(Exists(forwarded))
+        | Q(Exists(coordinated))
+    )
 
 
 def petitions_visible_to(user) -> QuerySet[Petition]:
     """Petitions the user may see.
 
     Area roles (staff, leader, Front monitor, board) see the petitions of sessions organised in
-    their subtree and those assigned to units in it; agency officers see the petitions assigned
-    or forwarded to their unit's subtree; administrators see everything.
+    their subtree and those assigned to, or now with, units in it; agency officers see the
+    petitions their unit's subtree was assigned, is responsible for, was forwarded or coordinates;
+    administrators see everything.
     """
     scope = scope_of(user)
     if scope.is_admin:
         return _petitions()
     q = Q(pk__in=[])
     if scope.area_paths:
-        q |= subtree_q(scope.area_paths, "session__organising_unit__path") | subtree_q(
-            scope.area_paths, "assigned_unit__path"
+        q |= (
+            subtree_q(scope.area_paths, "session__organising_unit__path")
+            | subtree_q(scope.area_paths, "assigned_unit__path")
+            | subtree_q(scope.area_paths, "responsible_unit__path")
         )
     if scope.agency_paths:
         q |= petitions_of_agency_q(scope.agency_paths)
@@ -114,12 +245,31 @@ def petitions_visible_to(user) -> QuerySet[Petition]:
 
 
 def petitions_actionable_by(user) -> QuerySet[Petition]:
-    """Petitions on which the user may act as an agency (reply, forward, complex-case notice):
-    assigned to, or forwarded to, their unit's subtree."""
+    """Petitions on which the user may act as the lead unit (reply, supplementary reply, forward,
+    complex-case notice): those whose responsible unit *now* is in their unit's subtree. A unit
+    that forwarded a petition no longer answers it."""
     scope = scope_of(user)
     if scope.is_admin:
         return _petitions()
-    return _petitions().filter(petitions_of_agency_q(scope.agency_paths or []))
+    return _petitions().filter(subtree_q(scope.agency_paths or [], "responsible_unit__path"))
+
+
+def coordinations_of(user) -> QuerySet[Coordination]:
+    """The coordinating roles (phối hợp) of the user's units' subtree."""
+    scope = scope_of(user)
+    qs = Coordination.objects.select_related("unit", "petition")
+    if scope.is_admin:
+        return qs
+    return qs.filter(subtree_q(scope.agency_paths or [], "unit__path"))
+
+
+def forwardings_sent_by(user) -> QuerySet[Forwarding]:
+    """Forwardings made by the user's units' subtree (the forwarding unit tells the petitioner)."""
+    scope = scope_of(user)
+    qs = Forwarding.objects.select_related("from_unit", "to_unit", "petition")
+    if scope.is_admin:
+        return qs
+    return qs.filter(subtree_q(scope.agency_paths or [], "from_unit__path"))
 
 
 def petitions_monitored_by(user) -> QuerySet[Petition]:
@@ -129,7 +279,11 @@ def petitions_monitored_by(user) -> QuerySet[Petition]:
     if scope.is_admin:
         return qs
     paths = scope.front_paths or []
-    return qs.filter(subtree_q(paths, "session__organising_unit__path") | subtree_q(paths, "assigned_unit__path"))
+    return qs.filter(
+        subtree_q(paths, "session__organising_unit__path")
+        | subtree_q(paths, "assigned_unit__path")
+        | subtree_q(paths, "responsible_unit__path")
+    )
 
 
 def replies_monitored_by(user) -> QuerySet[WrittenReply]:
@@ -143,10 +297,6 @@ def replies_monitored_by(user) -> QuerySet[WrittenReply]:
 # The agency's work queue
 # ---------------------------------------------------------------------------------------------
 
-# Statuses in which the responsible unit still owes an answer, and those the Front may assess.
-WAITING_STATUSES = tuple(sorted(workflow.AWAITING_ANSWER - {PetitionStatus.FORWARDED}))
-ASSESSABLE_STATUSES = tuple(sorted(workflow.TRANSITIONS[Action.ASSESS].sources))
-
 
 class QueueTab:
     """The tabs of the work queue (Zammad's and GitHub's lists: a count on each)."""
@@ -159,21 +309,26 @@ class QueueTab:
     ALL = "tat-ca"
 
     CHOICES = [
-        (OPEN, _("Cần xử lý")),
-        (NEW, _("Mới")),
-        (DUE_SOON, _("Sắp đến hạn")),
-        (OVERDUE, _("Quá hạn")),
-        (WAITING_FRONT, _("Chờ MTTQ đánh giá")),
-        (ALL, _("Tất cả")),
+        (OPEN, gettext_lazy("Cần xử lý")),
+        (NEW, gettext_lazy("Mới")),
+        (DUE_SOON, gettext_lazy("Sắp đến hạn")),
+        (OVERDUE, gettext_lazy("Quá hạn")),
+        (WAITING_FRONT, gettext_lazy("Chờ MTTQ đánh giá")),
+        (ALL, gettext_lazy("Tất cả")),
     ]
     VALUES = [value for value, _label in CHOICES]
 
 
+# A reply the Front has still to assess: a first reply not yet assessed, or a supplementary reply.
+WAITING_FRONT_Q = Q(status=PetitionStatus.REPLIED) & (Q(assessment="") | Q(supplementary_replied_on__isnull=False))
+
+
 @dataclass
 class AgencyQueue:
-    """The petitions given to a user's units (assigned by a notice, or forwarded to them), with
-    one ``Q`` per tab. ``rows`` carries the deadline states and ``is_new``: nobody of the
-    user's units has opened the petition yet (``PetitionOpening``)."""
+    """The petitions given to a user's units (they lead it: assigned by a notice or forwarded to
+    them; or they coordinate it), with one ``Q`` per tab. ``rows`` carries the deadline states,
+    ``coordinating`` (the units only coordinate it) and ``is_new``: nobody of the user's units
+    has opened it yet while it waits on them (``PetitionOpening``)."""
 
     rows: QuerySet[Petition]
     tabs: dict[str, Q]
@@ -195,33 +350,51 @@ def agency_unit_ids(user) -> list[int] | None:
 
 
 def agency_queue(user, today: dt.date | None = None) -> AgencyQueue:
-    """The user's work queue as an agency officer."""
+    """The user's work queue as an agency officer. The waiting ones (tab "Cần xử lý") are those
+    their units lead and still owe an answer (first answer, after a forwarding to them, under a
+    complex-case notice, or a supplementary reply), and those they coordinate and have not
+    contributed to yet."""
     scope = scope_of(user)
     units = agency_unit_ids(user)
+    owes = list(workflow.OWES_ANSWER)
     if units is None:
-        given = Q(assigned_unit__isnull=False)
-        waiting = Q(status__in=[*WAITING_STATUSES, PetitionStatus.FORWARDED])
+        given = Q(responsible_unit__isnull=False) | Q(assigned_unit__isnull=False)
+        lead = Q(status__in=owes)
+        waiting = lead
+        coordinating = Q(pk__in=[])
         replied_by_us = Q(Exists(WrittenReply.objects.filter(petition=OuterRef("pk"))))
         opened = PetitionOpening.objects.filter(petition=OuterRef("pk"))
     else:
-        # The subtree's units and the petitions forwarded into it are resolved first (two small
-        # indexed queries): literal id lists let PostgreSQL combine two index scans, where the
-        # path join ORed with EXISTS scanned every open petition in the country (see
-        # docs/PERFORMANCE.md).
+        # The subtree's units and the petitions forwarded to them or they coordinate are resolved
+        # first (small indexed queries): literal id lists let PostgreSQL combine index scans
+        # (see docs/PERFORMANCE.md).
         forwarded = list(
             Forwarding.objects.filter(to_unit_id__in=units).order_by().values_list("petition_id", flat=True).distinct()
         )
-        given = Q(assigned_unit_id__in=units) | Q(pk__in=forwarded)
-        waiting = Q(assigned_unit_id__in=units, status__in=WAITING_STATUSES) | Q(
-            status=PetitionStatus.FORWARDED, pk__in=forwarded
+        coordinations = Coordination.objects.filter(unit_id__in=units).order_by()
+        coordinated = list(coordinations.values_list("petition_id", flat=True).distinct())
+        to_contribute = list(
+            coordinations.filter(contributed_on__isnull=True, petition__status__in=owes)
+            .values_list("petition_id", flat=True)
+            .distinct()
         )
+        given = (
+            Q(assigned_unit_id__in=units)
+            | Q(responsible_unit_id__in=units)
+            | Q(pk__in=forwarded)
+            | Q(pk__in=coordinated)
+        )
+        lead = Q(responsible_unit_id__in=units, status__in=owes)
+        coordinating = Q(pk__in=to_contribute) & ~lead
+        waiting = lead | Q(pk__in=to_contribute)
         replied_by_us = Q(Exists(WrittenReply.objects.filter(petition=OuterRef("pk"), unit_id__in=units)))
         roots = [m.unit_id for m in scope.memberships if m.role == Role.AGENCY]
         opened = PetitionOpening.objects.filter(petition=OuterRef("pk"), unit_id__in=roots)
     rows = with_reply_states(_petitions().filter(given).exclude(status=PetitionStatus.WITHDRAWN), today).annotate(
         is_new=Case(
             When(waiting & ~Q(Exists(opened)), then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
+        ),
+        coordinating=Case(When(coordinating, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
     states = current_state_conditions(today)
     tabs = {
@@ -229,27 +402,29 @@ def agency_queue(user, today: dt.date | None = None) -> AgencyQueue:
         QueueTab.NEW: Q(is_new=True),
         QueueTab.DUE_SOON: waiting & states[DeadlineState.DUE_SOON],
         QueueTab.OVERDUE: waiting & states[DeadlineState.OVERDUE],
-        QueueTab.WAITING_FRONT: Q(status__in=ASSESSABLE_STATUSES, assessment="") & replied_by_us,
+        QueueTab.WAITING_FRONT: WAITING_FRONT_Q & replied_by_us,
         QueueTab.ALL: Q(),
     }
     return AgencyQueue(rows=rows, tabs=tabs)
 
 
 def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
-    """Petitions waiting on the user's units, most urgent first: assigned and not yet answered
-    (or under a complex-case notice), and those forwarded to them by another level."""
+    """Petitions waiting on the user's units, most urgent first (the queue's "Cần xử lý" tab);
+    ``coordinating`` is true on those they only coordinate."""
     return agency_queue(user, today).tab(QueueTab.OPEN).order_by(F("current_due_on").asc(nulls_last=True), "id")
 
 
 def petition_opened_by_units(user, petition: Petition) -> list[Unit]:
     """The user's agency units (their memberships' units) to which ``petition`` is given:
-    assigned to their subtree, or forwarded into it. Opening the petition marks it seen for them."""
+    assigned to their subtree, forwarded into it or coordinated by it. Opening the petition
+    marks it seen for them."""
     scope = scope_of(user)
     roots = [m.unit for m in scope.memberships if m.role == Role.AGENCY]
     if not roots:
         return []
-    paths = [petition.assigned_unit.path] if petition.assigned_unit_id else []
+    paths = [u.path for u in (petition.assigned_unit, petition.responsible_unit) if u is not None]
     paths += list(Forwarding.objects.filter(petition=petition).values_list("to_unit__path", flat=True))
+    paths += list(Coordination.objects.filter(petition=petition).values_list("unit__path", flat=True))
     return [unit for unit in roots if any(path.startswith(unit.path) for path in paths)]
 
 
@@ -257,17 +432,18 @@ def petition_opened_by_units(user, petition: Petition) -> list[Unit]:
 # Search
 # ---------------------------------------------------------------------------------------------
 
+# A search is a few words; a 100,000-character one is only work for the database.
+SEARCH_MAX_LENGTH = 200
+
 
 def search_petitions(qs: QuerySet[Petition], text: str | None, user=None) -> QuerySet[Petition]:
     """Petitions whose content or petitioner's name holds every word of ``text``; a receipt code
     typed whole finds its petition for staff. A protected petitioner's name finds the petition
     only for those who may see it (``petitioner_visible_q``).
 
-    Every list searches through here (the petition list, the agency's queue, the Front's lists),
-    so the diacritic-free search column replaces this one body: for now each word is compared
-    as typed (``icontains``)."""
+    Every list searches through here (the petition list, the agency's queue, the Front's lists)."""
     # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
-    text = (text or "").replace("\x00", "").strip()
+    text = (text or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return qs
     visible = petitioner_visible_q(user) if user is not None else Q(identity_protected=False)
@@ -357,24 +533,117 @@ def petition_by_receipt_code(code: str | None, today: dt.date | None = None) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def petition_actions(user, petition: Petition) -> dict[str, bool]:
-    """The actions to offer ``user`` on ``petition`` (the services refuse the others)."""
+def petition_actions(user, petition: Petition, *, coordinations=(), forwardings=()) -> dict:
+    """The actions to offer ``user`` on ``petition`` (the services refuse the others).
+
+    Only the unit responsible *now* (the lead; after a forwarding, the competent unit) may reply,
+    forward or notify a complex case. ``coordinations`` and ``forwardings`` are the petition's
+    (already loaded by the page): the user's coordinating units may contribute
+    (``contribute_ids``), the units that forwarded it record that the petitioner was told
+    (``tell_ids``)."""
     scope = scope_of(user)
-    actionable = petitions_actionable_by(user).filter(pk=petition.pk).exists()
+    responsible = petition.responsible_unit or petition.assigned_unit
+    acts = scope.is_admin or scope.covers(responsible, {Role.AGENCY})
     editable = sessions_editable_by(user).filter(pk=petition.session_id).exists()
-    monitors = scope.front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is not None
+    units = [petition.session.organising_unit, petition.assigned_unit, petition.responsible_unit]
+    monitors = scope.front_membership_for(units) is not None
     status = petition.status
+    may_direct = workflow.allows(status, Action.DIRECT) and bool(direction_leaders_for(user, petition))
+    contribute_ids = (
+        [
+            c.pk
+            for c in coordinations
+            if c.contributed_on is None and (scope.is_admin or scope.covers(c.unit, {Role.AGENCY}))
+        ]
+        if workflow.allows(status, Action.CONTRIBUTE)
+        else []
+    )
+    tell_ids = [
+        f.pk
+        for f in forwardings
+        if f.petitioner_told_on is None
+        and status != PetitionStatus.WITHDRAWN
+        and (scope.is_admin or scope.covers(f.from_unit, {Role.AGENCY}))
+    ]
     return {
         # The organising unit's staff: receipt, protection and publication of the result.
         "receipt": editable,
         Action.PROTECT: editable and workflow.allows(status, Action.PROTECT),
         Action.PUBLISH: editable and workflow.allows(status, Action.PUBLISH),
-        Action.REPLY: actionable and workflow.allows(status, Action.REPLY),
-        Action.FORWARD: actionable and workflow.allows(status, Action.FORWARD),
-        Action.COMPLEX: actionable and workflow.allows(status, Action.COMPLEX),
+        Action.REPLY: acts and workflow.allows(status, Action.REPLY),
+        Action.SUPPLEMENT: acts and workflow.allows(status, Action.SUPPLEMENT),
+        Action.FORWARD: acts and workflow.allows(status, Action.FORWARD),
+        Action.COMPLEX: acts and workflow.allows(status, Action.COMPLEX),
+        Action.CONTRIBUTE: bool(contribute_ids),
         Action.WITHDRAW: editable and workflow.allows(status, Action.WITHDRAW),
+        Action.REQUEST_SUPPLEMENTARY: editable and workflow.allows(status, Action.REQUEST_SUPPLEMENTARY),
         Action.CLOSE: editable and workflow.allows(status, Action.CLOSE),
         Action.ASSESS: monitors and workflow.allows(status, Action.ASSESS),
+        Action.DIRECT: may_direct,
+        "contribute_ids": contribute_ids,
+        "tell_ids": tell_ids,
         "note": monitors or scope.is_admin,
         "history": editable,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports to the head and the head's directions
+# ---------------------------------------------------------------------------------------------
+
+# Every written reply, forwarding and complex-case notice is reported to the heads of the party
+# committee and the government at the session's level ("đồng thời báo cáo người đứng đầu cấp ủy,
+# chính quyền cùng cấp để theo dõi, chỉ đạo").
+REPORTED_EVENT_KINDS = (EventKind.REPLIED, EventKind.FORWARDED, EventKind.COMPLEX_NOTICE)
+
+
+def same_level_heads(petition: Petition, day: dt.date | None = None) -> QuerySet[Leader]:
+    """The heads in office on ``day`` of the party committee and the government at the level of
+    the petition's session: those its answers are reported to."""
+    day = day or timezone.localdate()
+    units = same_level_bound_units(petition.session.organising_unit, day)
+    return (
+        Leader.objects.filter(leaders_in_office_q(day), unit__in=[u.pk for u in units])
+        .select_related("unit")
+        .order_by("unit__path", "-term_start")
+    )
+
+
+def direction_leaders_for(user, petition: Petition, day: dt.date | None = None) -> list[Leader]:
+    """The heads on whose behalf ``user`` may write a direction on ``petition``: the same-level
+    heads that are the user themself, or whose unit is in the user's staff or leader scope. Only
+    users holding the leader or staff role (or administrators) write directions."""
+    scope = scope_of(user)
+    if not scope.has(Role.STAFF, Role.LEADER):
+        return []
+    heads = list(same_level_heads(petition, day))
+    if scope.is_admin:
+        return heads
+    return [h for h in heads if h.user_id == user.pk or scope.covers(h.unit, {Role.STAFF, Role.LEADER})]
+
+
+def reports_to_follow(user, day: dt.date | None = None) -> QuerySet[PetitionEvent]:
+    """The "to follow" list: the replies, forwardings and complex-case notices reported to the
+    heads of the levels the user heads or works for (an administrator: all), newest first, with
+    whether a direction was given on the petition since."""
+    scope = scope_of(user)
+    qs = PetitionEvent.objects.filter(
+        kind__in=REPORTED_EVENT_KINDS,
+        petition__in=petitions_visible_to(user).exclude(status=PetitionStatus.WITHDRAWN).values("pk"),
+    )
+    if not scope.is_admin:
+        qs = qs.filter(petition__session__organising_unit_id__in=units_at_levels(levels_headed_by(user, day)))
+    directed = Direction.objects.filter(petition=OuterRef("petition_id"), created_at__gte=OuterRef("at"))
+    return (
+        qs.select_related(
+            "actor", "petition", "petition__session", "petition__session__organising_unit", "petition__assigned_unit"
+        )
+        .annotate(directed=Exists(directed))
+        .order_by("-at", "-id")
+    )
+
+
+def directions_visible_to(user) -> QuerySet[Direction]:
+    return Direction.objects.select_related("leader", "leader__unit", "petition", "unit", "author").filter(
+        petition__in=petitions_visible_to(user).values("pk")
+    )

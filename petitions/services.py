@@ -1,18 +1,24 @@
-"""Writes on petitions, from the conference to the answer.
+"""Writes on petitions, from the conference until the petitioner has an answer.
 
-Recording petitions at a session, clarifying them there, choosing their responsible units, the
-conclusion notice that assigns them and starts their clocks, the written reply, forwarding to
-the competent level, the complex-case notice, supervision notes, the Front's assessment, closing
-and withdrawal. Each runs in one transaction, checks the state machine (``petitions.workflow``),
-adds an event to the petition's timeline and refuses bad input with a clear message, changing
-nothing. The notifications these events call for are sent by the notifications layer, which
-reads the timeline (``notifications.events``)."""
+Recording petitions at a session, clarifying them there, choosing their lead and coordinating
+units, the conclusion notice that assigns them and starts their clocks (from its issue date, or
+from each unit's receipt of it), the written reply, forwarding to the competent level (which
+becomes responsible, with its own target), the complex-case notice, coordinating units'
+contributions, supervision notes, the Front's assessment (satisfied closes the case, not
+satisfied reopens it), the supplementary reply staff may then ask for, closing and withdrawal;
+and the recomputation of stored due dates when the calendar of rest days changes.
+
+Each runs in one transaction, checks the state machine (``petitions.workflow``) and who may act
+(only the unit responsible now answers), adds an event to the petition's timeline and refuses bad
+input with a clear message, changing nothing. The notifications these events call for are sent by
+the notifications layer, which reads the timeline (``notifications.events``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,20 +26,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from common.dates import vn_date
-from common.uploads import validate_document
-from regulations.deadlines import reply_due_date
+from common.dates import check_year, vn_date
+from common.models import REASON_MAX_LENGTH, TIMELINE_MAX_LENGTH, text_too_long
+from common.text import clean_text
+from common.uploads import attach_document
+from regulations.deadlines import (
+    FORWARDED,
+    REPLY,
+    SUPPLEMENTARY,
+    WorkCalendar,
+    due_date,
+    forwarded_due_date,
+    reply_clock_starts_on_receipt,
+    reply_due_date,
+    supplementary_due_date,
+)
 from sessions import services as session_services
-from sessions.models import ConclusionNotice, DialogueSession
+from sessions.models import ConclusionNotice, DialogueSession, NoticeRecipient
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
-from units.models import Unit
+from units.models import Leader, Role, Unit
 
 from . import workflow
 from .codes import new_receipt_code
 from .models import (
     Assessment,
+    ClockStart,
     ComplexCaseNotice,
+    Coordination,
+    Direction,
     EventKind,
     Field,
     Forwarding,
@@ -43,11 +64,16 @@ from .models import (
     PetitionStatus,
     Publication,
     ReplyAssessment,
+    ReplyKind,
     SupervisionNote,
+    SupplementaryRequest,
     WrittenReply,
 )
-from .selectors import petition_opened_by_units
+from .selectors import direction_leaders_for, petition_opened_by_units, same_level_heads
 from .workflow import Action
+
+# However good the reason, a complex-case target no further than this after its notice.
+COMPLEX_TARGET_HARD_MAX_DAYS = 730
 
 PETITION_FIELDS = (
     "petitioner_kind",
@@ -64,13 +90,15 @@ PETITION_FIELDS = (
 def petition_event_add(
     *, petition: Petition, kind: str, actor=None, message: str = "", data: dict | None = None
 ) -> PetitionEvent:
+    # The message repeats texts that are bounded themselves; the timeline keeps their start.
+    message = clean_text(message or "")[:TIMELINE_MAX_LENGTH]
     return PetitionEvent.objects.create(petition=petition, kind=kind, actor=actor, message=message, data=data or {})
 
 
 def _lock(petition: Petition) -> Petition:
     return (
         Petition.objects.select_for_update(of=("self",))
-        .select_related("assigned_unit", "session__organising_unit")
+        .select_related("assigned_unit", "responsible_unit", "session__organising_unit")
         .get(pk=petition.pk)
     )
 
@@ -95,25 +123,65 @@ def _clean_email(value: str) -> str:
     return value
 
 
-def _require_text(value: str, label: str) -> str:
+def _acts_for(actor, unit: Unit | None, what: str) -> None:
+    """Refuse unless ``actor`` is an agency officer of ``unit`` (or of a unit above it) or an
+    administrator: only the unit responsible now answers a petition."""
+    scope = scope_of(actor)
+    if scope.is_admin or (unit is not None and scope.covers(unit, {Role.AGENCY})):
+        return
+    raise ValidationError(
+        _("Chỉ cán bộ của %(unit)s mới được %(what)s.") % {"unit": unit or _("đơn vị được giao"), "what": what}
+    )
+
+
+def _edits_session(actor, session: DialogueSession, what: str) -> None:
+    """Refuse unless ``actor`` is committee staff of the organising unit's area, or an administrator."""
+    scope = scope_of(actor)
+    if scope.is_admin or scope.covers(session.organising_unit, {Role.STAFF}):
+        return
+    raise ValidationError(_("Chỉ cán bộ văn phòng của cơ quan tổ chức hội nghị mới được %(what)s.") % {"what": what})
+
+
+def _check_day(day, label: str, *, not_before: dt.date | None = None, before_label: str = "") -> None:
+    if not isinstance(day, dt.date):
+        raise ValidationError(_("%(label)s không hợp lệ.") % {"label": label})
+    check_year(day)
+    if day > timezone.localdate():
+        raise ValidationError(_("%(label)s không được sau ngày hôm nay.") % {"label": label})
+    if not_before is not None and day < not_before:
+        raise ValidationError(
+            _("%(label)s (%(day)s) không được trước %(what)s (%(before)s).")
+            % {"label": label, "day": vn_date(day), "what": before_label, "before": vn_date(not_before)}
+        )
+
+
+def _require_text(value: str, label: str, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError(_("Vui lòng nhập %(label)s.") % {"label": label})
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(text_too_long(label, len(value), max_length))
     return value
 
 
 def _attach(instance, field: str, upload) -> None:
     if upload:
-        validate_document(upload)
-        setattr(instance, f"{field}_name", (getattr(upload, "name", "") or "")[:255])
-        getattr(instance, field).save(upload.name, upload, save=False)
+        attach_document(instance, field, upload, name_field=f"{field}_name")
 
 
 def units_with_work(session: DialogueSession) -> set[int]:
-    """The units the session's petitions are with now: responsible, or forwarded to."""
+    """The units the session's petitions gave work to: assigned, responsible now, every unit of a
+    forwarding chain, and the coordinating units (chosen, or named by the notice)."""
     live = Petition.objects.filter(session=session).exclude(status=PetitionStatus.WITHDRAWN)
-    units = set(live.exclude(assigned_unit__isnull=True).values_list("assigned_unit_id", flat=True))
+    units: set[int] = set()
+    for assigned, responsible, draft in live.values_list(
+        "assigned_unit_id", "responsible_unit_id", "coordinating_draft"
+    ):
+        units |= {assigned, responsible, *(draft or [])}
     units |= set(Forwarding.objects.filter(petition__in=live).values_list("to_unit_id", flat=True))
+    units |= set(Forwarding.objects.filter(petition__in=live).values_list("from_unit_id", flat=True))
+    units |= set(Coordination.objects.filter(petition__in=live).values_list("unit_id", flat=True))
+    units.discard(None)
     return units
 
 
@@ -142,8 +210,10 @@ def petition_record(
     conference_answer: str = "",
     assigned_unit: Unit | None = None,
     identity_protected: bool = False,
+    coordinating_units: Iterable[Unit] = (),
 ) -> Petition:
-    """Record a petition raised at the session, optionally already clarified there. It gets its
+    """Record a petition raised at the session, optionally already clarified there, or with
+    its lead unit and coordinating units already chosen (the notice assigns them). It gets its
     receipt code (``petitions.codes``); ``identity_protected`` hides the petitioner from all but
     the organising unit's staff (``petitions.selectors.may_see_petitioner``)."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
@@ -155,6 +225,7 @@ def petition_record(
         errors["content"] = _("Vui lòng nhập nội dung kiến nghị.")
     if clarified_at_conference and not (conference_answer or "").strip():
         errors["conference_answer"] = _("Kiến nghị đã làm rõ tại hội nghị cần có nội dung đã trả lời.")
+    coordinating = [] if clarified_at_conference else _coordinating_ids(assigned_unit, coordinating_units)
     if errors:
         raise ValidationError(errors)
     petitioner_email = _clean_email(petitioner_email)
@@ -172,6 +243,7 @@ def petition_record(
         clarified_at_conference=bool(clarified_at_conference),
         conference_answer=(conference_answer or "").strip() if clarified_at_conference else "",
         assigned_unit=None if clarified_at_conference else assigned_unit,
+        coordinating_draft=coordinating,
         status=PetitionStatus.CLARIFIED if clarified_at_conference else PetitionStatus.RECORDED,
         created_by=actor,
     )
@@ -180,9 +252,31 @@ def petition_record(
         petition_event_add(petition=petition, kind=EventKind.PROTECTED, actor=actor)
     if clarified_at_conference:
         petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
-    if petition.assigned_unit_id:
+    if petition.assigned_unit_id or coordinating:
         _sync_session_units(session)
     return petition
+
+
+def _coordinating_ids(lead: Unit | None, units: Iterable[Unit]) -> list[int]:
+    """The coordinating units' ids, in order and without repeats; the lead cannot also coordinate."""
+    ids: list[int] = []
+    for unit in units or ():
+        if unit is None or unit.pk in ids:
+            continue
+        if lead is not None and unit.pk == lead.pk:
+            raise ValidationError(
+                {
+                    "coordinating_units": _("Đơn vị %(unit)s đã là đơn vị chủ trì; không thể đồng thời phối hợp.")
+                    % {"unit": unit}
+                }
+            )
+        ids.append(unit.pk)
+    return ids
+
+
+def _coordination_text(units: Iterable) -> str:
+    names = ", ".join(str(u) for u in units)
+    return _(", phối hợp với %(units)s") % {"units": names} if names else ""
 
 
 @transaction.atomic
@@ -227,8 +321,9 @@ def petition_clarify(*, petition: Petition, answer: str, actor) -> Petition:
         raise ValidationError({"conference_answer": _("Vui lòng nhập nội dung đã trả lời tại hội nghị.")})
     petition.clarified_at_conference = True
     petition.conference_answer = answer.strip()
-    had_unit = petition.assigned_unit_id is not None
+    had_unit = petition.assigned_unit_id is not None or bool(petition.coordinating_draft)
     petition.assigned_unit = None
+    petition.coordinating_draft = []
     petition.save()
     petition_event_add(petition=petition, kind=EventKind.CLARIFIED, actor=actor, message=petition.conference_answer)
     if had_unit:
@@ -237,18 +332,32 @@ def petition_clarify(*, petition: Petition, answer: str, actor) -> Petition:
 
 
 @transaction.atomic
-def petition_assign(*, petition: Petition, unit: Unit, actor) -> Petition:
-    """Choose the responsible unit before the notice is issued (the notice starts the clock)."""
+def petition_assign(
+    *, petition: Petition, unit: Unit, actor, coordinating_units: Iterable[Unit] | None = None
+) -> Petition:
+    """Choose the lead (responsible) unit before the notice is issued (the notice starts the
+    clock), and, when given, the coordinating units ("chủ trì, phối hợp với ...")."""
     petition = Petition.objects.select_for_update().select_related("session").get(pk=petition.pk)
     session_services.session_check_accepts_petitions(petition.session)
     workflow.check(petition.status, Action.ASSIGN)
     if unit is None:
         raise ValidationError(_("Vui lòng chọn đơn vị chịu trách nhiệm."))
-    if petition.assigned_unit_id != unit.pk:
+    coordinating = (
+        petition.coordinating_draft if coordinating_units is None else _coordinating_ids(unit, list(coordinating_units))
+    )
+    if unit.pk in coordinating:
+        coordinating = [u for u in coordinating if u != unit.pk]
+    if petition.assigned_unit_id != unit.pk or coordinating != petition.coordinating_draft:
         petition.assigned_unit = unit
-        petition.save(update_fields=["assigned_unit", "updated_at"])
+        petition.coordinating_draft = coordinating
+        petition.save(update_fields=["assigned_unit", "coordinating_draft", "updated_at"])
+        names = list(Unit.objects.filter(pk__in=coordinating).order_by("path").values_list("name", flat=True))
         petition_event_add(
-            petition=petition, kind=EventKind.ASSIGNED, actor=actor, message=str(unit), data={"unit_id": unit.pk}
+            petition=petition,
+            kind=EventKind.ASSIGNED,
+            actor=actor,
+            message=_("%(unit)s chủ trì") % {"unit": unit} + _coordination_text(names),
+            data={"unit_id": unit.pk, "coordinating_unit_ids": coordinating},
         )
         _sync_session_units(petition.session)
     return petition
@@ -272,19 +381,31 @@ def notice_issue(
     signer_name: str = "",
     signer_position: str = "",
     assignments: Mapping[int, Unit] | None = None,
+    coordinating: Mapping[int, Iterable[Unit]] | None = None,
     recipients: Iterable[Unit] = (),
     signed_file=None,
+    backdate_reason: str = "",
 ) -> ConclusionNotice:
     """Issue the notice of the chair's conclusions.
 
-    Every petition not clarified at the conference must have a responsible unit (given here in
-    ``assignments`` by petition id, or chosen before); each is assigned and its reply clock
-    starts on ``issued_on``. The responsible units are always among the recipients."""
+    Every petition not clarified at the conference must have a lead unit (given here in
+    ``assignments`` by petition id, or chosen before), and may have coordinating units (given in
+    ``coordinating``, or chosen before); each is assigned and its reply clock starts on
+    ``issued_on`` (with ``REPLY_CLOCK_START=receipt`` it restarts when the unit's receipt is
+    recorded). The lead and coordinating units are always among the recipients. An issue date
+    more than ``NOTICE_BACKDATE_DAYS`` ago needs ``backdate_reason``."""
     session = session_services.session_lock(session)
-    session_services.notice_check(session=session, number=number, symbol=symbol, issued_on=issued_on)
-    pending = list(Petition.objects.select_for_update().filter(session=session, status=PetitionStatus.RECORDED))
+    session_services.notice_check(
+        session=session, number=number, symbol=symbol, issued_on=issued_on, backdate_reason=backdate_reason
+    )
+    pending = list(
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("assigned_unit")
+        .filter(session=session, status=PetitionStatus.RECORDED)
+    )
     assignments = dict(assignments or {})
-    foreign = set(assignments) - {p.pk for p in pending}
+    coordinating = dict(coordinating or {})
+    foreign = (set(assignments) | set(coordinating)) - {p.pk for p in pending}
     if foreign:
         raise ValidationError(_("Có kiến nghị không thuộc hội nghị này hoặc không còn chờ giao."))
     for petition in pending:
@@ -296,43 +417,157 @@ def notice_issue(
             _("Chưa chọn đơn vị chịu trách nhiệm cho %(count)s kiến nghị: %(ids)s.")
             % {"count": len(missing), "ids": ", ".join(f"#{p.pk}" for p in missing)}
         )
+    for petition in pending:
+        if petition.pk in coordinating:
+            petition.coordinating_draft = _coordinating_ids(petition.assigned_unit, coordinating[petition.pk])
+        petition.coordinating_draft = [u for u in petition.coordinating_draft if u != petition.assigned_unit.pk]
+    coordinating_units = Unit.objects.in_bulk({u for p in pending for u in p.coordinating_draft})
+    inactive = sorted(
+        {
+            str(u)
+            for u in [*coordinating_units.values(), *(p.assigned_unit for p in pending)]
+            if not u.is_active_on(issued_on)
+        }
+    )
+    if inactive:
+        raise ValidationError(
+            _("Đơn vị không hoạt động vào ngày ban hành: %(units)s.") % {"units": "; ".join(inactive)}
+        )
     notice = session_services.notice_create(
         session=session,
         number=number,
         symbol=symbol,
         issued_on=issued_on,
         actor=actor,
-        recipient_ids={p.assigned_unit_id for p in pending} | {u.pk for u in recipients},
+        recipient_ids={p.assigned_unit_id for p in pending} | set(coordinating_units) | {u.pk for u in recipients},
         subject=subject,
         body=body,
         signer_name=signer_name,
         signer_position=signer_position,
         signed_file=signed_file,
+        backdate_reason=backdate_reason,
     )
     due = reply_due_date(issued_on)
     now = timezone.now()
     for petition in pending:
         petition.status = workflow.target(petition.status, Action.ISSUE)
+        petition.responsible_unit = petition.assigned_unit
         petition.assigned_on = issued_on
+        petition.reply_starts_on = issued_on
+        petition.reply_start_basis = ClockStart.ISSUE
         petition.reply_due_on = due
         petition.updated_at = now
     # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
     bulk_update_with_history(
-        pending, Petition, ["status", "assigned_unit", "assigned_on", "reply_due_on", "updated_at"], default_user=actor
+        pending,
+        Petition,
+        [
+            "status",
+            "assigned_unit",
+            "responsible_unit",
+            "coordinating_draft",
+            "assigned_on",
+            "reply_starts_on",
+            "reply_start_basis",
+            "reply_due_on",
+            "updated_at",
+        ],
+        default_user=actor,
+    )
+    Coordination.objects.bulk_create(
+        Coordination(petition=petition, unit_id=unit_id, assigned_on=issued_on)
+        for petition in pending
+        for unit_id in petition.coordinating_draft
     )
     PetitionEvent.objects.bulk_create(
         PetitionEvent(
             petition=petition,
             kind=EventKind.NOTICE_ISSUED,
             actor=actor,
-            message=_("Thông báo kết luận %(ref)s ngày %(day)s giao %(unit)s giải quyết, hạn trả lời %(due)s.")
-            % {"ref": notice.reference, "day": vn_date(issued_on), "unit": petition.assigned_unit, "due": vn_date(due)},
-            data={"notice_id": notice.pk, "unit_id": petition.assigned_unit_id, "reply_due_on": due.isoformat()},
+            message=_(
+                "Thông báo kết luận %(ref)s ngày %(day)s giao %(unit)s chủ trì giải quyết%(coordination)s, hạn trả lời %(due)s."
+            )
+            % {
+                "ref": notice.reference,
+                "day": vn_date(issued_on),
+                "unit": petition.assigned_unit,
+                "coordination": _coordination_text(coordinating_units[u] for u in petition.coordinating_draft),
+                "due": vn_date(due),
+            },
+            data={
+                "notice_id": notice.pk,
+                "unit_id": petition.assigned_unit_id,
+                "coordinating_unit_ids": petition.coordinating_draft,
+                "reply_due_on": due.isoformat(),
+            },
         )
         for petition in pending
     )
     _sync_session_units(session)
     return notice
+
+
+@transaction.atomic
+def notice_receipt_record(*, recipient: NoticeRecipient, received_on: dt.date, actor) -> NoticeRecipient:
+    """Record the day a recipient received the notice. When R3 counts from the receipt
+    (``REPLY_CLOCK_START=receipt``), the reply clock of every petition the notice gave that unit
+    restarts from that day, unless it was already answered (met obligations keep their dates)."""
+    recipient = session_services.notice_recipient_mark_received(
+        recipient=recipient, received_on=received_on, actor=actor
+    )
+    if not reply_clock_starts_on_receipt():
+        return recipient
+    petitions = Petition.objects.select_for_update().filter(
+        session_id=recipient.notice.session_id,
+        assigned_unit_id=recipient.unit_id,
+        status=PetitionStatus.ASSIGNED,
+        responded_on__isnull=True,
+    )
+    for petition in petitions:
+        old = petition.reply_due_on
+        petition.reply_starts_on = received_on
+        petition.reply_start_basis = ClockStart.RECEIPT
+        petition.reply_due_on = reply_due_date(received_on)
+        petition.save(update_fields=["reply_starts_on", "reply_start_basis", "reply_due_on", "updated_at"])
+        petition_event_add(
+            petition=petition,
+            kind=EventKind.CLOCK_RESTARTED,
+            actor=actor,
+            message=_(
+                "%(unit)s nhận thông báo kết luận ngày %(day)s: hạn trả lời tính từ ngày nhận, %(old)s → %(new)s."
+            )
+            % {
+                "unit": recipient.unit,
+                "day": vn_date(received_on),
+                "old": vn_date(old),
+                "new": vn_date(petition.reply_due_on),
+            },
+            data={
+                "obligation": "reply",
+                "old": old.isoformat() if old else None,
+                "new": petition.reply_due_on.isoformat(),
+                "unit_id": recipient.unit_id,
+            },
+        )
+    return recipient
+
+
+@transaction.atomic
+def session_no_notice_record(*, session: DialogueSession, reason: str, actor) -> DialogueSession:
+    """Record that a session raised nothing that needs a conclusion notice ("không phát sinh nội
+    dung phải thông báo": every petition was clarified at the conference, or none was raised),
+    with the reason; this meets the 10-day obligation."""
+    session = session_services.session_lock(session)
+    _edits_session(actor, session, _("ghi nhận không phát sinh nội dung phải thông báo"))
+    outstanding = Petition.objects.filter(session=session, status=PetitionStatus.RECORDED).count()
+    if outstanding:
+        raise ValidationError(
+            _(
+                "Còn %(count)s kiến nghị chưa làm rõ tại hội nghị: cần ban hành thông báo kết luận giao đơn vị giải quyết."
+            )
+            % {"count": outstanding}
+        )
+    return session_services.session_mark_no_notice(session=session, reason=reason, actor=actor)
 
 
 @transaction.atomic
@@ -354,25 +589,39 @@ def session_withdraw(*, session: DialogueSession, reason: str, actor) -> Dialogu
 
 
 def _check_act_date(petition: Petition, day: dt.date, label: str) -> None:
-    if not isinstance(day, dt.date):
-        raise ValidationError(_("%(label)s không hợp lệ.") % {"label": label})
-    if day > timezone.localdate():
-        raise ValidationError(_("%(label)s không được sau ngày hôm nay.") % {"label": label})
-    if petition.assigned_on and day < petition.assigned_on:
-        raise ValidationError(
-            _("%(label)s (%(day)s) không được trước ngày ban hành thông báo kết luận (%(notice)s).")
-            % {"label": label, "day": vn_date(day), "notice": vn_date(petition.assigned_on)}
-        )
+    _check_day(day, label, not_before=petition.assigned_on, before_label=_("ngày ban hành thông báo kết luận"))
 
 
 def responsible_unit(petition: Petition) -> Unit | None:
-    """The unit that must answer now: the competent level after a forwarding, else the unit
-    assigned by the notice."""
-    if petition.status == PetitionStatus.FORWARDED:
-        last = petition.forwardings.select_related("to_unit").order_by("-forwarded_on", "-id").first()
-        if last is not None:
-            return last.to_unit
-    return petition.assigned_unit
+    """The unit that must answer now (the lead, chủ trì): the competent level after a
+    forwarding, else the unit assigned by the notice (or chosen before it)."""
+    return petition.responsible_unit or petition.assigned_unit
+
+
+def _open_forwarding(petition: Petition) -> Forwarding | None:
+    """The latest forwarding, while the unit it went to has not answered yet."""
+    if petition.status != PetitionStatus.FORWARDED:
+        return None
+    return (
+        petition.forwardings.select_for_update()
+        .filter(answered_on__isnull=True, to_unit_id=petition.responsible_unit_id)
+        .order_by("-forwarded_on", "-id")
+        .first()
+    )
+
+
+def _answer_forwarding(petition: Petition, day: dt.date, label: str) -> None:
+    """The competent unit's first answer meets its own target (the forwarding's)."""
+    forwarding = _open_forwarding(petition)
+    if forwarding is None:
+        return
+    if day < forwarding.forwarded_on:
+        raise ValidationError(
+            _("%(label)s (%(day)s) không được trước ngày chuyển cấp có thẩm quyền (%(forwarded)s).")
+            % {"label": label, "day": vn_date(day), "forwarded": vn_date(forwarding.forwarded_on)}
+        )
+    forwarding.answered_on = day
+    forwarding.save(update_fields=["answered_on"])
 
 
 @transaction.atomic
@@ -384,24 +633,23 @@ def reply_record(
     summary: str,
     actor,
     letter=None,
-    unit: Unit | None = None,
 ) -> WrittenReply:
-    """Record the written reply to the petitioner. After a complex-case notice it is the
-    final reply; after a forwarding it is the competent level's reply."""
+    """Record the written reply to the petitioner, by the unit responsible now (the lead; after
+    a forwarding, the competent level). After a complex-case notice it is the final reply."""
     petition = _lock(petition)
     status = workflow.target(petition.status, Action.REPLY)
+    unit = responsible_unit(petition)
+    _acts_for(actor, unit, _("trả lời kiến nghị này"))
     _check_act_date(petition, replied_on, _("Ngày trả lời"))
     if petition.status == PetitionStatus.COMPLEX:
         last = petition.complex_notices.order_by("-notified_on").first()
         if last and replied_on < last.notified_on:
             raise ValidationError(_("Ngày trả lời không được trước ngày thông báo vụ việc phức tạp."))
-    if petition.status == PetitionStatus.FORWARDED:
-        last = petition.forwardings.order_by("-forwarded_on").first()
-        if last and replied_on < last.forwarded_on:
-            raise ValidationError(_("Ngày trả lời không được trước ngày chuyển cấp có thẩm quyền."))
+    _answer_forwarding(petition, replied_on, _("Ngày trả lời"))
     reply = WrittenReply(
         petition=petition,
-        unit=unit or responsible_unit(petition),
+        kind=ReplyKind.REPLY,
+        unit=unit,
         replied_on=replied_on,
         number=_require_text(number, _("số, ký hiệu văn bản")),
         summary=_require_text(summary, _("tóm tắt nội dung trả lời")),
@@ -418,8 +666,8 @@ def reply_record(
         petition=petition,
         kind=EventKind.REPLIED,
         actor=actor,
-        message=_("Trả lời bằng văn bản số %(number)s ngày %(day)s.")
-        % {"number": reply.number, "day": vn_date(replied_on)},
+        message=_("%(unit)s trả lời bằng văn bản số %(number)s ngày %(day)s.")
+        % {"unit": unit, "number": reply.number, "day": vn_date(replied_on)},
         data={"reply_id": reply.pk, "replied_on": replied_on.isoformat(), "unit_id": reply.unit_id},
     )
     return reply
@@ -429,21 +677,28 @@ def reply_record(
 def petition_forward(
     *, petition: Petition, to_unit: Unit, reason: str, forwarded_on: dt.date, actor, letter=None
 ) -> Forwarding:
-    """Propose a matter outside the unit's competence to the competent level."""
+    """Propose a matter outside the responsible unit's competence to the competent level (R4).
+    The competent unit becomes responsible, with its own target (``FORWARDED_REPLY_DAYS`` from
+    the forwarding); it may forward again, the chain is kept. The first forwarding meets R3."""
     petition = _lock(petition)
     status = workflow.target(petition.status, Action.FORWARD)
+    from_unit = responsible_unit(petition)
+    _acts_for(actor, from_unit, _("chuyển kiến nghị này"))
     if to_unit is None:
         raise ValidationError(_("Vui lòng chọn cấp có thẩm quyền."))
-    if to_unit.pk == petition.assigned_unit_id:
-        raise ValidationError(_("Cấp có thẩm quyền phải khác đơn vị đang được giao."))
+    if from_unit is not None and to_unit.pk == from_unit.pk:
+        raise ValidationError(_("Cấp có thẩm quyền phải khác đơn vị đang chịu trách nhiệm giải quyết."))
     _check_act_date(petition, forwarded_on, _("Ngày chuyển"))
     if not to_unit.is_active_on(forwarded_on):
         raise ValidationError(_("Đơn vị %(unit)s không hoạt động vào ngày chuyển.") % {"unit": to_unit})
+    _answer_forwarding(petition, forwarded_on, _("Ngày chuyển"))
+    due = forwarded_due_date(forwarded_on)
     forwarding = Forwarding(
         petition=petition,
-        from_unit=petition.assigned_unit,
+        from_unit=from_unit,
         to_unit=to_unit,
         forwarded_on=forwarded_on,
+        due_on=due,
         reason=_require_text(reason, _("lý do chuyển")),
         created_by=actor,
     )
@@ -451,41 +706,142 @@ def petition_forward(
     forwarding.save()
     if petition.responded_on is None:
         petition.responded_on = forwarded_on
+    petition.responsible_unit = to_unit
+    petition.forward_due_on = due
     petition.status = status
-    petition.save(update_fields=["responded_on", "status", "updated_at"])
+    petition.save(update_fields=["responded_on", "responsible_unit", "forward_due_on", "status", "updated_at"])
     petition_event_add(
         petition=petition,
         kind=EventKind.FORWARDED,
         actor=actor,
-        message=_("Chuyển %(unit)s ngày %(day)s: %(reason)s")
-        % {"unit": to_unit, "day": vn_date(forwarded_on), "reason": forwarding.reason},
-        data={"forwarding_id": forwarding.pk, "to_unit_id": to_unit.pk},
+        message=_("%(from)s chuyển %(unit)s ngày %(day)s, hạn giải quyết %(due)s: %(reason)s")
+        % {
+            "from": from_unit,
+            "unit": to_unit,
+            "day": vn_date(forwarded_on),
+            "due": vn_date(due),
+            "reason": forwarding.reason,
+        },
+        data={
+            "forwarding_id": forwarding.pk,
+            "from_unit_id": from_unit.pk if from_unit else None,
+            "to_unit_id": to_unit.pk,
+            "due_on": due.isoformat(),
+        },
     )
     _sync_session_units(petition.session)
     return forwarding
 
 
 @transaction.atomic
+def forwarding_petitioner_told(*, forwarding: Forwarding, told_on: dt.date, number: str, actor) -> Forwarding:
+    """Record that the forwarding unit told the petitioner in writing where the matter went and
+    why (the letter is drafted by ``petitions.documents.forwarding_letter_docx``)."""
+    petition = _lock(forwarding.petition)
+    forwarding = (
+        Forwarding.objects.select_for_update(of=("self",)).select_related("from_unit", "to_unit").get(pk=forwarding.pk)
+    )
+    _acts_for(actor, forwarding.from_unit, _("ghi nhận việc thông báo cho người kiến nghị"))
+    if petition.status == PetitionStatus.WITHDRAWN:
+        raise ValidationError(_("Kiến nghị này đã được thu hồi."))
+    if forwarding.petitioner_told_on:
+        raise ValidationError(
+            _("Đã ghi nhận thông báo cho người kiến nghị ngày %(day)s.")
+            % {"day": vn_date(forwarding.petitioner_told_on)}
+        )
+    _check_day(told_on, _("Ngày thông báo"), not_before=forwarding.forwarded_on, before_label=_("ngày chuyển"))
+    forwarding.petitioner_told_on = told_on
+    forwarding.petitioner_letter_number = _require_text(number, _("số, ký hiệu văn bản thông báo"))[:100]
+    forwarding.save(update_fields=["petitioner_told_on", "petitioner_letter_number"])
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.PETITIONER_TOLD,
+        actor=actor,
+        message=_(
+            "%(from)s thông báo cho %(name)s (văn bản số %(number)s ngày %(day)s): kiến nghị đã được chuyển %(to)s."
+        )
+        % {
+            "from": forwarding.from_unit,
+            "name": petition.petitioner_name,
+            "number": forwarding.petitioner_letter_number,
+            "day": vn_date(told_on),
+            "to": forwarding.to_unit,
+        },
+        data={"forwarding_id": forwarding.pk, "unit_id": forwarding.from_unit_id},
+    )
+    return forwarding
+
+
+def _check_complex_target(*, notified_on: dt.date, new_target_on: dt.date, target_reason: str) -> None:
+    """A target after the notice; after today and within ``COMPLEX_TARGET_MAX_DAYS`` of the notice
+    unless a reason is given; never further than ``COMPLEX_TARGET_HARD_MAX_DAYS``."""
+    if not isinstance(new_target_on, dt.date) or new_target_on <= notified_on:
+        raise ValidationError({"new_target_on": _("Thời hạn giải quyết mới phải sau ngày thông báo.")})
+    if (new_target_on - notified_on).days > COMPLEX_TARGET_HARD_MAX_DAYS:
+        raise ValidationError(
+            {
+                "new_target_on": _("Thời hạn giải quyết mới không được quá %(days)s ngày kể từ ngày thông báo.")
+                % {"days": COMPLEX_TARGET_HARD_MAX_DAYS}
+            }
+        )
+    if target_reason:
+        return
+    if new_target_on <= timezone.localdate():
+        raise ValidationError(
+            {
+                "target_reason": _(
+                    "Thời hạn giải quyết mới (%(day)s) không sau ngày hôm nay: nếu ghi nhận muộn, vui lòng ghi lý do."
+                )
+                % {"day": vn_date(new_target_on)}
+            }
+        )
+    max_days = settings.COMPLEX_TARGET_MAX_DAYS
+    if (new_target_on - notified_on).days > max_days:
+        raise ValidationError(
+            {
+                "target_reason": _(
+                    "Thời hạn giải quyết mới dài hơn %(days)s ngày kể từ ngày thông báo: vui lòng ghi lý do."
+                )
+                % {"days": max_days}
+            }
+        )
+
+
+@transaction.atomic
 def complex_notice_send(
-    *, petition: Petition, notified_on: dt.date, new_target_on: dt.date, reason: str, actor, letter=None
+    *,
+    petition: Petition,
+    notified_on: dt.date,
+    new_target_on: dt.date,
+    reason: str,
+    actor,
+    letter=None,
+    target_reason: str = "",
 ) -> ComplexCaseNotice:
-    """Notify the petitioner in writing that a complex matter needs more time. A further notice
-    may extend the target; the target is then tracked as its own obligation."""
+    """Notify the petitioner in writing that a complex matter needs more time (R5), by the unit
+    responsible now. A further notice may extend the target; the target is then tracked as its
+    own obligation. A target already past or further than ``COMPLEX_TARGET_MAX_DAYS`` away needs
+    ``target_reason``, kept on the record."""
     petition = _lock(petition)
     status = workflow.target(petition.status, Action.COMPLEX)
+    unit = responsible_unit(petition)
+    _acts_for(actor, unit, _("thông báo vụ việc phức tạp cho kiến nghị này"))
     _check_act_date(petition, notified_on, _("Ngày thông báo"))
-    if not isinstance(new_target_on, dt.date) or new_target_on <= notified_on:
-        raise ValidationError(_("Thời hạn giải quyết mới phải sau ngày thông báo."))
+    target_reason = (target_reason or "").strip()
+    _check_complex_target(notified_on=notified_on, new_target_on=new_target_on, target_reason=target_reason)
+    check_year(new_target_on, field="new_target_on")
     if petition.status == PetitionStatus.COMPLEX:
         last = petition.complex_notices.order_by("-notified_on").first()
         if last and notified_on < last.notified_on:
             raise ValidationError(_("Ngày thông báo không được trước thông báo vụ việc phức tạp trước đó."))
+    _answer_forwarding(petition, notified_on, _("Ngày thông báo"))
     notice = ComplexCaseNotice(
         petition=petition,
-        unit=petition.assigned_unit,
+        unit=unit,
         notified_on=notified_on,
         new_target_on=new_target_on,
         reason=_require_text(reason, _("lý do cần thêm thời gian")),
+        target_reason=target_reason,
         created_by=actor,
     )
     _attach(notice, "letter", letter)
@@ -495,15 +851,151 @@ def complex_notice_send(
     petition.complex_target_on = new_target_on
     petition.status = status
     petition.save(update_fields=["responded_on", "complex_target_on", "status", "updated_at"])
+    message = _("%(unit)s thông báo vụ việc phức tạp ngày %(day)s, hạn giải quyết mới %(target)s.") % {
+        "unit": unit,
+        "day": vn_date(notified_on),
+        "target": vn_date(new_target_on),
+    }
+    if target_reason:
+        message += " " + _("Lý do của thời hạn: %(reason)s") % {"reason": target_reason}
     petition_event_add(
         petition=petition,
         kind=EventKind.COMPLEX_NOTICE,
         actor=actor,
-        message=_("Thông báo vụ việc phức tạp ngày %(day)s, hạn giải quyết mới %(target)s.")
-        % {"day": vn_date(notified_on), "target": vn_date(new_target_on)},
-        data={"complex_notice_id": notice.pk, "new_target_on": new_target_on.isoformat()},
+        message=message,
+        data={"complex_notice_id": notice.pk, "new_target_on": new_target_on.isoformat(), "unit_id": unit.pk},
     )
     return notice
+
+
+@transaction.atomic
+def coordination_contribute(
+    *, coordination: Coordination, contributed_on: dt.date, contribution: str, actor, letter=None
+) -> Coordination:
+    """A coordinating unit records its contribution to the lead unit's answer. It does not meet
+    R3: only the lead unit's reply does."""
+    petition = _lock(coordination.petition)
+    coordination = Coordination.objects.select_for_update(of=("self",)).select_related("unit").get(pk=coordination.pk)
+    workflow.check(petition.status, Action.CONTRIBUTE)
+    _acts_for(actor, coordination.unit, _("ghi ý kiến phối hợp của đơn vị này"))
+    if coordination.contributed_on:
+        raise ValidationError(
+            _("%(unit)s đã gửi ý kiến phối hợp ngày %(day)s.")
+            % {"unit": coordination.unit, "day": vn_date(coordination.contributed_on)}
+        )
+    _check_day(
+        contributed_on, _("Ngày gửi ý kiến"), not_before=coordination.assigned_on, before_label=_("ngày giao phối hợp")
+    )
+    coordination.contribution = _require_text(contribution, _("ý kiến phối hợp"))
+    coordination.contributed_on = contributed_on
+    coordination.contributed_by = actor
+    _attach(coordination, "letter", letter)
+    coordination.save()
+    lead = responsible_unit(petition)
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.CONTRIBUTED,
+        actor=actor,
+        message=_("%(unit)s gửi ý kiến phối hợp ngày %(day)s: %(text)s")
+        % {"unit": coordination.unit, "day": vn_date(contributed_on), "text": coordination.contribution},
+        data={
+            "coordination_id": coordination.pk,
+            "unit_id": coordination.unit_id,
+            "lead_unit_id": lead.pk if lead else None,
+        },
+    )
+    return coordination
+
+
+# ---------------------------------------------------------------------------------------------
+# After the answer: the supplementary reply staff ask for when the Front is not satisfied
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def supplementary_request(
+    *, petition: Petition, reason: str, actor, requested_on: dt.date | None = None
+) -> SupplementaryRequest:
+    """After the Front judged the reply unsatisfactory, the organising unit's staff ask the
+    responsible unit for a supplementary reply: a new obligation, due ``SUPPLEMENTARY_REPLY_DAYS``
+    after ``requested_on`` (default today), reminded and escalated like the others."""
+    petition = _lock(petition)
+    status = workflow.target(petition.status, Action.REQUEST_SUPPLEMENTARY)
+    _edits_session(actor, petition.session, _("yêu cầu trả lời bổ sung"))
+    requested_on = requested_on or timezone.localdate()
+    _check_day(requested_on, _("Ngày yêu cầu"), not_before=petition.reopened_on, before_label=_("ngày MTTQ đánh giá"))
+    reason = _require_text(reason, _("nội dung cần trả lời bổ sung"))
+    unit = responsible_unit(petition)
+    due = supplementary_due_date(requested_on)
+    request = SupplementaryRequest.objects.create(
+        petition=petition,
+        assessment=petition.assessments.filter(result=Assessment.UNSATISFIED).order_by("-created_at", "-id").first(),
+        unit=unit,
+        requested_on=requested_on,
+        due_on=due,
+        reason=reason,
+        requested_by=actor,
+    )
+    petition.status = status
+    petition.supplementary_due_on = due
+    petition.supplementary_replied_on = None
+    petition.save(update_fields=["status", "supplementary_due_on", "supplementary_replied_on", "updated_at"])
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.SUPPLEMENTARY_REQUESTED,
+        actor=actor,
+        message=_("Yêu cầu %(unit)s trả lời bổ sung, hạn %(due)s: %(reason)s")
+        % {"unit": unit, "due": vn_date(due), "reason": reason},
+        data={"request_id": request.pk, "unit_id": unit.pk, "due_on": due.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def supplementary_reply_record(
+    *, petition: Petition, replied_on: dt.date, number: str, summary: str, actor, letter=None
+) -> WrittenReply:
+    """The responsible unit's supplementary reply: it meets the open supplementary request and
+    goes back to the Front for assessment."""
+    petition = _lock(petition)
+    status = workflow.target(petition.status, Action.SUPPLEMENT)
+    unit = responsible_unit(petition)
+    _acts_for(actor, unit, _("trả lời bổ sung kiến nghị này"))
+    request = (
+        petition.supplementary_requests.select_for_update()
+        .filter(replied_on__isnull=True)
+        .order_by("-requested_on", "-id")
+        .first()
+    )
+    if request is None:
+        raise ValidationError(_("Kiến nghị không có yêu cầu trả lời bổ sung đang chờ."))
+    _check_day(replied_on, _("Ngày trả lời bổ sung"), not_before=request.requested_on, before_label=_("ngày yêu cầu"))
+    reply = WrittenReply(
+        petition=petition,
+        kind=ReplyKind.SUPPLEMENTARY,
+        unit=unit,
+        replied_on=replied_on,
+        number=_require_text(number, _("số, ký hiệu văn bản")),
+        summary=_require_text(summary, _("tóm tắt nội dung trả lời")),
+        created_by=actor,
+    )
+    _attach(reply, "letter", letter)
+    reply.save()
+    request.reply = reply
+    request.replied_on = replied_on
+    request.save(update_fields=["reply", "replied_on"])
+    petition.status = status
+    petition.supplementary_replied_on = replied_on
+    petition.save(update_fields=["status", "supplementary_replied_on", "updated_at"])
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.SUPPLEMENTARY_REPLIED,
+        actor=actor,
+        message=_("%(unit)s trả lời bổ sung bằng văn bản số %(number)s ngày %(day)s (hạn %(due)s).")
+        % {"unit": unit, "number": reply.number, "day": vn_date(replied_on), "due": vn_date(request.due_on)},
+        data={"reply_id": reply.pk, "request_id": request.pk, "unit_id": unit.pk, "replied_on": replied_on.isoformat()},
+    )
+    return reply
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,14 +1036,18 @@ def petition_withdraw(*, petition: Petition, reason: str, actor) -> Petition:
 
 @transaction.atomic
 def petition_close(*, petition: Petition, reason: str, actor) -> Petition:
-    """Close a replied petition with a stated reason (the organising unit's staff): nothing more
-    is owed on it."""
+    """Close an answered petition with a stated reason (the organising unit's staff): after a
+    reply nobody assessed, or instead of a supplementary reply when the Front was not satisfied.
+    Nothing more is owed on it."""
     petition = _lock(petition)
     status = workflow.target(petition.status, Action.CLOSE)
-    reason = _require_text(reason, _("lý do kết thúc"))
+    _edits_session(actor, petition.session, _("kết thúc kiến nghị"))
+    reason = _require_text(reason, _("lý do kết thúc"), REASON_MAX_LENGTH)
     petition.status = status
-    petition.save(update_fields=["status", "updated_at"])
-    petition_event_add(petition=petition, kind=EventKind.CLOSED, actor=actor, message=reason)
+    petition.closed_on = timezone.localdate()
+    petition.close_reason = reason
+    petition.save(update_fields=["status", "closed_on", "close_reason", "updated_at"])
+    petition_event_add(petition=petition, kind=EventKind.CLOSED, actor=actor, message=reason, data={"by": "staff"})
     return petition
 
 
@@ -575,9 +1071,10 @@ def supervision_note_add(*, petition: Petition, author, text: str, unit: Unit | 
 def reply_assess(
     *, reply: WrittenReply, assessor, result: str, reason: str, assessed_on: dt.date, unit: Unit | None = None
 ) -> ReplyAssessment:
-    """A Front monitor's assessment of a written reply (satisfied / not satisfied, with the
-    reason). Sets the petition's current assessment and adds a timeline event; "not satisfied"
-    is notified to the responsible unit (``notifications.events``)."""
+    """A Front monitor's assessment of the latest written reply (satisfied / not satisfied, with
+    the reason). Satisfied closes the petition; not satisfied reopens it: the organising unit's
+    staff, the chair and the responsible unit's head are told (``notifications.events``) and staff
+    decide between a supplementary reply and closing with a reason."""
     if result not in Assessment.values:
         raise ValidationError({"result": _("Vui lòng chọn kết quả đánh giá: hài lòng hoặc không hài lòng.")})
     reason = (reason or "").strip()
@@ -585,10 +1082,15 @@ def reply_assess(
         raise ValidationError({"reason": _("Đánh giá “không hài lòng” cần ghi rõ lý do.")})
     petition = _lock(reply.petition)
     workflow.check(petition.status, Action.ASSESS)
-    if scope_of(assessor).front_membership_for([petition.session.organising_unit, petition.assigned_unit]) is None:
+    units = [petition.session.organising_unit, petition.assigned_unit, petition.responsible_unit]
+    if scope_of(assessor).front_membership_for(units) is None:
         raise ValidationError(_("Chỉ cán bộ giám sát của MTTQ, tổ chức CT-XH phụ trách địa bàn này mới được đánh giá."))
+    latest = petition.replies.order_by("-id").values_list("pk", flat=True).first()
+    if reply.pk != latest:
+        raise ValidationError(_("Chỉ đánh giá văn bản trả lời mới nhất của kiến nghị."))
     if not isinstance(assessed_on, dt.date):
         raise ValidationError({"assessed_on": _("Ngày đánh giá không hợp lệ.")})
+    check_year(assessed_on, field="assessed_on")
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("Ngày đánh giá không được sau ngày hôm nay.")})
     if assessed_on < reply.replied_on:
@@ -608,24 +1110,56 @@ def reply_assess(
         assessed_on=assessed_on,
     )
     petition.assessment = result
-    petition.save(update_fields=["assessment", "updated_at"])
+    responsible = responsible_unit(petition)
+    if result == Assessment.SATISFIED:
+        petition.status = workflow.target(petition.status, Action.ACCEPT)
+        petition.closed_on = assessed_on
+        petition.close_reason = ""
+        fields = ["assessment", "status", "closed_on", "close_reason", "updated_at"]
+    else:
+        petition.status = workflow.target(petition.status, Action.REOPEN)
+        petition.reopened_on = assessed_on
+        petition.reopen_count += 1
+        fields = ["assessment", "status", "reopened_on", "reopen_count", "updated_at"]
+    petition.save(update_fields=fields)
     label = Assessment(result).label
+    data = {
+        "assessment_id": assessment.pk,
+        "reply_id": reply.pk,
+        "result": result,
+        "unit_id": responsible.pk if responsible else reply.unit_id,
+        "front_unit": str(unit or assessor),
+        "reply_number": reply.number,
+        "reason": reason,
+    }
     petition_event_add(
         petition=petition,
         kind=EventKind.ASSESSED,
         actor=assessor,
         message=_("Đánh giá văn bản trả lời số %(number)s: %(result)s.") % {"number": reply.number, "result": label}
         + (f" {reason}" if reason else ""),
-        data={
-            "assessment_id": assessment.pk,
-            "reply_id": reply.pk,
-            "result": result,
-            "unit_id": reply.unit_id,
-            "front_unit": str(unit or assessor),
-            "reply_number": reply.number,
-            "reason": reason,
-        },
+        data=data,
     )
+    if result == Assessment.SATISFIED:
+        petition_event_add(
+            petition=petition,
+            kind=EventKind.CLOSED,
+            actor=assessor,
+            message=_("MTTQ đánh giá hài lòng văn bản trả lời: kiến nghị kết thúc."),
+            data={"by": "front", "assessment_id": assessment.pk},
+        )
+    else:
+        petition_event_add(
+            petition=petition,
+            kind=EventKind.REOPENED,
+            actor=assessor,
+            message=_(
+                "Kiến nghị được mở lại, chờ cơ quan tổ chức yêu cầu trả lời bổ sung hoặc kết thúc có nêu lý do."
+                " Lý do MTTQ không hài lòng: %(reason)s"
+            )
+            % {"reason": reason},
+            data=data,
+        )
     return assessment
 
 
@@ -724,3 +1258,155 @@ def petition_unpublish(*, petition: Petition, reason: str, actor) -> Publication
         data={"publication_id": publication.pk},
     )
     return publication
+
+
+# ---------------------------------------------------------------------------------------------
+# The head's direction on a petition reported to them
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_direct(
+    *, petition: Petition, leader: Leader | None, text: str, actor, given_on: dt.date | None = None
+) -> Direction:
+    """Record a head's direction (ý kiến chỉ đạo) on a petition, written by the head or by staff
+    on the head's behalf. The head must be a head in office of the party committee or the
+    government at the session's level; the direction goes on the timeline, from which the
+    responsible unit is notified (``notifications.events``)."""
+    petition = _lock(petition)
+    workflow.check(petition.status, Action.DIRECT)
+    today = timezone.localdate()
+    given_on = given_on or today
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = _("Vui lòng nhập nội dung chỉ đạo.")
+    if not isinstance(given_on, dt.date) or given_on > today:
+        errors["given_on"] = _("Ngày chỉ đạo không được sau ngày hôm nay.")
+    elif petition.assigned_on and given_on < petition.assigned_on:
+        errors["given_on"] = _("Ngày chỉ đạo không được trước ngày giao giải quyết (%(day)s).") % {
+            "day": vn_date(petition.assigned_on)
+        }
+    if leader is None:
+        errors["leader"] = _("Vui lòng chọn người đứng đầu chỉ đạo.")
+    elif not same_level_heads(petition, today).filter(pk=leader.pk).exists():
+        errors["leader"] = _(
+            "%(name)s không phải người đứng đầu cấp ủy, chính quyền cùng cấp với hội nghị đang đương nhiệm."
+        ) % {"name": leader.full_name}
+    elif leader.pk not in {h.pk for h in direction_leaders_for(actor, petition, today)}:
+        errors["leader"] = _("Anh/chị không được ghi ý kiến chỉ đạo thay %(name)s.") % {"name": leader.full_name}
+    if errors:
+        raise ValidationError(errors)
+    unit = responsible_unit(petition)
+    direction = Direction.objects.create(
+        petition=petition, leader=leader, unit=unit, text=text, given_on=given_on, author=actor
+    )
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.DIRECTED,
+        actor=actor,
+        message=_("Ý kiến chỉ đạo của đồng chí %(name)s, %(position)s: %(text)s")
+        % {"name": leader.full_name, "position": leader.position, "text": text},
+        data={"direction_id": direction.pk, "leader_id": leader.pk, "unit_id": unit.pk if unit else None},
+    )
+    return direction
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored due dates follow the calendar
+# ---------------------------------------------------------------------------------------------
+
+
+def _due_changed(*, petition: Petition, obligation: str, old: dt.date, new: dt.date, unit_id, actor, label: str):
+    petition_event_add(
+        petition=petition,
+        kind=EventKind.DUE_RECOMPUTED,
+        actor=actor,
+        message=_("%(label)s thay đổi do điều chỉnh lịch nghỉ: %(old)s → %(new)s.")
+        % {"label": label, "old": vn_date(old), "new": vn_date(new)},
+        data={"obligation": obligation, "old": old.isoformat(), "new": new.isoformat(), "unit_id": unit_id},
+    )
+
+
+@transaction.atomic
+def due_dates_recompute(*, days: Iterable[dt.date] | None = None, actor=None) -> int:
+    """Recompute every stored due date of an *open* obligation after the rest days among
+    ``days`` changed (``None``: any day, e.g. after upgrading the ``holidays`` package): a
+    session's notice not yet issued, a petition's reply not yet made, a forwarded unit's target
+    not yet answered, a supplementary reply not yet given. Met obligations keep their dates.
+    Each date that moves is written on the timeline ("hạn thay đổi do điều chỉnh lịch nghỉ") and
+    notified to the obligation's owners by ``notifications.events``. Returns how many moved.
+
+    Registered with ``regulations.services`` (the admin's calendar) in ``PetitionsConfig.ready``;
+    also run by ``manage.py recompute_due_dates``."""
+    days = None if days is None else set(days)
+    calendar = WorkCalendar()
+    moved = len(session_services.notice_due_dates_recompute(days=days, actor=actor, calendar=calendar))
+
+    replies = (
+        Petition.objects.select_for_update(of=("self",))
+        .filter(
+            status=PetitionStatus.ASSIGNED,
+            responded_on__isnull=True,
+            reply_due_on__isnull=False,
+            reply_starts_on__isnull=False,
+        )
+        .filter(session_services.due_window_q(days, "reply_starts_on", "reply_due_on"))
+        .order_by("pk")
+    )
+    for petition in replies:
+        new = due_date(REPLY, petition.reply_starts_on, calendar=calendar)
+        if new != petition.reply_due_on:
+            old, petition.reply_due_on = petition.reply_due_on, new
+            petition.save(update_fields=["reply_due_on", "updated_at"])
+            _due_changed(
+                petition=petition, obligation="reply", old=old, new=new, unit_id=petition.assigned_unit_id,
+                actor=actor, label=_("Hạn trả lời"),
+            )  # fmt: skip
+            moved += 1
+
+    forwardings = (
+        Forwarding.objects.select_for_update(of=("self",))
+        .select_related("petition")
+        .filter(answered_on__isnull=True, due_on__isnull=False, petition__status=PetitionStatus.FORWARDED)
+        .filter(session_services.due_window_q(days, "forwarded_on", "due_on"))
+        .order_by("pk")
+    )
+    for forwarding in forwardings:
+        new = due_date(FORWARDED, forwarding.forwarded_on, calendar=calendar)
+        if new == forwarding.due_on:
+            continue
+        old, forwarding.due_on = forwarding.due_on, new
+        forwarding.save(update_fields=["due_on"])
+        petition = forwarding.petition
+        if petition.responsible_unit_id == forwarding.to_unit_id and petition.forward_due_on == old:
+            petition.forward_due_on = new
+            petition.save(update_fields=["forward_due_on", "updated_at"])
+        _due_changed(
+            petition=petition, obligation="forwarded", old=old, new=new, unit_id=forwarding.to_unit_id, actor=actor,
+            label=_("Hạn giải quyết của cấp được chuyển đến"),
+        )  # fmt: skip
+        moved += 1
+
+    requests = (
+        SupplementaryRequest.objects.select_for_update(of=("self",))
+        .select_related("petition")
+        .filter(replied_on__isnull=True, petition__status=PetitionStatus.SUPPLEMENTARY)
+        .filter(session_services.due_window_q(days, "requested_on", "due_on"))
+        .order_by("pk")
+    )
+    for request in requests:
+        new = due_date(SUPPLEMENTARY, request.requested_on, calendar=calendar)
+        if new == request.due_on:
+            continue
+        old, request.due_on = request.due_on, new
+        request.save(update_fields=["due_on"])
+        petition = request.petition
+        petition.supplementary_due_on = new
+        petition.save(update_fields=["supplementary_due_on", "updated_at"])
+        _due_changed(
+            petition=petition, obligation="supplementary", old=old, new=new, unit_id=request.unit_id, actor=actor,
+            label=_("Hạn trả lời bổ sung"),
+        )  # fmt: skip
+        moved += 1
+    return moved

@@ -8,6 +8,8 @@ scoping selectors, writes through ``petitions.services``."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,20 +19,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.dates import vn_date
 from common.forms import WithdrawForm
 from common.http import docx_response, xlsx_response
 from common.text import normalise_search
 from common.web import add_service_errors
 from sessions import services as session_services
-from sessions.forms import NoticeIssueForm, ReceivedForm, SignedScanForm
-from sessions.models import ConclusionNotice
-from sessions.selectors import explain_notice_due, sessions_editable_by, sessions_visible_to, with_notice_state
+from sessions.forms import NoNoticeForm, NoticeIssueForm, ReceivedForm, SignedScanForm
+from sessions.models import ConclusionNotice, NoticeRecipient, PlannedDialogue
+from sessions.selectors import (
+    conclusion_items_visible_to,
+    explain_notice_due,
+    sessions_editable_by,
+    sessions_visible_to,
+    with_item_state,
+    with_notice_state,
+)
+from units.models import Unit
 from units.selectors import units_active_on
 
 from . import services
 from .documents import notice_docx
 from .forms import ClarifyForm, NoticeAssignForm, PetitionImportForm, PetitionRowFormSet
-from .imports import XlsxImportError, parse_petitions_xlsx, petitions_template
+from .imports import XlsxImportError, parse_petitions_xlsx, petitions_template, units_by_name
 from .models import Field, Petition, PetitionStatus
 from .selectors import with_petitioner_visibility, with_reply_states
 
@@ -48,7 +59,8 @@ def visible_notice_or_404(request, pk):
 
 
 def _slug(text: str) -> str:
-    return "-".join(normalise_search(text).replace("/", "-").split())[:60] or "van-ban"
+    """``TB/TU`` → ``tb-tu``: only ASCII letters, digits and ``-`` go into a file name."""
+    return "-".join(re.findall(r"[a-z0-9]+", normalise_search(text)))[:60] or "van-ban"
 
 
 @login_required
@@ -58,22 +70,37 @@ def session_detail(request, pk):
     session = get_object_or_404(with_notice_state(sessions_visible_to(request.user), today), pk=pk)
     editable = sessions_editable_by(request.user).filter(pk=pk).exists()
     takes_petitions = session_services.session_accepts_petitions(session)
-    petitions = with_petitioner_visibility(
-        with_reply_states(Petition.objects.filter(session=session).select_related("assigned_unit", "field"), today),
-        request.user,
-    ).order_by("id")
+    petitions = list(
+        with_petitioner_visibility(
+            with_reply_states(
+                Petition.objects.filter(session=session).select_related("assigned_unit", "responsible_unit", "field"),
+                today,
+            ),
+            request.user,
+        ).order_by("id")
+    )
+    outstanding = sum(1 for p in petitions if p.status == PetitionStatus.RECORDED)
     notice = ConclusionNotice.objects.filter(session=session).select_related("issuing_unit__kind").first()
+    date_changes = list(session.date_changes.select_related("changed_by"))
     recipients = []
     if notice:
         recipients = [
             (recipient, ReceivedForm(prefix=f"r{recipient.pk}", initial={"received_on": recipient.received_on}))
             for recipient in notice.recipients.select_related("unit").order_by("unit__path")
         ]
+    items = with_item_state(
+        conclusion_items_visible_to(request.user).filter(session=session, withdrawn_at__isnull=True), today
+    )
     return render(
         request,
         "sessions/session_detail.html",
         {
             "session": session,
+            "items": items,
+            "planned_item": PlannedDialogue.objects.select_related("plan").filter(pk=session.planned_item_id).first()
+            if session.planned_item_id
+            else None,
+            "can_add_items": editable and not session.withdrawn_at and session.held_on <= today,
             "petitions": petitions,
             "participants": session.participants.all(),
             "notice": notice,
@@ -84,10 +111,63 @@ def session_detail(request, pk):
             "can_withdraw": editable and takes_petitions,
             "withdraw_form": WithdrawForm(),
             "explanation": explain_notice_due(session),
+            "date_changes": date_changes,
+            # The due date of the first clock was kept (the notice was overdue when the day moved).
+            "due_kept": bool(date_changes) and date_changes[-1].notice_due_kept,
             "signed_form": SignedScanForm(),
+            # Nothing outstanding (all clarified, or none raised): "no notice needed" may be recorded.
+            "can_record_no_notice": editable and takes_petitions and outstanding == 0,
+            "no_notice_form": NoNoticeForm(),
+            "session_events": session.events.select_related("actor").order_by("at", "id"),
             "today": today,
         },
     )
+
+
+@login_required
+@require_POST
+def no_notice_record(request, pk):
+    """Record that nothing from the session needs a conclusion notice, with the reason."""
+    session = get_object_or_404(sessions_editable_by(request.user), pk=pk)
+    form = NoNoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return redirect(session)
+    try:
+        services.session_no_notice_record(session=session, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã ghi nhận hội nghị không phát sinh nội dung phải thông báo."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def recipient_received(request, pk, recipient_pk):
+    """The day a recipient received the notice (with ``REPLY_CLOCK_START=receipt`` it starts the
+    reply clock of the petitions the notice gave that unit)."""
+    session = editable_session_or_404(request, pk)
+    recipient = get_object_or_404(
+        NoticeRecipient.objects.select_related("notice", "unit"), notice__session=session, pk=recipient_pk
+    )
+    form = ReceivedForm(request.POST, prefix=f"r{recipient.pk}")
+    if form.is_valid():
+        try:
+            services.notice_receipt_record(
+                recipient=recipient, received_on=form.cleaned_data["received_on"], actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, "%s: %s" % (recipient.unit, " ".join(error.messages)))
+        else:
+            messages.success(
+                request,
+                _("Đã ghi ngày %(unit)s nhận thông báo: %(day)s.")
+                % {"unit": recipient.unit, "day": vn_date(form.cleaned_data["received_on"])},
+            )
+    else:
+        messages.error(request, "%s: %s" % (recipient.unit, " ".join(form.errors["received_on"])))
+    return redirect(session)
 
 
 @login_required
@@ -165,7 +245,9 @@ def petitions_import(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = {normalise_search(f.name): f for f in Field.objects.all()}
         try:
-            rows = parse_petitions_xlsx(form.cleaned_data["file"], fields_by_name=fields)
+            rows = parse_petitions_xlsx(
+                form.cleaned_data["file"], fields_by_name=fields, units_by_name=units_by_name(units_active_on())
+            )
             with transaction.atomic():
                 for index, row in enumerate(rows, start=2):
                     try:
@@ -232,13 +314,18 @@ def notice_assign(request, pk):
         messages.info(request, _("Hội nghị này đã có thông báo kết luận."))
         return redirect(session)
     pending = _pending_petitions(session)
-    form = NoticeAssignForm(request.POST or None, petitions=pending)
+    drafted = {u for p in pending for u in p.coordinating_draft or []}
+    names = dict(Unit.objects.filter(pk__in=drafted).values_list("pk", "name")) if drafted else {}
+    form = NoticeAssignForm(request.POST or None, petitions=pending, coordinating_names=names)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 for petition in pending:
                     services.petition_assign(
-                        petition=petition, unit=form.cleaned_data[f"unit_{petition.pk}"], actor=request.user
+                        petition=petition,
+                        unit=form.cleaned_data[f"unit_{petition.pk}"],
+                        coordinating_units=list(form.cleaned_data[f"coord_{petition.pk}"]),
+                        actor=request.user,
                     )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -268,6 +355,10 @@ def notice_issue(request, pk):
     if any(p.assigned_unit_id is None for p in pending):
         messages.warning(request, _("Vui lòng chọn đơn vị chịu trách nhiệm cho từng kiến nghị trước."))
         return redirect("sessions:notice_assign", pk=session.pk)
+    drafted = {u for p in pending for u in p.coordinating_draft or []}
+    names = dict(Unit.objects.filter(pk__in=drafted).values_list("pk", "name")) if drafted else {}
+    for petition in pending:
+        petition.coordinating_names = [names[u] for u in petition.coordinating_draft or [] if u in names]
     today = timezone.localdate()
     symbol = session_services.default_notice_symbol(session.organising_unit)
     initial = {
@@ -292,6 +383,7 @@ def notice_issue(request, pk):
                 signer_position=data["signer_position"],
                 recipients=list(data["recipients"]),
                 signed_file=data["signed_file"],
+                backdate_reason=data["backdate_reason"],
                 actor=request.user,
             )
         except ValidationError as error:

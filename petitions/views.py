@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.dates import vn_date
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
@@ -24,18 +26,44 @@ from units.access import scope_of
 from units.selectors import units_active_on
 
 from . import services, workflow
-from .documents import receipt_docx, reply_draft_docx
+from .documents import forwarding_letter_docx, receipt_docx, reply_draft_docx
 from .filters import PetitionFilter
-from .forms import CloseForm, ComplexNoticeForm, ForwardForm, ProtectForm, PublishForm, ReplyForm, UnpublishForm
-from .models import ComplexCaseNotice, Forwarding, Petition, PetitionStatus, Publication, WrittenReply
+from .forms import (
+    CloseForm,
+    ComplexNoticeForm,
+    ContributionForm,
+    DirectionForm,
+    ForwardForm,
+    ProtectForm,
+    PublishForm,
+    ReplyForm,
+    SupplementaryRequestForm,
+    ToldForm,
+    UnpublishForm,
+)
+from .models import (
+    ComplexCaseNotice,
+    Coordination,
+    EventKind,
+    Forwarding,
+    Petition,
+    PetitionStatus,
+    Publication,
+    WrittenReply,
+)
 from .pages import petition_page_context
 from .publicity import publication_draft
 from .selectors import (
+    REPORTED_EVENT_KINDS,
     AgencyQueue,
     QueueTab,
     agency_queue,
+    coordinations_of,
+    direction_leaders_for,
+    forwardings_sent_by,
     petitions_actionable_by,
     petitions_visible_to,
+    reports_to_follow,
     with_reply_states,
 )
 from .workflow import Action
@@ -134,19 +162,28 @@ def _action_page(request, petition, form, title, template="petitions/action_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply_create(request, pk):
-    petition, ok = _actionable(request, pk, Action.REPLY)
-    if not ok:
+    """The written reply, or the supplementary reply when one was asked for (only the unit
+    responsible now: a unit that forwarded the petition no longer sees this page)."""
+    petition = get_object_or_404(petitions_actionable_by(request.user), pk=pk)
+    supplementary = workflow.allows(petition.status, Action.SUPPLEMENT)
+    if not supplementary and not workflow.allows(petition.status, Action.REPLY):
+        messages.error(request, workflow.refusal(petition.status, Action.REPLY))
         return redirect(petition)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        record = services.supplementary_reply_record if supplementary else services.reply_record
         try:
-            services.reply_record(petition=petition, actor=request.user, **form.cleaned_data)
+            record(petition=petition, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Đã ghi nhận văn bản trả lời; kiến nghị đã kết thúc."))
+            if supplementary:
+                messages.success(request, _("Đã ghi nhận văn bản trả lời bổ sung; MTTQ sẽ đánh giá lại."))
+            else:
+                messages.success(request, _("Đã ghi nhận văn bản trả lời."))
             return redirect(petition)
-    return _action_page(request, petition, form, _("Ghi nhận văn bản trả lời"), draft=True)
+    title = _("Ghi nhận văn bản trả lời bổ sung") if supplementary else _("Ghi nhận văn bản trả lời")
+    return _action_page(request, petition, form, title, draft=True)
 
 
 @login_required
@@ -212,6 +249,60 @@ def _editable_petitions(request):
     return Petition.objects.filter(session__in=sessions_editable_by(request.user).values("pk"))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribute(request, pk):
+    """A coordinating unit's contribution (``pk``: its coordination of the petition)."""
+    coordination = get_object_or_404(coordinations_of(request.user).select_related("petition"), pk=pk)
+    petition = coordination.petition
+    if coordination.contributed_on or not workflow.allows(petition.status, Action.CONTRIBUTE):
+        messages.error(request, _("Đơn vị đã gửi ý kiến phối hợp hoặc kiến nghị không còn chờ ý kiến phối hợp."))
+        return redirect(petition)
+    form = ContributionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coordination_contribute(coordination=coordination, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi ý kiến phối hợp của %(unit)s.") % {"unit": coordination.unit})
+            return redirect(petition)
+    return _action_page(request, petition, form, _("Ý kiến phối hợp của %(unit)s") % {"unit": coordination.unit})
+
+
+@login_required
+@require_GET
+def forward_petitioner_letter(request, pk):
+    """The letter telling the petitioner where the matter went and why (DOCX draft)."""
+    forwarding = get_object_or_404(
+        Forwarding.objects.select_related("from_unit__kind", "to_unit", "petition__session__organising_unit"),
+        pk=pk,
+        petition__in=petitions_visible_to(request.user).values("pk"),
+    )
+    return docx_response(
+        forwarding_letter_docx(forwarding, viewer=request.user),
+        f"thong-bao-chuyen-kien-nghi-{forwarding.petition_id}-{forwarding.pk}.docx",
+    )
+
+
+@login_required
+@require_POST
+def forward_told(request, pk):
+    """The forwarding unit records that it told the petitioner in writing."""
+    forwarding = get_object_or_404(forwardings_sent_by(request.user), pk=pk)
+    form = ToldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(forwarding.petition)
+    try:
+        services.forwarding_petitioner_told(forwarding=forwarding, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã ghi nhận việc thông báo cho người kiến nghị."))
+    return redirect(forwarding.petition)
+
+
 def _editable_petition_or_404(request, pk) -> Petition:
     """A petition of a session the user may edit (staff of the organising subtree)."""
     return get_object_or_404(_editable_petitions(request), pk=pk)
@@ -256,6 +347,32 @@ def petition_close(request, pk):
     return redirect(petition)
 
 
+@login_required
+@require_POST
+def supplementary_request(request, pk):
+    """After the Front's "not satisfied", staff ask the responsible unit for a supplementary reply."""
+    petition = _editable_petition_or_404(request, pk)
+    form = SupplementaryRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(form.errors.get("reason", [])) or _("Vui lòng nhập nội dung cần trả lời bổ sung.")
+        )
+        return redirect(petition)
+    try:
+        request_ = services.supplementary_request(
+            petition=petition, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã yêu cầu %(unit)s trả lời bổ sung, hạn %(due)s.")
+            % {"unit": request_.unit, "due": vn_date(request_.due_on)},
+        )
+    return redirect(petition)
+
+
 # Files attached to a petition's answers: served only to users who may see the petition.
 @login_required
 @require_GET
@@ -269,6 +386,13 @@ def reply_letter(request, pk):
 def forward_letter(request, pk):
     forwarding = get_object_or_404(Forwarding, pk=pk, petition__in=petitions_visible_to(request.user).values("pk"))
     return serve_private_file(forwarding.letter, forwarding.letter_name)
+
+
+@login_required
+@require_GET
+def contribution_letter(request, pk):
+    coordination = get_object_or_404(Coordination, pk=pk, petition__in=petitions_visible_to(request.user).values("pk"))
+    return serve_private_file(coordination.letter, coordination.letter_name)
 
 
 @login_required
@@ -351,3 +475,60 @@ def petition_unpublish(request, pk):
     else:
         messages.success(request, _("Đã thôi công khai kết quả của kiến nghị #%(id)s.") % {"id": petition.pk})
     return redirect(petition)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports to the head and the head's directions
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def to_follow(request):
+    """The replies, forwardings and complex-case notices reported to the heads the user is, or
+    works for ("báo cáo người đứng đầu ... để theo dõi, chỉ đạo"), newest first."""
+    qs = reports_to_follow(request.user)
+    kind = request.GET.get("kind") or ""
+    if kind in REPORTED_EVENT_KINDS:
+        qs = qs.filter(kind=kind)
+    undirected = request.GET.get("chua_chi_dao") == "1"
+    if undirected:
+        qs = qs.filter(directed=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/to_follow.html",
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": [(k, EventKind(k).label) for k in REPORTED_EVENT_KINDS],
+            "undirected": undirected,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direction_create(request, pk):
+    """A head's direction on a petition, written by the head or by staff on the head's behalf;
+    404 unless the user may write one for a same-level head."""
+    petition = visible_petition_or_404(request, pk)
+    leaders = direction_leaders_for(request.user, petition)
+    if not leaders:
+        raise Http404
+    if not workflow.allows(petition.status, Action.DIRECT):
+        messages.error(request, workflow.refusal(petition.status, Action.DIRECT))
+        return redirect(petition)
+    form = DirectionForm(request.POST or None, leaders=leaders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_direct(petition=petition, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi ý kiến chỉ đạo; đơn vị giải quyết được thông báo."))
+            return redirect(petition)
+    return render(request, "petitions/direction_form.html", {"petition": petition, "form": form})

@@ -54,9 +54,6 @@ def pending_state_conditions(*, due: str, today: dt.date | None = None) -> dict[
 
 
 def state_case(conditions: dict[str, Q]) -> Case:
-    """An annotation naming the state each row is in (``None`` when the obligation has no clock)."""
-    return Case(
-        *[When(condition, then=Value(state)) for state, condition in conditions.items()],
-        default=Value(None),
-        output_field=models.CharField(max_length=10, null=True),
-    )
+    """An annotation naming the state each row is in (``None``, the CASE's default, when the
+    obligation has no clock)."""
+    return Case(*[When(condition, then=Value(state)) for state, condition in conditions.items()])

@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo, thống kê")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import obligations  # noqa: F401 - registers the periodic reports' obligation

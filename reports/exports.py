@@ -13,11 +13,13 @@ from openpyxl import Workbook
 from common.dates import vietnamese_date_line, vn_date
 from common.http import docx_response as _docx_bytes_response
 from common.http import xlsx_response
-from common.xlsx import Percent, add_sheet, new_workbook, workbook_bytes
+from common.text import xml_text
+from common.xlsx import Percent, add_sheet, new_workbook, workbook_bytes, write_cell
 from petitions.identity import petitioner_of
 from petitions.models import Assessment
 
 from . import selectors
+from .heads_exports import HEADS_ROWS, heads_report_data, heads_report_docx, heads_report_sheets
 from .periods import Period
 
 
@@ -172,7 +174,12 @@ def reply_rows(replies) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-ROWS_FOR_MODEL = {selectors.SESSION: session_rows, selectors.PETITION: petition_rows, selectors.UNIT: unit_rows}
+ROWS_FOR_MODEL = {
+    selectors.SESSION: session_rows,
+    selectors.PETITION: petition_rows,
+    selectors.UNIT: unit_rows,
+    **HEADS_ROWS,
+}
 
 
 def list_workbook(title: str, header, rows, caption: str = "") -> Workbook:
@@ -200,6 +207,7 @@ def periodic_report_data(user, unit, period: Period, today=None) -> dict:
         "trend": dashboard.trend,
         "r1_missing": list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")),
         "overdue": selectors.overdue_by_unit(user, unit, period, today),
+        **heads_report_data(user, unit, period, today),
     }
 
 
@@ -217,13 +225,14 @@ def periodic_report_xlsx(data: dict) -> Workbook:
         fields=data["fields"],
         trend=data["trend"],
     )
-    wb[_("Số liệu chính")]["A1"] = caption
+    write_cell(wb[_("Số liệu chính")], 1, 1, caption)
     add_sheet(wb, _("Chưa đối thoại trong năm"), *unit_rows(data["r1_missing"]), caption=caption)
     header, _rows = petition_rows([])
     rows = []
     for _responsible, petitions in data["overdue"]:
         rows += petition_rows(petitions, data.get("viewer"))[1]
     add_sheet(wb, _("Quá hạn theo đơn vị"), header, rows, caption=caption)
+    heads_report_sheets(wb, data, caption)
     return wb
 
 
@@ -240,7 +249,7 @@ def periodic_report_docx(data: dict):
 
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.add_run(unit.name.upper()).bold = True
+    head.add_run(xml_text(unit.name.upper())).bold = True
     place = doc.add_paragraph()
     place.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     place.add_run(vietnamese_date_line(unit.place_name or unit.name, data["today"])).italic = True
@@ -256,7 +265,7 @@ def periodic_report_docx(data: dict):
         t = doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         for cell, text in zip(t.rows[0].cells, header):
-            cell.text = str(text)
+            cell.text = xml_text(text)
             for p in cell.paragraphs:
                 for r in p.runs:
                     r.bold = True
@@ -265,7 +274,7 @@ def periodic_report_docx(data: dict):
             for cell, value in zip(cells, row):
                 if isinstance(value, Percent):
                     value = "" if value.value is None else f"{value.value:.1f}%".replace(".", ",")
-                cell.text = "" if value is None else str(value)
+                cell.text = "" if value is None else xml_text(value)
         return t
 
     doc.add_heading(_("I. Kết quả tổ chức hội nghị tiếp xúc, đối thoại"), level=2)
@@ -278,7 +287,7 @@ def periodic_report_docx(data: dict):
         % {"req": figures["r1_required"], "held": figures["r1_held"], "missing": figures["r1_missing"]}
     )
     for u in data["r1_missing"]:
-        doc.add_paragraph(u.name, style="List Bullet")
+        doc.add_paragraph(xml_text(u.name), style="List Bullet")
     doc.add_heading(_("IV. Kết quả theo đơn vị"), level=2)
     keys = ["petitions_assigned", "petitions_on_time", "petitions_late", "petitions_overdue", "petitions_unsatisfied"]
     table(
@@ -299,7 +308,7 @@ def periodic_report_docx(data: dict):
         doc.add_paragraph(_("Không có kiến nghị quá hạn."))
     for responsible, petitions in data["overdue"]:
         doc.add_paragraph().add_run(
-            f"{responsible.name if responsible else _('Chưa giao')} ({len(petitions)})"
+            xml_text(f"{responsible.name if responsible else _('Chưa giao')} ({len(petitions)})")
         ).bold = True
         table(
             [_("Mã"), _("Nội dung"), _("Hạn trả lời"), _("Hạn giải quyết mới")],
@@ -313,6 +322,7 @@ def periodic_report_docx(data: dict):
                 for p in petitions
             ],  # fmt: skip
         )
+    heads_report_docx(doc, data, table)
     return doc
 
 

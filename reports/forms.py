@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import VnDateField
-from petitions.models import Assessment
+from petitions.models import Assessment, ReplyAssessment, SupervisionNote
 
 
 class AssessmentForm(forms.Form):
@@ -15,6 +15,7 @@ class AssessmentForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Lý do"),
+        max_length=ReplyAssessment._meta.get_field("reason").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bắt buộc khi đánh giá không hài lòng."),
@@ -31,5 +32,7 @@ class AssessmentForm(forms.Form):
 
 class SupervisionNoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Nội dung giám sát"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+        label=_("Nội dung giám sát"),
+        max_length=SupervisionNote._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
     )

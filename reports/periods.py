@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from regulations.years import dialogue_year_of
+
 
 class PeriodKind:
     MONTH = "month"
@@ -119,13 +121,20 @@ class Period:
     @property
     def label(self) -> str:
         bounds = f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+        return f"{self.name} ({bounds})"
+
+    @property
+    def name(self) -> str:
+        """ "Tháng 3/2026", "6 tháng năm 2026", "Năm 2026" (without the bounds)."""
         if self.kind == PeriodKind.MONTH:
-            name = _("Tháng %(month)s/%(year)s") % {"month": self.month, "year": self.year}
-        elif self.kind == PeriodKind.YEAR:
-            name = _("Năm %(year)s") % {"year": self.year}
-        else:
-            name = _("%(kind)s năm %(year)s") % {"kind": dict(PeriodKind.CHOICES)[self.kind], "year": self.year}
-        return f"{name} ({bounds})"
+            return _("Tháng %(month)s/%(year)s") % {"month": self.month, "year": self.year}
+        if self.kind == PeriodKind.YEAR:
+            return _("Năm %(year)s") % {"year": self.year}
+        return _("%(kind)s năm %(year)s") % {"kind": dict(PeriodKind.CHOICES)[self.kind], "year": self.year}
+
+    def previous(self) -> Period:
+        """The same kind of period just before this one (last month; last year's 6 months)."""
+        return current_period(self.kind, self.cutoff, self.start - dt.timedelta(days=1))
 
     @property
     def short_label(self) -> str:
@@ -146,8 +155,9 @@ class Period:
 
     @property
     def r1_year(self) -> int:
-        """R1 counts dialogues per calendar year: the calendar year in which the period ends."""
-        return self.end.year
+        """R1 counts dialogues per dialogue year (the calendar year unless set otherwise,
+        ``regulations.years``): the one in which the period ends."""
+        return dialogue_year_of(self.end)
 
 
 def current_period(kind: str = PeriodKind.YEAR, cutoff: Cutoff | None = None, today: dt.date | None = None) -> Period:

@@ -14,27 +14,57 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.web import parse_id
-from petitions.models import Assessment, Forwarding, Petition, PetitionStatus
-from petitions.selectors import complex_state_conditions, petitions_visible_to, reply_state_conditions
+from petitions.models import Assessment, Direction, Forwarding, Petition, PetitionStatus
+from petitions.selectors import (
+    complex_state_conditions,
+    directions_visible_to,
+    forward_state_conditions,
+    petitions_visible_to,
+    reply_state_conditions,
+    supplementary_state_conditions,
+)
 from regulations.states import DeadlineState
-from sessions.models import DialogueSession, SessionKind
-from sessions.selectors import notice_state_conditions, sessions_visible_to
+from regulations.years import dialogue_year_bounds
+from sessions.models import (
+    ConclusionItem,
+    DialogueSession,
+    ItemAssessmentResult,
+    PlannedDialogue,
+    PlanStatus,
+    SessionKind,
+)
+from sessions.selectors import (
+    PlannedState,
+    conclusion_items_visible_to,
+    item_state_conditions,
+    notice_state_conditions,
+    plan_state_conditions,
+    planned_state_conditions,
+    plans_visible_to,
+    sessions_visible_to,
+    with_item_state,
+    with_planned_state,
+)
 from units.access import scope_of
-from units.models import Unit, UnitLevel
-from units.selectors import dashboard_units, unit_ids_of_subtree
+from units.models import Leader, Unit, UnitLevel
+from units.selectors import active_during_q, bound_heads, bound_unit_q, dashboard_units, unit_ids_of_subtree
 
 from .periods import Period
 
 SESSION = "session"
 PETITION = "petition"
 UNIT = "unit"
+PLANNED = "planned"  # a planned dialogue of an annual plan
+HEAD = "head"  # a head bound by the rule (a Leader term)
+ITEM = "item"  # a conclusion or commitment of the chair
+DIRECTION = "direction"  # a head's direction on a petition
 
 
 @dataclass(frozen=True)
@@ -48,29 +78,55 @@ class Figure:
 
 
 def _r1_required_q() -> Q:
-    """Units that must hold a dialogue each year (R1): party committees and People's Committees."""
-    codes = getattr(settings, "R1_UNIT_KIND_CODES", ("peoples_committee",))
-    return Q(kind__is_party_committee=True) | Q(kind__code__in=codes)
+    """Units that must hold a dialogue each year (R1): those of a kind bound by the rule (data,
+    edited in the admin; by default party committees and People's Committees)."""
+    return bound_unit_q()
+
+
+def _r1_bounds(period: Period) -> tuple[dt.date, dt.date]:
+    """The dialogue year R1 counts for the period (calendar by default, see ``regulations.years``)."""
+    return dialogue_year_bounds(period.r1_year)
 
 
 def _r1_active_q(period: Period) -> Q:
-    year_start, year_end = dt.date(period.r1_year, 1, 1), dt.date(period.r1_year, 12, 31)
-    return (Q(active_from__isnull=True) | Q(active_from__lte=year_end)) & (
-        Q(active_to__isnull=True) | Q(active_to__gte=year_start)
-    )
+    return active_during_q(*_r1_bounds(period))
 
 
 def _r1_held_exists(today: dt.date, period: Period) -> Exists:
-    """A dialogue held this calendar year, up to the end of the period (and not after today)."""
+    """A dialogue held this dialogue year, up to the end of the period (and not after today)."""
     until = min(period.end, today)
     return Exists(
         DialogueSession.objects.filter(
             organising_unit=OuterRef("pk"),
             withdrawn_at__isnull=True,
-            held_on__gte=dt.date(period.r1_year, 1, 1),
+            held_on__gte=_r1_bounds(period)[0],
             held_on__lte=until,
         )
     )
+
+
+def _chaired_exists(today: dt.date, period: Period) -> Exists:
+    """The head chaired a dialogue this dialogue year, up to the end of the period and today."""
+    return Exists(
+        DialogueSession.objects.filter(
+            chair=OuterRef("pk"),
+            withdrawn_at__isnull=True,
+            held_on__gte=_r1_bounds(period)[0],
+            held_on__lte=min(period.end, today),
+        )
+    )
+
+
+def _plan(state):
+    return lambda today, period: plan_state_conditions(period.r1_year, today)[state]
+
+
+def _planned(state):
+    return lambda today, period: planned_state_conditions(today)[state]
+
+
+def _item(state):
+    return lambda today, period: item_state_conditions(today)[state]
 
 
 def _forwarded_exists() -> Exists:
@@ -93,6 +149,16 @@ def _build_figures() -> dict[str, Figure]:
         Figure("sessions_held", SESSION, _("Hội nghị đã tổ chức"), _ALL, "sessions"),
         Figure("sessions_periodic", SESSION, _("Định kỳ"), lambda t, p: Q(kind=SessionKind.PERIODIC), "sessions"),
         Figure("sessions_ad_hoc", SESSION, _("Đột xuất"), lambda t, p: Q(kind=SessionKind.AD_HOC), "sessions"),
+        Figure(
+            "sessions_planned", SESSION, _("Theo kế hoạch năm"), lambda t, p: Q(planned_item__isnull=False), "sessions"
+        ),
+        Figure(
+            "sessions_unplanned",
+            SESSION,
+            _("Ngoài kế hoạch năm"),
+            lambda t, p: Q(planned_item__isnull=True),
+            "sessions",
+        ),
     ]
     for level, label in UnitLevel.choices:
         figures.append(
@@ -169,6 +235,13 @@ def _build_figures() -> dict[str, Figure]:
             "replies",
         ),
         Figure(
+            "petitions_forward_overdue",
+            PETITION,
+            _("Cấp được chuyển đến quá hạn giải quyết"),
+            lambda t, p: forward_state_conditions(t)[DeadlineState.OVERDUE] & Q(complex_target_on__isnull=True),
+            "replies",
+        ),
+        Figure(
             "petitions_satisfied",
             PETITION,
             _("Trả lời được đánh giá hài lòng"),
@@ -182,9 +255,76 @@ def _build_figures() -> dict[str, Figure]:
             lambda t, p: Q(assessment=Assessment.UNSATISFIED),
             "assessments",
         ),
+        Figure(
+            "petitions_reopened",
+            PETITION,
+            _("Mở lại do MTTQ không hài lòng"),
+            lambda t, p: Q(reopened_on__isnull=False),
+            "assessments",
+        ),
+        Figure(
+            "petitions_supplementary_overdue",
+            PETITION,
+            _("Trả lời bổ sung quá hạn"),
+            lambda t, p: supplementary_state_conditions(t)[DeadlineState.OVERDUE],
+            "assessments",
+        ),
+        Figure(
+            "petitions_closed",
+            PETITION,
+            _("Đã kết thúc"),
+            lambda t, p: Q(status=PetitionStatus.CLOSED),
+            "assessments",
+        ),
+        Figure(
+            "petitions_closed_by_staff",
+            PETITION,
+            _("Kết thúc do cơ quan tổ chức quyết định (có lý do)"),
+            lambda t, p: Q(status=PetitionStatus.CLOSED) & ~Q(close_reason=""),
+            "assessments",
+        ),
         Figure("r1_required", UNIT, _("Đơn vị phải tổ chức đối thoại trong năm"), _ALL, "r1"),
         Figure("r1_held", UNIT, _("Đã tổ chức đối thoại trong năm"), lambda t, p: Q(_r1_held_exists(t, p)), "r1"),
         Figure("r1_missing", UNIT, _("Chưa tổ chức đối thoại trong năm"), lambda t, p: ~Q(_r1_held_exists(t, p)), "r1"),
+        # The annual plan (the Board's own measure: units with a plan), its dialogues, the heads.
+        Figure("plans_issued", UNIT, _("Đơn vị đã ban hành kế hoạch năm"), _plan("issued"), "plans"),
+        Figure("plans_issued_late", UNIT, _("trong đó: ban hành sau hạn"), _plan("issued_late"), "plans"),
+        Figure("plans_missing", UNIT, _("Đơn vị chưa ban hành kế hoạch năm"), _plan("missing"), "plans"),
+        Figure("planned_items", PLANNED, _("Cuộc đối thoại dự kiến trong kế hoạch"), _ALL, "plans"),
+        Figure("planned_held", PLANNED, _("Đã tổ chức theo kế hoạch"), _planned(PlannedState.HELD), "plans"),
+        Figure(
+            "planned_missed", PLANNED, _("Quá thời gian dự kiến, chưa tổ chức"), _planned(PlannedState.MISSED), "plans"
+        ),
+        Figure("planned_pending", PLANNED, _("Chưa đến thời gian dự kiến"), _planned(PlannedState.PLANNED), "plans"),
+        Figure("heads_bound", HEAD, _("Người đứng đầu phải đối thoại trong năm"), _ALL, "heads"),
+        Figure("heads_held", HEAD, _("Đã chủ trì đối thoại trong năm"), lambda t, p: Q(_chaired_exists(t, p)), "heads"),
+        Figure(
+            "heads_not_held",
+            HEAD,
+            _("Chưa chủ trì đối thoại trong năm"),
+            lambda t, p: ~Q(_chaired_exists(t, p)),
+            "heads",
+        ),
+        Figure("directions_given", DIRECTION, _("Ý kiến chỉ đạo của người đứng đầu"), _ALL, "heads"),
+        # The chair's conclusions and commitments.
+        Figure("items_total", ITEM, _("Kết luận, cam kết của người chủ trì"), _ALL, "items"),
+        Figure("items_done", ITEM, _("Đã hoàn thành"), lambda t, p: Q(done_on__isnull=False), "items"),
+        Figure("items_done_late", ITEM, _("trong đó: hoàn thành sau thời hạn"), _item(DeadlineState.MET_LATE), "items"),
+        Figure(
+            "items_open",
+            ITEM,
+            _("Đang thực hiện, chưa quá hạn"),
+            lambda t, p: Q(done_on__isnull=True) & ~item_state_conditions(t)[DeadlineState.OVERDUE],
+            "items",
+        ),
+        Figure("items_overdue", ITEM, _("Quá hạn, chưa hoàn thành"), _item(DeadlineState.OVERDUE), "items"),
+        Figure(
+            "items_unsatisfied",
+            ITEM,
+            _("MTTQ đánh giá không hài lòng"),
+            lambda t, p: Q(assessment=ItemAssessmentResult.UNSATISFIED),
+            "items",
+        ),
     ]
     return {f.key: f for f in figures}
 
@@ -193,6 +333,9 @@ FIGURES = _build_figures()
 SESSION_KEYS = [k for k, f in FIGURES.items() if f.model == SESSION]
 PETITION_KEYS = [k for k, f in FIGURES.items() if f.model == PETITION]
 UNIT_KEYS = [k for k, f in FIGURES.items() if f.model == UNIT]
+# Figures over the other bases, each counted by one aggregate query.
+OTHER_MODELS = (PLANNED, HEAD, ITEM, DIRECTION)
+KEYS_OF = {model: [k for k, f in FIGURES.items() if f.model == model] for model in OTHER_MODELS}
 # Columns of the per-unit table (by responsible unit) and the breakdown by field.
 UNIT_TABLE_KEYS = [
     "petitions_assigned",
@@ -234,6 +377,25 @@ def dashboard_unit_or_404(user, unit_id) -> Unit:
     if unit is None:
         raise Http404
     return unit
+
+
+def head_in_scope_or_404(user, head_id) -> Leader | None:
+    """The head (a ``Leader`` term) whose own figures are asked for: one of a unit inside the
+    user's dashboard scope, else 404. ``None`` when not asked."""
+    if head_id in (None, ""):
+        return None
+    try:
+        pk = parse_id(head_id)
+    except ValueError:
+        raise Http404 from None
+    head = (
+        Leader.objects.select_related("unit", "unit__kind", "user")
+        .filter(pk=pk, unit__in=dashboard_units(user).values("pk"))
+        .first()
+    )
+    if head is None:
+        raise Http404
+    return head
 
 
 def can_see_dashboards(user) -> bool:
@@ -278,7 +440,7 @@ def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet
 
 def _petitions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
     until = _held_until(period, today)
-    unit_ids = unit_ids_of_subtree(unit)
+    unit_ids = _subtree_ids(unit)
     session_ids = list(
         DialogueSession.objects.filter(
             organising_unit_id__in=unit_ids, withdrawn_at__isnull=True, held_on__gte=period.start, held_on__lte=until
@@ -292,12 +454,83 @@ def _petitions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[Pe
     ).exclude(status=PetitionStatus.WITHDRAWN)
 
 
+def _subtree_ids(unit: Unit) -> list[int]:
+    """The ids of ``unit``'s subtree, read once per unit object (a page asks for them for
+    several figures)."""
+    ids = getattr(unit, "_dp_subtree_ids", None)
+    if ids is None:
+        ids = unit._dp_subtree_ids = unit_ids_of_subtree(unit)
+    return ids
+
+
 def units_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Unit]:
     """Units of the subtree that must hold a dialogue (R1) and were active in the year."""
     return dashboard_units(user).filter(path__startswith=unit.path).filter(_r1_required_q(), _r1_active_q(period))
 
 
-_BASES = {SESSION: sessions_base, PETITION: petitions_base, UNIT: units_base}
+def planned_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[PlannedDialogue]:
+    """Planned dialogues (not cancelled) of the issued plans of the period's dialogue year, of
+    units of the subtree."""
+    plans = plans_visible_to(user).filter(
+        unit__path__startswith=unit.path, year=period.r1_year, status=PlanStatus.ISSUED
+    )
+    return PlannedDialogue.objects.filter(plan__in=plans.values("pk"), withdrawn_at__isnull=True)
+
+
+def heads_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Leader]:
+    """The heads bound by the rule in the period's dialogue year (until today), of units of the
+    subtree: each term its own row, so a head who left mid-year and the successor both count."""
+    start, end = _r1_bounds(period)
+    return bound_heads(start, min(end, today)).filter(
+        unit__in=dashboard_units(user).filter(path__startswith=unit.path).values("pk")
+    )
+
+
+def items_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[ConclusionItem]:
+    """Conclusions and commitments (not withdrawn) of sessions held in the period, organised in
+    the subtree or given to a unit of it (the subtree resolved to an id list first, as for
+    petitions; items are few beside petitions, so the period's sessions stay a subquery)."""
+    until = _held_until(period, today)
+    unit_ids = _subtree_ids(unit)
+    sessions = DialogueSession.objects.filter(
+        organising_unit_id__in=unit_ids, withdrawn_at__isnull=True, held_on__gte=period.start, held_on__lte=until
+    )
+    return conclusion_items_visible_to(user).filter(
+        Q(session_id__in=sessions.values("pk")) | Q(responsible_unit_id__in=unit_ids),
+        withdrawn_at__isnull=True,
+        session__withdrawn_at__isnull=True,
+        session__held_on__gte=period.start,
+        session__held_on__lte=until,
+    )
+
+
+def directions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Direction]:
+    """Directions given in the period (until today) by heads of units of the subtree."""
+    return directions_visible_to(user).filter(
+        leader__unit__path__startswith=unit.path, given_on__gte=period.start, given_on__lte=_held_until(period, today)
+    )
+
+
+_BASES = {
+    SESSION: sessions_base,
+    PETITION: petitions_base,
+    UNIT: units_base,
+    PLANNED: planned_base,
+    HEAD: heads_base,
+    ITEM: items_base,
+    DIRECTION: directions_base,
+}
+# One head's own rows of each base: the sessions they chaired and the petitions and commitments
+# of those sessions, their unit and its plan, their own term, the directions they gave.
+_HEAD_Q = {
+    SESSION: lambda head: Q(chair_id=head.pk),
+    PETITION: lambda head: Q(session__chair_id=head.pk),
+    UNIT: lambda head: Q(pk=head.unit_id),
+    PLANNED: lambda head: Q(plan__unit_id=head.unit_id),
+    HEAD: lambda head: Q(pk=head.pk),
+    ITEM: lambda head: Q(session__chair_id=head.pk),
+    DIRECTION: lambda head: Q(leader_id=head.pk),
+}
 
 # The figures a province may publish per unit and year (``public`` app, behind a setting).
 PUBLIC_FIGURE_KEYS = ["sessions_held", "petitions_received", "petitions_on_time", "petitions_late", "petitions_overdue"]
@@ -332,10 +565,12 @@ def figure_queryset(
     today: dt.date | None = None,
     by_unit: int | None = None,
     field: int | str | None = None,
+    head: Leader | None = None,
 ) -> QuerySet:
     """The rows behind figure ``key``: the drill-down list. ``by_unit`` narrows to one row of
     the per-unit table (responsible unit for petitions, organising unit for sessions);
-    ``field`` to one row of the field breakdown (``"none"`` for petitions without a field).
+    ``field`` to one row of the field breakdown (``"none"`` for petitions without a field);
+    ``head`` to one head's own rows (their scorecard, see ``_HEAD_Q``).
     Raises ``KeyError`` for an unknown key."""
     figure = FIGURES[key]
     today = today or timezone.localdate()
@@ -344,10 +579,77 @@ def figure_queryset(
         qs = qs.filter(**{_GROUP_FIELD[figure.model]: by_unit})
     if field is not None and figure.model == PETITION:
         qs = qs.filter(field__isnull=True) if field == "none" else qs.filter(field_id=field)
+    if head is not None:
+        qs = qs.filter(_HEAD_Q[figure.model](head))
     return qs
 
 
-_GROUP_FIELD = {SESSION: "organising_unit_id", PETITION: "assigned_unit_id", UNIT: "pk"}
+_GROUP_FIELD = {
+    SESSION: "organising_unit_id",
+    PETITION: "assigned_unit_id",
+    UNIT: "pk",
+    PLANNED: "plan__unit_id",
+    HEAD: "unit_id",
+    ITEM: "responsible_unit_id",
+    DIRECTION: "leader__unit_id",
+}
+
+# How each kind of drill-down list is ordered and what it reads (sessions and petitions are
+# annotated with their deadline states by the view).
+LIST_ROWS = {
+    UNIT: lambda qs, today, period: qs.order_by("path"),
+    PLANNED: lambda qs, today, period: (
+        with_planned_state(qs, today)
+        .select_related("plan__unit", "chair")
+        .annotate(
+            held_session_id=Subquery(
+                DialogueSession.objects.filter(planned_item=OuterRef("pk"), withdrawn_at__isnull=True).values("pk")[:1]
+            )
+        )
+        .order_by("plan__unit__path", "expected_by", "id")
+    ),
+    HEAD: lambda qs, today, period: qs.annotate(
+        chaired=_chaired_count(today, period),
+        chaired_planned=_chaired_count(today, period, planned=True),
+    ).order_by("unit__path", "term_start", "id"),
+    ITEM: lambda qs, today, period: with_item_state(qs, today).order_by(
+        F("target_on").asc(nulls_last=True), "session__held_on", "id"
+    ),
+    DIRECTION: lambda qs, today, period: qs.select_related("petition__session").order_by("-given_on", "-id"),
+}
+
+
+def _chaired_count(today: dt.date, period: Period, *, planned: bool = False) -> Subquery:
+    """How many dialogues the head chaired in the dialogue year up to the period's end and today
+    (only those of the annual plan when ``planned``)."""
+    sessions = DialogueSession.objects.filter(
+        chair=OuterRef("pk"),
+        withdrawn_at__isnull=True,
+        held_on__gte=_r1_bounds(period)[0],
+        held_on__lte=min(period.end, today),
+    )
+    if planned:
+        sessions = sessions.filter(planned_item__isnull=False)
+    counted = sessions.order_by().values("chair").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def figure_counts(
+    user, keys, unit: Unit, period: Period, *, today: dt.date | None = None, head: Leader | None = None
+) -> dict[str, int]:
+    """The figures ``keys``, one aggregate query per base they are over: the same base
+    querysets and conditions as their lists (``figure_queryset``)."""
+    today = today or timezone.localdate()
+    result: dict[str, int] = {}
+    by_model: dict[str, list[str]] = {}
+    for key in keys:
+        by_model.setdefault(FIGURES[key].model, []).append(key)
+    for model, model_keys in by_model.items():
+        qs = _BASES[model](user, unit, period, today)
+        if head is not None:
+            qs = qs.filter(_HEAD_Q[model](head))
+        result.update(qs.order_by().aggregate(**_counts(model_keys, today, period)))
+    return result
 
 
 def _counts(figure_keys, today, period) -> dict:
@@ -402,6 +704,7 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
         .values_list("assigned_unit_id", "field_id", "field__name", "bucket", *PETITION_KEYS)
     )
     units_row = units_base(user, unit, period, today).order_by().aggregate(**_counts(UNIT_KEYS, today, period))
+    others = figure_counts(user, [k for model in OTHER_MODELS for k in KEYS_OF[model]], unit, period, today=today)
 
     n_months = len(months)
     session_total = [0] * len(SESSION_KEYS)
@@ -424,7 +727,12 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
         if 0 <= bucket < n_months:
             _add(petition_trend[bucket], counts)
 
-    figures = {**dict(zip(SESSION_KEYS, session_total)), **dict(zip(PETITION_KEYS, petition_total)), **units_row}
+    figures = {
+        **dict(zip(SESSION_KEYS, session_total)),
+        **dict(zip(PETITION_KEYS, petition_total)),
+        **units_row,
+        **others,
+    }
     figures = {key: figures.get(key, 0) for key in FIGURES}
     trend = [
         {"period": m, **_pick(SESSION_KEYS, s, TREND_SESSION_KEYS), **_pick(PETITION_KEYS, p, TREND_PETITION_KEYS)}
@@ -495,3 +803,112 @@ def overdue_by_unit(
             groups.append((petition.assigned_unit, []))
         groups[-1][1].append(petition)
     return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# Periodic reports: the figures each unit reports, for many units at once
+# ---------------------------------------------------------------------------------------------
+
+# The figures a periodic report states and a compiled report sums, in the order of its tables.
+REPORT_KEYS = [
+    "sessions_held",
+    "sessions_periodic",
+    "sessions_ad_hoc",
+    "notices_on_time",
+    "notices_late",
+    "notices_overdue",
+    "notices_pending",
+    "petitions_received",
+    "petitions_clarified",
+    "petitions_assigned",
+    "petitions_on_time",
+    "petitions_late",
+    "petitions_overdue",
+    "petitions_pending",
+    "petitions_replied",
+    "petitions_forwarded",
+    "petitions_complex",
+    "petitions_complex_overdue",
+    "petitions_satisfied",
+    "petitions_unsatisfied",
+    "r1_required",
+    "r1_held",
+    "r1_missing",
+]
+
+
+def reporting_units_q() -> Q:
+    """Units whose heads report periodically: the party committees and People's Committees
+    (the same units that must hold a dialogue each year)."""
+    return _r1_required_q()
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    """Ids of a unit and its ancestors, read from its materialised path."""
+    return [int(part) for part in path.split(".") if part]
+
+
+def figures_by_unit(
+    user, area: Unit, units: list[Unit], period: Period, today: dt.date | None = None
+) -> dict[int, dict[str, int]]:
+    """``REPORT_KEYS`` for each of ``units`` (units of ``area``'s subtree), each counted over its
+    own subtree exactly as its dashboard and its report count them, in four queries whatever the
+    number of units.
+
+    The area's sessions, petitions and units are grouped once (by organising unit; by organising
+    and responsible unit; per unit) with every figure's ``Count(filter=condition)`` over the same
+    base querysets as ``dashboard_data``; each group is then added to every unit of ``units``
+    among the ancestors of its unit(s) (read from the materialised paths). A petition counts once
+    for a unit even when it was both raised and assigned in its subtree."""
+    today = today or timezone.localdate()
+    wanted = {u.pk for u in units}
+    result = {pk: dict.fromkeys(REPORT_KEYS, 0) for pk in wanted}
+    session_keys = [k for k in REPORT_KEYS if FIGURES[k].model == SESSION]
+    petition_keys = [k for k in REPORT_KEYS if FIGURES[k].model == PETITION]
+    unit_keys = [k for k in REPORT_KEYS if FIGURES[k].model == UNIT]
+    session_groups = list(
+        sessions_base(user, area, period, today)
+        .order_by()
+        .values("organising_unit_id")
+        .annotate(**_counts(session_keys, today, period))
+        .values_list("organising_unit_id", *session_keys)
+    )
+    petition_groups = list(
+        petitions_base(user, area, period, today)
+        .order_by()
+        .values("session__organising_unit_id", "assigned_unit_id")
+        .annotate(**_counts(petition_keys, today, period))
+        .values_list("session__organising_unit_id", "assigned_unit_id", *petition_keys)
+    )
+    unit_rows = list(
+        units_base(user, area, period, today)
+        .order_by()
+        .values("pk", "path")
+        .annotate(**_counts(unit_keys, today, period))
+        .values_list("path", *unit_keys)
+    )
+    ids = {row[0] for row in session_groups} | {i for row in petition_groups for i in row[:2] if i}
+    paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path")) if ids else {}
+
+    def owners(*unit_ids) -> set[int]:
+        found: set[int] = set()
+        for unit_id in unit_ids:
+            if unit_id in paths:
+                found.update(i for i in _ancestor_ids(paths[unit_id]) if i in wanted)
+        return found
+
+    for unit_id, *counts in session_groups:
+        for owner in owners(unit_id):
+            _add_keys(result[owner], session_keys, counts)
+    for organiser_id, assigned_id, *counts in petition_groups:
+        for owner in owners(organiser_id, assigned_id):
+            _add_keys(result[owner], petition_keys, counts)
+    for path, *counts in unit_rows:
+        for owner in (i for i in _ancestor_ids(path) if i in wanted):
+            _add_keys(result[owner], unit_keys, counts)
+    return result
+
+
+def _add_keys(row: dict[str, int], keys: list[str], counts) -> None:
+    for key, n in zip(keys, counts):
+        row[key] += n

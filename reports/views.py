@@ -30,7 +30,9 @@ from units.selectors import dashboard_units
 from . import exports, selectors
 from .filters import MonitorPetitionFilter, ReplyFilter
 from .forms import AssessmentForm, SupervisionNoteForm
+from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
+from .report_selectors import compilation_areas_for
 
 PAGE_SIZE = 50
 SORTABLE = {"unit", "sessions_held", "on_time_rate", *selectors.UNIT_TABLE_KEYS, "notices_overdue"}
@@ -43,6 +45,9 @@ FIGURE_GROUPS = [
     ("replies", gettext_lazy("Trả lời bằng văn bản, chuyển cấp có thẩm quyền, vụ việc phức tạp")),
     ("assessments", gettext_lazy("Giám sát của MTTQ")),
     ("r1", gettext_lazy("Đối thoại ít nhất một lần trong năm")),
+    ("plans", gettext_lazy("Kế hoạch tiếp xúc, đối thoại hằng năm")),
+    ("heads", gettext_lazy("Người đứng đầu")),
+    ("items", gettext_lazy("Kết luận, cam kết của người chủ trì")),
 ]
 
 
@@ -118,6 +123,19 @@ def dashboard(request):
         )
         for group, title in FIGURE_GROUPS
     ]
+    # The Board's own measure beside its figures: the share of bound units with an issued plan.
+    rate = plan_rate(figures)
+    if rate is not None:
+        groups = [
+            (
+                _("%(title)s: %(rate)s%% đơn vị có kế hoạch")
+                % {"title": title, "rate": f"{rate:.1f}".replace(".", ",")}
+                if group == "plans"
+                else title,
+                items,
+            )
+            for (group, _title), (title, items) in zip(FIGURE_GROUPS, groups)
+        ]
     chart = {
         "labels": [row["period"].short_label for row in trend],
         "series": [
@@ -148,6 +166,8 @@ def dashboard(request):
             "field_headers": _headers(selectors.FIELD_TABLE_KEYS),
             "trend_headers": _headers(trend_keys),
             "default_cutoff": Cutoff.default(),
+            "can_compile": compilation_areas_for(user).filter(pk=unit.pk).exists(),
+            "compile_query": urlencode({"unit": unit.pk}),
         },
     )
 
@@ -168,14 +188,15 @@ def figure_list(request, key: str):
     field = request.GET.get("field") or None
     if field not in (None, "none"):
         field = id_or_404(field)
-    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field)
+    head = selectors.head_in_scope_or_404(user, request.GET.get("head"))
+    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field, head=head)
     if figure.model == selectors.PETITION:
         qs = with_reply_states(qs, today).order_by("-session__held_on", "-id")
     elif figure.model == selectors.SESSION:
         qs = with_notice_state(qs, today).select_related("notice__issuing_unit__kind").order_by("-held_on", "-id")
     else:
-        qs = qs.order_by("path")
-    caption = f"{figure.label} – {unit.name} – {period.label}"
+        qs = selectors.LIST_ROWS[figure.model](qs, today, period)
+    caption = f"{figure.label} – {head.full_name + ' – ' if head else ''}{unit.name} – {period.label}"
     if _wants_xlsx(request):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs, request.user)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
@@ -195,6 +216,8 @@ def figure_list(request, key: str):
             "query": urlencode(params),
             "dashboard_query": urlencode(_base_params(unit, period)),
             "caption": caption,
+            "head": head,
+            "today": today,
         },
     )
 

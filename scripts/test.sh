@@ -19,4 +19,5 @@ export DJANGO_SETTINGS_MODULE=dialogue_portal.settings
 .venv/bin/ruff format --check .
 .venv/bin/python manage.py check
 .venv/bin/python manage.py makemigrations --check --dry-run
-exec .venv/bin/python -m pytest "$@"
+# The suite runs on tests/settings.py (the portal's settings with a cheap password hasher).
+exec .venv/bin/python -m pytest --ds=tests.settings "$@"

@@ -3,7 +3,7 @@ with the session pages of ``petitions.urls`` in ``dialogue_portal.urls``)."""
 
 from django.urls import path
 
-from . import views
+from . import item_views, views
 
 urlpatterns = [
     path("", views.session_list, name="list"),
@@ -12,5 +12,5 @@ urlpatterns = [
     path("<int:pk>/bien-ban/", views.minutes_file, name="minutes_file"),
     path("<int:pk>/thong-bao/ban-ky/", views.notice_signed_file, name="notice_signed_file"),
     path("<int:pk>/thong-bao/ban-ky/tai-len/", views.notice_signed_upload, name="notice_signed_upload"),
-    path("<int:pk>/thong-bao/noi-nhan/<int:recipient_pk>/", views.recipient_received, name="recipient_received"),
+    path("<int:pk>/ket-luan/them/", item_views.item_add, name="item_add"),
 ]

@@ -1,8 +1,9 @@
 """Screens of the committee staff about the session itself: the list, recording and editing a
-session, its minutes, the signed scan of its notice and the recipients' receipt days.
+session, its minutes and the signed scan of its notice.
 
 The pages that show or change a session's petitions (the session page, petition entry and
-import, the notice wizard and its document) live in ``petitions.session_views``: petitions sit
+import, the notice wizard and its document, the recipients' receipt days that may start the
+petitions' clocks, "nothing to notify") live in ``petitions.session_views``: petitions sit
 above sessions. Thin views: objects come through the scoping selectors (a foreign object
 answers 404), writes go through ``sessions.services`` inside one transaction, and a
 ``ValidationError`` from a service is shown on the form with nothing changed (POST-redirect-GET
@@ -28,8 +29,8 @@ from units.selectors import units_for_staff
 
 from . import services
 from .filters import SessionFilter
-from .forms import ParticipantFormSet, ReceivedForm, SessionForm, SignedScanForm
-from .models import ConclusionNotice, NoticeRecipient
+from .forms import ParticipantFormSet, SessionForm, SignedScanForm
+from .models import ConclusionNotice
 from .selectors import sessions_editable_by, sessions_visible_to, with_notice_state
 
 
@@ -74,7 +75,11 @@ def session_list(request):
 def session_create(request):
     if not units_for_staff(request.user).exists():
         raise Http404
-    form = SessionForm(request.POST or None, request.FILES or None, user=request.user)
+    initial = {}
+    planned = request.GET.get("ke_hoach")
+    if planned and planned.isdigit():
+        initial = {"planned_item": planned, "kind": "periodic"}
+    form = SessionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     participants = ParticipantFormSet(request.POST or None, prefix="participants")
     if request.method == "POST" and form.is_valid() and participants.is_valid():
         data = form.cleaned_data
@@ -90,6 +95,7 @@ def session_create(request):
                     chair=data["chair"],
                     chair_name=data["chair_name"],
                     minutes=data["minutes"],
+                    planned_item=data["planned_item"],
                     participants=rows,
                     actor=request.user,
                 )
@@ -117,16 +123,27 @@ def session_edit(request, pk):
         "chair_name": session.chair_name,
         "place": session.place,
         "topic": session.topic,
+        "planned_item": session.planned_item_id,
     }
-    form = SessionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    form = SessionForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=initial,
+        planned_item_id=session.planned_item_id,
+        editing=True,
+    )
     participants = ParticipantFormSet(request.POST or None, prefix="participants")
     if request.method == "POST" and form.is_valid() and participants.is_valid():
         data = dict(form.cleaned_data)
         minutes = data.pop("minutes")
+        reason = data.pop("date_change_reason")
         rows = [p.cleaned_data for p in participants if p.has_changed() and p.cleaned_data]
         try:
             with transaction.atomic():
-                services.session_update(session=session, actor=request.user, minutes=minutes, **data)
+                services.session_update(
+                    session=session, actor=request.user, minutes=minutes, date_change_reason=reason, **data
+                )
                 for row in rows:
                     services.participant_add(session=session, **row)
         except ValidationError as error:
@@ -172,30 +189,4 @@ def notice_signed_upload(request, pk):
             messages.success(request, _("Đã tải lên bản thông báo đã ký."))
     else:
         messages.error(request, _("Không tải lên được: %(errors)s") % {"errors": " ".join(form.errors["signed_file"])})
-    return redirect(session)
-
-
-@login_required
-@require_POST
-def recipient_received(request, pk, recipient_pk):
-    session = editable_session_or_404(request, pk)
-    recipient = get_object_or_404(
-        NoticeRecipient.objects.select_related("notice", "unit"), notice__session=session, pk=recipient_pk
-    )
-    form = ReceivedForm(request.POST, prefix=f"r{recipient.pk}")
-    if form.is_valid():
-        try:
-            services.notice_recipient_mark_received(
-                recipient=recipient, received_on=form.cleaned_data["received_on"], actor=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, "%s: %s" % (recipient.unit, " ".join(error.messages)))
-        else:
-            messages.success(
-                request,
-                _("Đã ghi ngày %(unit)s nhận thông báo: %(day)s.")
-                % {"unit": recipient.unit, "day": vn_date(form.cleaned_data["received_on"])},
-            )
-    else:
-        messages.error(request, "%s: %s" % (recipient.unit, " ".join(form.errors["received_on"])))
     return redirect(session)

@@ -66,10 +66,33 @@ def people(province, staff_user, agency_user):
     )
 
 
+def plans_issued(province, year: int = 2026) -> None:
+    """Every unit of the province fixture bound by the rule has issued its annual plan of
+    ``year`` on 15 January, as the services leave it, so the daily job chases only R2–R5 here
+    (the plan obligation has its own tests: ``tests/notifications/test_heads_obligations.py``)."""
+    from regulations.years import plan_due_date
+    from sessions.models import DialoguePlan, PlanStatus
+    from units.models import Unit
+
+    for unit in Unit.objects.filter(kind__bound_by_dialogue_rule=True):
+        DialoguePlan.objects.get_or_create(
+            unit=unit,
+            year=year,
+            defaults={
+                "status": PlanStatus.ISSUED,
+                "due_on": plan_due_date(year),
+                "number": "01-KH",
+                "issued_on": dt.date(year, 1, 15),
+            },
+        )
+
+
 @pytest.fixture
 def session(province, people):
     """A session of the People's Committee held on 02/03/2026, chaired by the former head,
-    with three petitions, none answered yet, and no notice."""
+    with three petitions, none answered yet, and no notice. The province's units have issued
+    their annual plans (``plans_issued``)."""
+    plans_issued(province)
     with at(HELD_ON, 17):
         s = petition_services.session_record_with_petitions(
             organising_unit=province.ubnd,

@@ -30,6 +30,7 @@ class UnitKindFactory(factory.django.DjangoModelFactory):
     code = "peoples_committee"
     name = "Ủy ban nhân dân"
     document_format = DocumentFormat.STATE
+    bound_by_dialogue_rule = True
 
 
 class PartyKindFactory(UnitKindFactory):
@@ -37,16 +38,19 @@ class PartyKindFactory(UnitKindFactory):
     name = "Cấp ủy Đảng"
     document_format = DocumentFormat.PARTY
     is_party_committee = True
+    bound_by_dialogue_rule = True
 
 
 class AgencyKindFactory(UnitKindFactory):
     code = "agency"
     name = "Cơ quan chuyên môn"
+    bound_by_dialogue_rule = False
 
 
 class AreaKindFactory(UnitKindFactory):
     code = "area"
     name = "Địa bàn hành chính"
+    bound_by_dialogue_rule = False
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -116,3 +120,8 @@ class PetitionFactory(factory.django.DjangoModelFactory):
     content = factory.Sequence(lambda n: f"Đề nghị xem xét bồi thường đất nông nghiệp, hồ sơ {n}")
     field = factory.SubFactory(FieldFactory)
     status = PetitionStatus.RECORDED
+    assigned_unit = None
+    # The unit answering now: the assigned unit once the notice gave it the petition.
+    responsible_unit = factory.LazyAttribute(
+        lambda o: None if o.status in (PetitionStatus.RECORDED, PetitionStatus.CLARIFIED) else o.assigned_unit
+    )

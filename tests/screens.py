@@ -29,6 +29,7 @@ def issue_notice(session, *, unit, actor, issued_on=dt.date(2026, 3, 15), number
         issued_on=issued_on,
         actor=actor,
         assignments={p.pk: unit for p in pending},
+        backdate_reason="Nhập lại thông báo đã ban hành",
     )
 
 

@@ -32,7 +32,7 @@ def populated(province):
     petition = session.petitions.get()
     notice_issue(
         session=session, number=1, symbol="TB-UBND", issued_on=dt.date(2026, 3, 12), actor=admin_user,
-        assignments={petition.pk: province.agency},
+        assignments={petition.pk: province.agency}, backdate_reason="Nhập lại thông báo đã ban hành",
     )  # fmt: skip
     return admin_user
 

@@ -145,6 +145,12 @@ class Scope:
             "monitor": self.can_monitor,
             "reports": self.can_see_dashboards,
             "admin": self.is_admin or self.user.is_staff,
+            # The heads' cycle: annual plans, the chair's commitments, reports to the head and
+            # the head's own scorecard.
+            "plans": self.has(*AREA_ROLES),
+            "commitments": self.has(*AREA_ROLES, Role.AGENCY),
+            "to_follow": self.has(Role.LEADER, Role.STAFF),
+            "scorecard": self.has(Role.LEADER),
         }
 
 

@@ -19,7 +19,9 @@ class UnitKindAdmin(NoDeleteAdmin):
         "is_party_committee",
         "is_front",
         "receives_mass_mobilisation_reports",
+        "bound_by_dialogue_rule",
     ]
+    list_editable = ["bound_by_dialogue_rule"]
     search_fields = ["name", "code"]
 
 

@@ -6,8 +6,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.web import parse_id
+
 from .models import Unit
 from .selectors import units_active_on
+
+
+def _is_id(value) -> bool:
+    try:
+        return parse_id(value) is not None
+    except ValueError:
+        return False
 
 
 class UnitPicker(forms.Select):
@@ -27,7 +36,7 @@ class UnitPicker(forms.Select):
     def optgroups(self, name, value, attrs=None):
         chosen = [str(v) for v in value if v not in (None, "")]
         # Only ids a database column can hold: SQLite raises on a larger integer (forged input).
-        missing = [v for v in chosen if v not in self.labels and v.isdigit() and int(v) < 2**63]
+        missing = [v for v in chosen if v not in self.labels and _is_id(v)]
         if missing:
             self.labels.update({str(u.pk): u.name for u in Unit.objects.filter(pk__in=missing).only("id", "name")})
         options = [self.create_option(name, "", "---------", False, 0)]
@@ -62,8 +71,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk).strip().lstrip("-")
-            if text.isdigit() and int(text) >= 2**63:
+            if not _is_id(pk):
                 raise ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )

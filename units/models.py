@@ -30,6 +30,16 @@ class UnitKind(models.Model):
     receives_mass_mobilisation_reports = models.BooleanField(
         _("nhận báo cáo tổng hợp (Ban Dân vận, Ban Nội chính...)"), default=False
     )
+    # R1: the heads of these units must hold a dialogue at least once a year and issue an annual
+    # dialogue plan; replies at their level are reported to them. Data, editable in the admin.
+    bound_by_dialogue_rule = models.BooleanField(
+        _("người đứng đầu phải tổ chức đối thoại hằng năm"),
+        default=False,
+        help_text=_(
+            "Người đứng đầu đơn vị loại này phải xây dựng kế hoạch và tổ chức tiếp xúc, đối thoại ít nhất "
+            "một lần mỗi năm (mặc định: cấp ủy Đảng và Ủy ban nhân dân các cấp)."
+        ),
+    )
 
     class Meta:
         db_table = "dialogue_sessions_unitkind"

@@ -57,6 +57,108 @@ def head_user_ids(unit_ids: Iterable[int], day: dt.date) -> dict[int, list[int]]
     return heads
 
 
+# ---------------------------------------------------------------------------------------------
+# The heads bound by the rule (R1) and the levels they answer for
+# ---------------------------------------------------------------------------------------------
+
+
+def bound_unit_q(prefix: str = "") -> Q:
+    """Units whose heads are bound by the rule (their kind says so: data, edited in the admin).
+    ``prefix`` reaches the unit through a relation, e.g. ``"unit__"``."""
+    return Q(**{f"{prefix}kind__bound_by_dialogue_rule": True})
+
+
+def active_during_q(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """Units active on at least one day of ``start``–``end``."""
+    return (Q(**{f"{prefix}active_from__isnull": True}) | Q(**{f"{prefix}active_from__lte": end})) & (
+        Q(**{f"{prefix}active_to__isnull": True}) | Q(**{f"{prefix}active_to__gte": start})
+    )
+
+
+def leaders_in_office_during_q(start: dt.date, end: dt.date) -> Q:
+    """Heads whose term covers at least one day of ``start``–``end``."""
+    return Q(term_start__lte=end) & (Q(term_end__isnull=True) | Q(term_end__gte=start))
+
+
+def bound_heads(start: dt.date, end: dt.date) -> QuerySet[Leader]:
+    """The register of heads bound by the rule for the days ``start``–``end``: heads of bound units
+    whose term overlaps them (a head who left mid-year and the successor are both in it, each a
+    ``Leader`` row of their own)."""
+    return (
+        Leader.objects.filter(bound_unit_q("unit__"), leaders_in_office_during_q(start, end))
+        .filter(active_during_q(start, end, "unit__"))
+        .select_related("unit", "unit__kind")
+    )
+
+
+def _ancestor_ids(unit: Unit) -> list[int]:
+    """Ids of ``unit`` and its ancestors, from its materialised path, the unit first."""
+    return [int(p) for p in reversed(unit.path.split(".")) if p]
+
+
+def level_of(unit: Unit) -> Unit:
+    """The level ``unit`` belongs to: the nearest node among the unit and its ancestors whose
+    children include bound units (the area of a province, a district, a commune). A province's
+    People's Committee, its party committee and its departments are all at the province's level.
+    One query (two when the level is not the unit itself)."""
+    chain = _ancestor_ids(unit)
+    with_bound_children = set(
+        Unit.objects.filter(bound_unit_q(), parent_id__in=chain).values_list("parent_id", flat=True)
+    )
+    for pk in chain:
+        if pk in with_bound_children:
+            return unit if pk == unit.pk else Unit.objects.get(pk=pk)
+    return unit
+
+
+def same_level_bound_units(unit: Unit, day: dt.date | None = None) -> list[Unit]:
+    """The party committee and the government at ``unit``'s level (the bound units of its
+    level), active on ``day`` (default today): those whose heads a reply at this level is
+    reported to ("báo cáo người đứng đầu cấp ủy, chính quyền cùng cấp")."""
+    day = day or timezone.localdate()
+    level = level_of(unit)
+    units = Unit.objects.filter(bound_unit_q(), parent=level).filter(active_during_q(day, day)).order_by("path")
+    found = list(units)
+    if not found and unit.kind.bound_by_dialogue_rule:
+        found = [unit]
+    return found
+
+
+def levels_headed_by(user, day: dt.date | None = None) -> set[int]:
+    """Ids of the levels ``user`` heads, or speaks for: the level of each unit they head in
+    office on ``day`` (a ``Leader`` term of a bound unit) and of each unit they hold the leader
+    or staff role on."""
+    day = day or timezone.localdate()
+    scope = scope_of(user)
+    units = [m.unit for m in scope.memberships if m.role in (Role.LEADER, Role.STAFF)]
+    units += [
+        leader.unit
+        for leader in Leader.objects.filter(leaders_in_office_q(day), bound_unit_q("unit__"), user=user).select_related(
+            "unit__kind"
+        )
+    ]
+    return {level_of(u).pk for u in units}
+
+
+def units_at_levels(level_ids: Iterable[int]) -> list[int]:
+    """Ids of the units that belong to one of the levels ``level_ids`` (see ``level_of``): each
+    level's subtree, without the subtrees of the lower levels inside it. One query per level."""
+    result: set[int] = set()
+    for level in Unit.objects.filter(pk__in=list(level_ids)).only("pk", "path"):
+        rows = list(
+            Unit.objects.filter(path__startswith=level.path).values_list(
+                "pk", "path", "parent_id", "kind__bound_by_dialogue_rule"
+            )
+        )
+        levels = {parent for _pk, _path, parent, bound in rows if bound and parent}
+        for pk, path, _parent, _bound in rows:
+            chain = [int(p) for p in reversed(path.split(".")) if p]
+            own = next((a for a in chain if a in levels), None)
+            if own == level.pk or (own is None and pk == level.pk):
+                result.add(pk)
+    return sorted(result)
+
+
 @dataclass(frozen=True)
 class Letterhead:
     """What an official document of ``unit`` prints in its header."""

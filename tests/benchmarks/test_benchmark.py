@@ -15,6 +15,8 @@ CASES = [
     "sessions list, page 1",
     "public lookup by code",
     "deadline jobs, one day",
+    "province compilation",
+    "compiled report, drafted",
 ]
 
 

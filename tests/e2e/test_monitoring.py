@@ -98,4 +98,4 @@ def test_front_assesses_reply_not_satisfied_and_board_dashboard_counts_it(
 
     from notifications.models import Notification
 
-    assert Notification.objects.filter(recipient=data["officer"], obligation="event", stage="assessed").count() == 1
+    assert Notification.objects.filter(recipient=data["officer"], obligation="event", stage="reopened").count() == 1

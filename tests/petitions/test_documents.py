@@ -97,3 +97,91 @@ def test_reply_draft_is_addressed_to_the_petitioner_and_cites_the_notice(provinc
     assert f"Kính gửi: {petition.petitioner_name}" in text
     assert notice.reference in text and petition.content in text
     assert "Nơi nhận:" in text
+
+
+def test_the_notice_lists_the_chairs_conclusions_and_commitments_with_unit_and_target(province, staff_user):
+    from sessions.services import conclusion_item_add, conclusion_item_withdraw
+
+    session, _petitions = make_session(province.ubnd, topic="Đối thoại về giao thông", held_on=dt.date(2026, 3, 2))
+    conclusion_item_add(
+        session=session, kind="commitment", text="Sửa cầu treo bản Mường trước mùa lũ", responsible_unit=province.agency,
+        target_on=dt.date(2026, 5, 31), actor=staff_user,
+    )  # fmt: skip
+    dropped = conclusion_item_add(
+        session=session, kind="conclusion", text="Nội dung ghi nhầm", responsible_unit=province.agency, actor=staff_user
+    )
+    conclusion_item_withdraw(item=dropped, reason="Ghi nhầm", actor=staff_user)
+    notice = issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 5), number=3)
+    text = all_text(notice_docx(notice))
+    assert "Kết luận và cam kết của đồng chí chủ trì hội nghị:" in text
+    assert (
+        "1. Cam kết: Sửa cầu treo bản Mường trước mùa lũ – Giao Sở Nông nghiệp và Môi trường thực hiện. "
+        "Thời hạn hoàn thành: 31/05/2026." in text
+    )
+    assert "Nội dung ghi nhầm" not in text
+
+
+# --- documents from the rules (issue 12, point 6) ---------------------------------------------
+
+
+def test_notice_prints_the_configured_number_of_days_and_each_petitions_due_date(province, staff_user, settings):
+    from petitions.deadlines import reply_due_date
+
+    settings.DEADLINE_RULES = {**settings.DEADLINE_RULES, "reply": {"days": 45, "day_type": "calendar"}}
+    session, petitions = make_session(province.ubnd)
+    notice = issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 15))
+    text = all_text(notice_docx(notice))
+    assert "trong thời hạn 45 ngày kể từ ngày ban hành thông báo này" in text and "30 ngày" not in text
+    due = reply_due_date(dt.date(2026, 3, 15))
+    assert due == dt.date(2026, 4, 29)
+    for petition in petitions:
+        assert (
+            f"{petition.content} – Giao Sở Nông nghiệp và Môi trường chủ trì giải quyết. Hạn trả lời: 29/04/2026."
+            in text
+        )
+
+
+def test_notice_names_coordinating_units(province, staff_user):
+    from petitions.services import notice_issue
+
+    session, petitions = make_session(province.ubnd, petitions=1)
+    notice = notice_issue(
+        session=session, number=1, symbol="TB-UBND", issued_on=dt.date(2026, 3, 15), actor=staff_user,
+        assignments={petitions[0].pk: province.agency}, coordinating={petitions[0].pk: [province.commune]},
+        backdate_reason="Nhập muộn",
+    )  # fmt: skip
+    text = all_text(notice_docx(notice))
+    assert "Giao Sở Nông nghiệp và Môi trường chủ trì, phối hợp với UBND xã Tân Lạc giải quyết." in text
+    assert "- UBND xã Tân Lạc;" in text
+
+
+def test_with_receipt_start_the_notice_counts_from_receipt(province, staff_user, settings):
+    settings.REPLY_CLOCK_START = "receipt"
+    session, petitions = make_session(province.ubnd, petitions=1)
+    notice = issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 15))
+    text = all_text(notice_docx(notice))
+    assert "trong thời hạn 30 ngày kể từ ngày nhận được thông báo này" in text
+    assert "Hạn trả lời: 30 ngày kể từ ngày nhận thông báo." in text
+
+
+def test_forwarding_letter_tells_the_petitioner_where_the_matter_went_and_why(province, staff_user, agency_user):
+    from petitions.documents import forwarding_letter_docx
+    from petitions.services import petition_forward
+
+    session, petitions = make_session(province.ubnd, petitions=1)
+    issue_notice(session, unit=province.agency, actor=staff_user, issued_on=dt.date(2026, 3, 15))
+    petition = petitions[0]
+    petition.refresh_from_db()
+    forwarding = petition_forward(
+        petition=petition, to_unit=province.commune, reason="Thuộc thẩm quyền cấp xã", forwarded_on=dt.date(2026, 3, 18),
+        actor=agency_user,
+    )  # fmt: skip
+    content = forwarding_letter_docx(forwarding)
+    text = all_text(content)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" in text and "Số: .../..." in text
+    assert f"Kính gửi: {petition.petitioner_name}" in text and petition.content in text
+    assert "thuộc thẩm quyền của UBND xã Tân Lạc. Lý do: Thuộc thẩm quyền cấp xã" in text
+    assert "Ngày 18/03/2026, Sở Nông nghiệp và Môi trường đã chuyển kiến nghị đến UBND xã Tân Lạc" in text
+    assert "trong thời hạn 30 ngày kể từ ngày chuyển (trước hoặc trong ngày 17/04/2026)" in text
+    assert "- UBND xã Tân Lạc;" in text and "Nơi nhận:" in text

@@ -87,9 +87,9 @@ def test_reply_dated_in_the_future_is_refused(assigned, agency_user):
     assert not WrittenReply.objects.exists()
 
 
-def test_second_reply_to_a_closed_petition_is_refused(assigned, agency_user):
+def test_second_reply_to_a_replied_petition_is_refused(assigned, agency_user):
     reply_record(petition=assigned, replied_on=D(2026, 5, 2), number="1", summary="x", actor=agency_user)
-    with pytest.raises(ValidationError, match="đã kết thúc"):
+    with pytest.raises(ValidationError, match="đã được trả lời"):
         reply_record(petition=assigned, replied_on=D(2026, 5, 3), number="2", summary="y", actor=agency_user)
     assert WrittenReply.objects.count() == 1
 
@@ -162,14 +162,20 @@ def test_forward_of_a_replied_petition_is_refused(assigned, agency_user, provinc
     assert not Forwarding.objects.exists()
 
 
-def test_competent_level_can_reply_after_a_forwarding(assigned, agency_user, province):
+def test_only_the_competent_level_replies_after_a_forwarding(assigned, agency_user, province):
     petition_forward(
         petition=assigned, to_unit=province.party, reason="x", forwarded_on=D(2026, 5, 5), actor=agency_user
     )
+    # The unit that forwarded it no longer answers (issue 17, point 7): nothing is written.
+    with pytest.raises(ValidationError, match="Tỉnh ủy Hòa Bình"):
+        reply_record(petition=assigned, replied_on=D(2026, 5, 20), number="9", summary="x", actor=agency_user)
+    assert not WrittenReply.objects.exists()
+    party_officer = f.UserFactory(username="party_officer")
+    f.MembershipFactory(user=party_officer, unit=province.party, role="agency")
     reply = reply_record(
-        petition=assigned, replied_on=D(2026, 5, 20), number="9-CV/TU", summary="Đã giải quyết", actor=agency_user
+        petition=assigned, replied_on=D(2026, 5, 20), number="9-CV/TU", summary="Đã giải quyết", actor=party_officer
     )
-    assert reply.unit == province.party
+    assert reply.unit == province.party and reply.created_by == party_officer
     assigned.refresh_from_db()
     assert assigned.responded_on == D(2026, 5, 5) and assigned.final_replied_on == D(2026, 5, 20)
 
@@ -183,6 +189,7 @@ def test_complex_notice_meets_r3_and_tracks_its_own_target(assigned, agency_user
         notified_on=D(2026, 5, 15),
         new_target_on=D(2026, 5, 24),
         reason="Cần đo đạc lại",
+        target_reason="Ghi nhận muộn thông báo đã gửi",
         actor=agency_user,
     )
     row = _state(assigned)

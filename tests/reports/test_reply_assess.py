@@ -37,15 +37,19 @@ def _assess(world, **overrides):
     return reply_assess(**values)
 
 
-def test_unsatisfied_assessment_sets_petition_adds_event_and_notifies_unit_and_head(world, heads):
+def test_unsatisfied_assessment_reopens_adds_events_and_notifies_unit_and_head(world, heads):
     assessment = _assess(world)
     world.p_late.refresh_from_db()
-    assert world.p_late.assessment == "unsatisfied"
+    assert world.p_late.assessment == "unsatisfied" and world.p_late.status == "reopened"
     assert ReplyAssessment.objects.get() == assessment
     event = PetitionEvent.objects.get(petition=world.p_late, kind=EventKind.ASSESSED)
     assert event.actor == world.front and "Không hài lòng" in event.message
+    reopened = PetitionEvent.objects.get(petition=world.p_late, kind=EventKind.REOPENED)
+    # No staff account and no chair with an account in this world: the unit and its heads hear it.
     assert events_dispatch() == 3
-    notes = Notification.objects.filter(obligation=ObligationKind.EVENT, object_id=event.pk, stage=EventKind.ASSESSED)
+    notes = Notification.objects.filter(
+        obligation=ObligationKind.EVENT, object_id=reopened.pk, stage=EventKind.REOPENED
+    )
     assert {n.recipient.username for n in notes} == {"agency_officer", "agency_leader", "giam_doc"}
     assert all(n.petition_id == world.p_late.pk for n in notes)
     assert events_dispatch() == 0  # once per event, however often the dispatcher runs
@@ -54,26 +58,19 @@ def test_unsatisfied_assessment_sets_petition_adds_event_and_notifies_unit_and_h
 def test_satisfied_assessment_tells_only_the_units_officers(world, heads):
     _assess(world, reply=world.r_met, result="satisfied", reason="")
     world.p_met.refresh_from_db()
-    assert world.p_met.assessment == "satisfied"
+    assert world.p_met.assessment == "satisfied" and world.p_met.status == "closed"
     assert events_dispatch() == 1
     note = Notification.objects.get()
     assert note.recipient.username == "agency_officer" and "hài lòng" in note.title
 
 
-def test_a_later_assessment_replaces_the_petition_assessment_and_keeps_history(world, heads):
-    first = _assess(world)
-    _assess(world, result="satisfied", reason="")
-    events_dispatch()
+def test_after_not_satisfied_a_second_assessment_waits_for_the_staffs_decision(world, heads):
+    _assess(world)
+    with pytest.raises(ValidationError, match="chờ cơ quan tổ chức quyết định"):
+        _assess(world, result="satisfied", reason="")
     world.p_late.refresh_from_db()
-    assert world.p_late.assessment == "satisfied"
-    assert ReplyAssessment.objects.filter(petition=world.p_late).count() == 2
-    first_event = PetitionEvent.objects.get(kind=EventKind.ASSESSED, data__assessment_id=first.pk)
-    later_event = PetitionEvent.objects.exclude(pk=first_event.pk).get(kind=EventKind.ASSESSED)
-    # Not satisfied: the unit's officer, leader and head; satisfied later: the officer only.
-    assert Notification.objects.filter(object_id=first_event.pk).count() == 3
-    assert list(
-        Notification.objects.filter(object_id=later_event.pk).values_list("recipient__username", flat=True)
-    ) == ["agency_officer"]
+    assert world.p_late.assessment == "unsatisfied"
+    assert ReplyAssessment.objects.filter(petition=world.p_late).count() == 1
 
 
 def test_commune_front_may_assess_a_reply_of_a_unit_in_its_area(world, heads):

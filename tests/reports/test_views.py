@@ -152,7 +152,7 @@ def test_monitor_assesses_a_reply_not_satisfied_and_it_counts(world, login):
     done = client.post(url, {"result": "unsatisfied", "reason": "Trả lời chung chung.", "assessed_on": "2026-03-20"})
     assert done.status_code == 302
     assert (
-        Notification.objects.filter(recipient=world.agency_officer, obligation="event", stage="assessed").count() == 1
+        Notification.objects.filter(recipient=world.agency_officer, obligation="event", stage="reopened").count() == 1
     )
     board = login(world.board)
     figures = _get(board, "reports:dashboard", unit=world.province.pk, **YEAR).context["figures"]

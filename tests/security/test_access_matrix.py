@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security.world import (
+    AREA,
     FOREIGN_MARKER,
     MISSING_PK,
     PROTECTED_MARKER,
@@ -39,6 +40,7 @@ EDITORS = frozenset({"staff", "admin"})
 AGENCY = frozenset({"agency", "admin"})
 DASHBOARD = frozenset({"staff", "leader", "front", "board", "admin"})
 MONITOR = frozenset({"front", "admin"})
+COMPILERS = frozenset({"staff", "leader", "board", "admin"})
 OBJECT_CASES = ("own", "foreign", "missing")
 
 
@@ -148,6 +150,14 @@ ROUTES: dict[str, Route] = {
     "sessions:notice_issue": Route(EDITORS, kwargs=_session("open_session"), write=_issue_payload),
     # The notice goes to agencies: the protected petitioner is named for nobody.
     "sessions:notice_docx": Route(VISIBLE, kwargs=_session("issued_session"), sees_protected=frozenset()),
+    "sessions:no_notice": Route(
+        EDITORS,
+        kwargs=_session("open_session"),
+        method="POST",
+        write=lambda b: {"reason": "Mọi kiến nghị đã làm rõ tại hội nghị"},
+        ok=302,
+        ok_location=lambda b: b.open_session.get_absolute_url(),
+    ),  # fmt: skip
     "sessions:notice_signed_file": Route(VISIBLE, kwargs=_session("issued_session")),
     "sessions:notice_signed_upload": Route(
         EDITORS,
@@ -238,9 +248,126 @@ ROUTES: dict[str, Route] = {
         ok=302,
         ok_location=lambda b: b.p_replied.get_absolute_url(),
     ),  # fmt: skip
+    "petitions:supplementary_request": Route(
+        EDITORS,
+        kwargs=_petition("p_reopened"),
+        method="POST",
+        write=lambda b: {"reason": "Đề nghị bổ sung phương án bồi thường"},
+        ok=302,
+        ok_location=lambda b: b.p_reopened.get_absolute_url(),
+    ),  # fmt: skip
+    "petitions:contribute": Route(
+        AGENCY,
+        kwargs=lambda b, role: {"pk": b.coordination.pk},
+        write=lambda b: {"contributed_on": "19/03/2026", "contribution": "Sở thống nhất phương án"},
+    ),  # fmt: skip
+    "petitions:forward_petitioner_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.forwarding.pk}),
+    "petitions:forward_told": Route(
+        AGENCY,
+        kwargs=lambda b, role: {"pk": b.forwarding.pk},
+        method="POST",
+        write=lambda b: {"told_on": "19/03/2026", "number": "05/SNN-VP"},
+        ok=302,
+        ok_location=lambda b: b.p_forwarded.get_absolute_url(),
+    ),  # fmt: skip
+    "petitions:contribution_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.contribution.pk}),
     "petitions:reply_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.reply.pk}),
     "petitions:forward_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.forwarding.pk}),
     "petitions:complex_letter": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.complex_notice.pk}),
+    # The heads' cycle: plans, conclusions and commitments, reports to the head --------------------
+    "plans:list": Route(ALL, cases=("none",), query=lambda b, role: {"year": "2026", "state": "issued"}),
+    "plans:create": Route(EDITORS, cases=("none",), write=lambda b: {"unit": b.ubnd.pk, "year": "2027"}),
+    "plans:detail": Route(AREA, kwargs=lambda b, role: {"pk": b.plan.pk}),
+    "plans:item_add": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.plan.pk},
+        write=lambda b: {"topic": "Đối thoại", "expected_month": "9", "chair": b.leader.pk, "invited": ["people"]},
+    ),  # fmt: skip
+    "plans:issue": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.draft_plan.pk},
+        write=lambda b: {"number": "3-KH", "issued_on": "19/03/2026"},
+    ),  # fmt: skip
+    "plans:signed_file": Route(AREA, kwargs=lambda b, role: {"pk": b.plan.pk}),
+    "plans:signed_upload": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.plan.pk},
+        method="POST",
+        write=lambda b: {"signed_file": pdf("moi.pdf")},
+        ok=302,
+        ok_location=lambda b: b.plan.get_absolute_url(),
+    ),  # fmt: skip
+    "plans:item_withdraw": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.planned_open.pk},
+        method="POST",
+        write=lambda b: {"reason": "Không tổ chức"},
+        ok=302,
+        ok_location=lambda b: b.plan.get_absolute_url(),
+    ),  # fmt: skip
+    "commitments:list": Route(ALL, cases=("none",), query=lambda b, role: {"state": "done"}),
+    "commitments:detail": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.item_done.pk}),
+    "commitments:complete": Route(
+        frozenset({"staff", "agency", "admin"}),
+        kwargs=lambda b, role: {"pk": b.item_open.pk},
+        write=lambda b: {"done_on": "19/03/2026", "note": "Đã xong"},
+    ),  # fmt: skip
+    "commitments:withdraw": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.item_open.pk},
+        method="POST",
+        write=lambda b: {"reason": "Ghi nhầm"},
+        ok=302,
+        ok_location=lambda b: b.item_open.get_absolute_url(),
+    ),  # fmt: skip
+    "commitments:assess": Route(
+        MONITOR,
+        kwargs=lambda b, role: {"pk": b.item_done.pk},
+        write=lambda b: {"result": "unsatisfied", "reason": "Chưa đạt", "assessed_on": "19/03/2026"},
+    ),  # fmt: skip
+    "commitments:evidence": Route(VISIBLE, kwargs=lambda b, role: {"pk": b.item_done.pk}),
+    "sessions:item_add": Route(
+        EDITORS,
+        kwargs=_session("issued_session"),
+        write=lambda b: {"kind": "commitment", "text": "Cam kết", "responsible_unit": b.agency.pk},
+    ),  # fmt: skip
+    "petitions:to_follow": Route(ALL, cases=("none",)),
+    "petitions:direct": Route(
+        frozenset({"staff", "leader", "admin"}),
+        kwargs=_petition("p_replied"),
+        write=lambda b: {"leader": b.leader.pk, "text": "Chỉ đạo", "given_on": "19/03/2026"},
+    ),  # fmt: skip
+    "reports:head_scorecard": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.leader.pk}),
+    # A head goes to their own scorecard, anyone else with dashboards to the register of heads.
+    "reports:my_scorecard": Route(
+        DASHBOARD,
+        cases=("none",),
+        expect=lambda role, case: (
+            (302, reverse("login"))
+            if role == "anonymous"
+            else (404, None)
+            if role == "agency"
+            else (302, "/bao-cao/nguoi-dung-dau/")
+            if role == "leader"
+            else (302, "/bao-cao/danh-sach/heads_bound/")
+        ),
+    ),  # fmt: skip
+    "reports:figure[head]": Route(
+        DASHBOARD,
+        kwargs=lambda b, role: {"key": "items_total"},
+        query=lambda b, role: {**_unit_query(b, role), "head": b.leader.pk},
+    ),  # fmt: skip
+    "reports:figure[heads_bound]": Route(
+        DASHBOARD,
+        kwargs=lambda b, role: {"key": "heads_bound"},
+        query=lambda b, role: {**_unit_query(b, role), "format": "xlsx"},
+    ),  # fmt: skip
+    "reports:figure[planned]": Route(
+        DASHBOARD, kwargs=lambda b, role: {"key": "planned_items"}, query=_unit_query
+    ),  # fmt: skip
+    "reports:figure[directions]": Route(
+        DASHBOARD, kwargs=lambda b, role: {"key": "directions_given"}, query=_unit_query
+    ),  # fmt: skip
     # Notifications: only ever one's own (the administrator included) ---------------------------
     "notifications:list": Route(ALL, cases=("none",)),
     "notifications:open": Route(
@@ -283,6 +410,55 @@ ROUTES: dict[str, Route] = {
     ),  # fmt: skip
     "reports:periodic": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "docx"}, query=_unit_query),
     "reports:periodic[xlsx]": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "xlsx"}, query=_unit_query),
+    # Periodic reports that travel up the hierarchy -------------------------------------------
+    "reports:report_list": Route(DASHBOARD, cases=("none",)),
+    "reports:report_list[inbox]": Route(DASHBOARD, cases=("none",), query=lambda b, role: {"box": "inbox"}),
+    "reports:report_create": Route(
+        EDITORS, cases=("none",), write=lambda b: {"unit": b.party.pk, "kind": "6m", "year": "2025"}
+    ),
+    "reports:report_detail": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk}),
+    "reports:report_edit": Route(
+        EDITORS, kwargs=lambda b, role: {"pk": b.report_draft.pk}, write=lambda b: {"subject": "Đổi trích yếu"}
+    ),
+    "reports:report_issue": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.report_draft.pk},
+        write=lambda b: {"number": "5", "symbol": "BC/TU", "issued_on": "19/03/2026"},
+    ),  # fmt: skip
+    "reports:report_download": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk, "fmt": "docx"}),
+    "reports:report_download[xlsx]": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk, "fmt": "xlsx"}),
+    "reports:report_signed_upload": Route(
+        EDITORS,
+        kwargs=lambda b, role: {"pk": b.report.pk},
+        method="POST",
+        write=lambda b: {"signed_file": pdf("bc-moi.pdf")},
+        ok=302,
+        ok_location=lambda b: b.report.get_absolute_url(),
+    ),  # fmt: skip
+    "reports:report_signed_file": Route(DASHBOARD, kwargs=lambda b, role: {"pk": b.report.pk}),
+    # The report went to the party committee: its office (staff) and heads mark the receipt.
+    "reports:report_received": Route(
+        frozenset({"staff", "leader", "admin"}),
+        kwargs=lambda b, role: {"pk": b.report.pk, "recipient_pk": b.report_recipient.pk},
+        method="POST",
+        write=lambda b: {f"r{b.report_recipient.pk}-received_on": "16/03/2026"},
+        post_ok=lambda b: {f"r{b.report_recipient.pk}-received_on": "không phải ngày"},
+        ok=302,
+        ok_location=lambda b: b.report.get_absolute_url(),
+        cases=(*OBJECT_CASES, "mixed"),
+    ),  # fmt: skip
+    "reports:compilation": Route(COMPILERS, query=lambda b, role: {"unit": b.area.pk, "kind": "year", "year": "2025"}),
+    "reports:compilation[xlsx]": Route(
+        COMPILERS, query=lambda b, role: {"unit": b.area.pk, "kind": "year", "year": "2025", "format": "xlsx"}
+    ),
+    "reports:compilation_create": Route(
+        frozenset({"staff", "board", "admin"}),
+        method="POST",
+        write=lambda b: {"unit": b.area.pk, "kind": "year", "year": "2025", "issuing_unit": b.party.pk},
+        post_ok=lambda b: {"unit": b.area.pk, "kind": "year", "year": "2025", "issuing_unit": b.party.pk},
+        ok=302,
+    ),  # fmt: skip
+    "reports:calendar": Route(DASHBOARD, cases=("none",)),
     # Front monitor --------------------------------------------------------------------------
     "reports:monitor_sessions": Route(MONITOR, cases=("none",)),
     "reports:monitor_sessions[xlsx]": Route(MONITOR, cases=("none",), query=lambda b, role: {"format": "xlsx"}),

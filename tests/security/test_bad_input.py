@@ -4,12 +4,18 @@ client to the real views.
 
 Whatever comes in, the answer is never a 500 (the client re-raises any exception) and never a
 partial write: a refused submission leaves every row of the project's models as it was, and an
-accepted one writes only rows that pass their model's validation. Each example runs in a
-savepoint rolled back afterwards, so every example meets the same world.
+accepted one writes only rows that pass their model's validation (every text within its bound),
+whose dates all fall in 2000–2100. Each example runs in a savepoint rolled back afterwards, so
+every example meets the same world.
+
+The GET parameters of every figure list (every key of the dashboards' figure registry) are
+fuzzed too, and every URL of the URLconf that takes an id is opened with ids no database column
+can hold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import zipfile
@@ -26,6 +32,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from common.dates import FIRST_YEAR, LAST_YEAR
+from reports.selectors import FIGURES
 from tests.security.world import MINIMAL_PDF, build_world, fingerprint, frozen_clock, petitions_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +156,7 @@ maybe_files = st.one_of(upload_files(), st.just(None), valid_pdfs())
 # The audit history's own rows are the history app's business, not this form's.
 PROJECT_MODELS = [
     m
-    for label in ("dialogue_sessions", "petitions")
+    for label in ("dialogue_sessions", "petitions", "reports")
     for m in apps.get_app_config(label).get_models()
     if not m.__name__.startswith("Historical")
 ]
@@ -178,6 +186,14 @@ def _clean(data: dict) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def assert_sane_dates(row) -> None:
+    """No date written by any form falls outside the years the portal deals with."""
+    for field in row._meta.concrete_fields:
+        value = getattr(row, field.attname)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            assert FIRST_YEAR <= value.year <= LAST_YEAR, f"{row._meta.label}.{field.name} = {value}"
+
+
 def submit(client, url, data=None, *, method="post", touched=()):
     """Send the request; the answer must not be a server error. A re-rendered form (200 to a
     POST) must have written nothing; whatever was written must pass model validation."""
@@ -198,8 +214,11 @@ def submit(client, url, data=None, *, method="post", touched=()):
             for model in PROJECT_MODELS:
                 for row in model._default_manager.filter(pk__gt=highest[model]):
                     row.full_clean(validate_unique=False, validate_constraints=False)
+                    assert_sane_dates(row)
             for obj in touched:
-                type(obj)._default_manager.get(pk=obj.pk).full_clean(validate_unique=False, validate_constraints=False)
+                row = type(obj)._default_manager.get(pk=obj.pk)
+                row.full_clean(validate_unique=False, validate_constraints=False)
+                assert_sane_dates(row)
         transaction.set_rollback(True)
     return response
 
@@ -233,6 +252,8 @@ def test_session_form_never_crashes_nor_half_writes(world, data):
     }
     submit(client, reverse("sessions:create"), payload)
     payload["organising_unit"] = str(world.tree.ubnd.pk)
+    # The session was held: moving its day needs a reason (``sessions.services.session_update``).
+    payload["date_change_reason"] = data.draw(st.one_of(st.just("Ghi nhầm ngày"), texts))
     submit(
         client,
         reverse("sessions:edit", kwargs={"pk": world.own.open_session.pk}),
@@ -400,6 +421,42 @@ def test_agency_forms_never_crash_nor_half_write(world, data):
     }, touched=touched)  # fmt: skip
 
 
+@FUZZ
+@given(data=st.data())
+def test_followthrough_forms_never_crash_nor_half_write(world, data):
+    """The supplementary request, closing, "nothing to notify", a coordinating unit's contribution,
+    "petitioner told", the supplementary reply, a complex-case target with its reason and the
+    notice wizard's coordinating units."""
+    b = world.own
+    staff, agency = client_for(world, "staff"), client_for(world, "agency")
+    reason = data.draw(texts)
+    submit(staff, reverse("petitions:supplementary_request", kwargs={"pk": b.p_reopened.pk}), {"reason": reason},
+           touched=[b.p_reopened])  # fmt: skip
+    submit(
+        staff, reverse("petitions:close", kwargs={"pk": b.p_reopened.pk}), {"reason": reason}, touched=[b.p_reopened]
+    )
+    submit(staff, reverse("sessions:no_notice", kwargs={"pk": b.open_session.pk}), {"reason": reason},
+           touched=[b.open_session])  # fmt: skip
+    submit(agency, reverse("petitions:contribute", kwargs={"pk": b.coordination.pk}), {
+        "contributed_on": data.draw(dates), "contribution": data.draw(texts), "letter": data.draw(maybe_files),
+    }, touched=[b.coordination])  # fmt: skip
+    submit(agency, reverse("petitions:forward_told", kwargs={"pk": b.forwarding.pk}), {
+        "told_on": data.draw(dates), "number": data.draw(texts),
+    }, touched=[b.forwarding])  # fmt: skip
+    submit(agency, reverse("petitions:reply", kwargs={"pk": b.p_supplementary.pk}), {
+        "replied_on": data.draw(dates), "number": data.draw(texts), "summary": data.draw(texts),
+        "letter": data.draw(maybe_files),
+    }, touched=[b.p_supplementary, b.supplementary])  # fmt: skip
+    submit(agency, reverse("petitions:complex", kwargs={"pk": b.p_waiting.pk}), {
+        "notified_on": data.draw(dates), "new_target_on": data.draw(dates), "reason": data.draw(texts),
+        "target_reason": data.draw(texts), "letter": valid_pdf(),
+    }, touched=[b.p_waiting])  # fmt: skip
+    submit(staff, reverse("sessions:notice_assign", kwargs={"pk": b.open_session.pk}), {
+        f"unit_{b.open_petition.pk}": data.draw(ids(world)),
+        f"coord_{b.open_petition.pk}": data.draw(st.lists(ids(world), max_size=3)),
+    }, touched=[b.open_petition])  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------
 # The citizen's side: protection, publication, the public lookup and pages
 # ---------------------------------------------------------------------------------------------
@@ -452,12 +509,49 @@ def test_monitor_forms_never_crash(world, text, result, reason, day):
 
 
 # ---------------------------------------------------------------------------------------------
+# Periodic reports: draft, edit, issue, receipt, signed scan, compiled report
+# ---------------------------------------------------------------------------------------------
+
+kinds = st.one_of(st.sampled_from(["6m", "year", "q1", "9m", "month"]), texts)
+
+
+@FUZZ
+@given(data=st.data())
+def test_report_forms_never_crash_nor_half_write(world, data):
+    client = client_for(world, "staff")
+    b = world.own
+    submit(client, reverse("reports:report_create"), {
+        "unit": data.draw(ids(world)), "kind": data.draw(kinds), "year": data.draw(ints), "month": data.draw(ints),
+    })  # fmt: skip
+    submit(client, reverse("reports:report_edit", kwargs={"pk": b.report_draft.pk}), {
+        name: data.draw(texts) for name in (
+            "subject", "situation", "results", "supervision", "assessment", "proposals", "signer_capacity",
+            "signer_position", "signer_name", "extra_recipients",
+        )
+    }, touched=[b.report_draft])  # fmt: skip
+    submit(client, reverse("reports:report_issue", kwargs={"pk": b.report_draft.pk}), {
+        "number": data.draw(ints), "symbol": data.draw(texts), "issued_on": data.draw(dates),
+        "signed_file": data.draw(maybe_files),
+    }, touched=[b.report_draft])  # fmt: skip
+    submit(client, reverse("reports:report_received", kwargs={"pk": b.report.pk, "recipient_pk": b.report_recipient.pk}),
+           {f"r{b.report_recipient.pk}-received_on": data.draw(dates)}, touched=[b.report_recipient])  # fmt: skip
+    submit(client, reverse("reports:report_signed_upload", kwargs={"pk": b.report.pk}),
+           {"signed_file": data.draw(st.one_of(upload_files(), valid_pdfs()))}, touched=[b.report])  # fmt: skip
+    board = client_for(world, "board")
+    submit(board, reverse("reports:compilation_create"), {
+        "unit": data.draw(ids(world)), "kind": data.draw(kinds), "year": data.draw(ints), "month": data.draw(ints),
+        "issuing_unit": data.draw(st.one_of(st.just(str(b.party.pk)), ids(world))),
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
 # GET parameters of the dashboards, reports, exports and lists
 # ---------------------------------------------------------------------------------------------
 
 params = st.dictionaries(
     st.sampled_from(["unit", "kind", "year", "month", "cutoff_day", "cutoff_month", "by_unit", "field", "sort", "format", "page",
-                     "q", "status", "state", "assessment", "held_from", "held_to", "notice_state", "chua_doc", "trang"]),
+                     "q", "status", "state", "assessment", "held_from", "held_to", "notice_state", "chua_doc", "trang",
+                     "box"]),
     st.one_of(ints, dates, texts, st.sampled_from(["xlsx", "year", "month", "quarter", "half", "nine_months", "none", "-unit"])),
     max_size=6,
 )  # fmt: skip
@@ -475,8 +569,91 @@ def test_dashboard_and_report_parameters_never_crash(world, query):
         reverse("reports:dashboard"),
         reverse("reports:figure", kwargs={"key": "petitions_received"}),
         reverse("reports:periodic", kwargs={"fmt": "xlsx"}),
+        reverse("reports:compilation"),
+        reverse("reports:report_list"),
+        reverse("reports:calendar"),
     ):
         submit(client, url, query, method="get")
+
+
+FIGURE_LIST_PARAMETERS = [
+    "unit", "kind", "year", "month", "cutoff_day", "cutoff_month", "by_unit", "field", "sort", "format", "page",
+]  # fmt: skip
+figure_params = st.dictionaries(
+    st.sampled_from(FIGURE_LIST_PARAMETERS),
+    st.one_of(ints, dates, texts, st.sampled_from(["xlsx", "year", "month", "q1", "6m", "9m", "none", "-unit"])),
+    max_size=len(FIGURE_LIST_PARAMETERS),
+)
+
+
+@FUZZ
+@given(key=st.sampled_from(sorted(FIGURES)), query=figure_params)
+@example(key="r1_missing", query={"by_unit": "9" * 30, "format": "xlsx"})
+@example(key="notices_overdue", query={"field": "99999999999999999999999", "by_unit": "-1"})
+def test_every_figure_list_takes_any_get_parameters(world, key, query):
+    for role in ("board", "front"):
+        submit(client_for(world, role), reverse("reports:figure", kwargs={"key": key}), query, method="get")
+
+
+def test_every_figure_list_answers_404_to_ids_no_database_can_hold(world):
+    """The attack's ``?by_unit=99999999999999999999999`` (an ``OverflowError`` on SQLite), on every
+    id parameter of every figure list, as a page and as an export."""
+    client = client_for(world, "board")
+    unit = str(world.tree.province.pk)
+    for key in FIGURES:
+        url = reverse("reports:figure", kwargs={"key": key})
+        for name in ("unit", "by_unit", "field"):
+            for value, answer_format in (("9" * 23, ""), ("9223372036854775808", "xlsx")):
+                query = {"unit": unit, "kind": "year", "year": "2026", name: value, "format": answer_format}
+                response = submit(client, url, query, method="get")
+                assert response.status_code == 404, (key, name, value)
+
+
+def test_every_url_with_an_id_answers_without_a_server_error_to_ids_no_database_can_hold(world):
+    """Every pattern of the URLconf whose path takes an integer, with 2**63 and 2**64 in it."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, f"{namespace}:{p.namespace}".strip(":") if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}:{p.name}".strip(":"), p.pattern
+
+    checked = 0
+    client = client_for(world, "admin")
+    for name, pattern in walk(get_resolver().url_patterns):
+        converters = getattr(pattern, "converters", {})
+        ints = [k for k, c in converters.items() if type(c).__name__ == "IntConverter"]
+        if not ints or name.startswith("admin:"):
+            continue
+        for huge in (2**63, 2**64):
+            kwargs = {k: huge if k in ints else "petitions_received" for k in converters}
+            url = reverse(name, kwargs=kwargs)
+            for method in ("get", "post"):
+                assert submit(client, url, {}, method=method).status_code in (404, 405), (name, huge, method)
+                checked += 1
+    assert checked >= 80
+
+
+def test_a_notice_symbol_cannot_inject_a_download_name(world):
+    """The attack's symbol made Chromium save the conclusion notice as ``evil.hta``."""
+    from django.utils.http import parse_header_parameters
+
+    from sessions.models import ConclusionNotice
+
+    staff = client_for(world, "staff")
+    evil = "x\";filename*=utf-8''evil.hta;a=\""
+    response = submit(staff, reverse("sessions:notice_issue", kwargs={"pk": world.own.open_session.pk}), {
+        "number": "9", "symbol": evil, "issued_on": "20/03/2026",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "Ký hiệu văn bản chỉ gồm chữ cái" in response.context["form"].errors["symbol"][0]
+    # A symbol stored by an older release still downloads as a .docx.
+    ConclusionNotice.objects.filter(pk=world.own.notice.pk).update(symbol=evil)
+    response = staff.get(reverse("sessions:notice_docx", kwargs={"pk": world.own.issued_session.pk}))
+    _, params = parse_header_parameters(response["Content-Disposition"])
+    assert set(params) == {"filename"} and params["filename"] == "thong-bao-1-x-filename-utf-8-evil-hta-a.docx"
 
 
 @FUZZ

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from notifications.models import Notification
 from petitions import services as petition_services
 from petitions.models import PetitionStatus
+from sessions import services as session_services
 from tests import factories as f
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -51,11 +52,37 @@ def _user(username, unit, role):
     return user
 
 
-def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifications, marker: str):
-    """A session without notice (one petition, assigned), a session with its notice (four
-    petitions: waiting (its petitioner protected), replied + assessed + noted + published,
-    forwarded, complex), and notifications."""
-    leader = f.LeaderFactory(unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND")
+def _province_bundle(
+    *, area, ubnd, agency, staff, officer, admin, front, recipients_of_notifications, marker: str, leader_user=None
+):
+    """An issued annual plan (a planned dialogue held, one to come) and a draft one, a session
+    without notice (one petition, assigned), a session with its notice held against the plan (seven
+    petitions: waiting (its petitioner protected), replied + published + assessed satisfied
+    (closed) + noted + directed, forwarded (petitioner told), complex, reopened by the Front,
+    awaiting a supplementary reply, and one the People's Committee leads with the agency
+    coordinating; a commitment done with evidence and assessed, one open), and notifications.
+    ``officer`` is the agency's officer, who answers its petitions."""
+    leader = f.LeaderFactory(
+        unit=ubnd, full_name=f"Bùi Văn Chủ Trì {marker}", position="Chủ tịch UBND", user=leader_user
+    )
+    plan = session_services.plan_create(unit=ubnd, year=2026, actor=staff, summary=f"Kế hoạch {marker}")
+    planned = session_services.planned_item_add(
+        plan=plan, topic=f"Đối thoại về bồi thường {marker}", chair=leader, expected_month=3, invited=["people"],
+        actor=staff,
+    )  # fmt: skip
+    session_services.plan_issue(
+        plan=plan, number="12-KH/UBND", issued_on=dt.date(2026, 1, 15), actor=staff, signed_file=pdf("ke-hoach.pdf")
+    )
+    planned_open = session_services.planned_item_add(
+        plan=plan, topic=f"Đối thoại với doanh nghiệp {marker}", chair=leader, expected_quarter=3,
+        invited=["businesses"], actor=staff,
+    )  # fmt: skip
+    party = ubnd.parent.children.exclude(pk=ubnd.pk).filter(kind__is_party_committee=True).first() or ubnd
+    draft_plan = session_services.plan_create(unit=party if party != ubnd else agency, year=2026, actor=staff)
+    session_services.planned_item_add(
+        plan=draft_plan, topic=f"Đối thoại dự thảo {marker}", chair=f.LeaderFactory(unit=draft_plan.unit),
+        expected_month=9, invited=["front"], actor=staff,
+    )  # fmt: skip
     open_session = petition_services.session_record_with_petitions(
         organising_unit=ubnd,
         kind="periodic",
@@ -78,10 +105,11 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         place=f"Hội trường {marker}",
         actor=staff,
         chair=leader,
+        planned_item=planned,
         minutes=pdf("bien-ban.pdf"),
         petitions=[
             {"petitioner_name": f"Ông Đinh Văn {n} {marker}", "content": f"Đề nghị bồi thường hồ sơ {n} {marker}"}
-            for n in ("A", "B", "C", "D")
+            for n in ("A", "B", "C", "D", "E", "F", "G")
         ],
     )
     waiting = issued_session.petitions.order_by("id").first()
@@ -99,21 +127,25 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         issued_on=NOTICE_ON,
         actor=staff,
         subject=f"Thông báo kết luận {marker}",
-        assignments={p.pk: agency for p in petitions},
+        assignments={**{p.pk: agency for p in petitions[:6]}, petitions[6].pk: ubnd},
+        coordinating={petitions[0].pk: [ubnd], petitions[6].pk: [agency]},
         signed_file=pdf("ban-ky.pdf"),
+        backdate_reason=f"Ghi nhận muộn {marker}",
     )
-    p_waiting, p_replied, p_forwarded, p_complex = [type(p).objects.get(pk=p.pk) for p in petitions]
+    p_waiting, p_replied, p_forwarded, p_complex, p_reopened, p_supplementary, p_coordinated = [
+        type(p).objects.get(pk=p.pk) for p in petitions
+    ]
     reply = petition_services.reply_record(
         petition=p_replied, replied_on=dt.date(2026, 3, 10), number="01/SNN", summary=f"Đã giải quyết {marker}",
-        actor=staff, letter=pdf("tra-loi.pdf"),
+        actor=officer, letter=pdf("tra-loi.pdf"),
     )  # fmt: skip
     forwarding = petition_services.petition_forward(
         petition=p_forwarded, to_unit=ubnd, reason=f"Thẩm quyền {marker}", forwarded_on=dt.date(2026, 3, 11),
-        actor=staff, letter=pdf("chuyen.pdf"),
+        actor=officer, letter=pdf("chuyen.pdf"),
     )  # fmt: skip
     complex_notice = petition_services.complex_notice_send(
         petition=p_complex, notified_on=dt.date(2026, 3, 12), new_target_on=dt.date(2026, 5, 30),
-        reason=f"Phức tạp {marker}", actor=staff, letter=pdf("phuc-tap.pdf"),
+        reason=f"Phức tạp {marker}", actor=officer, letter=pdf("phuc-tap.pdf"),
     )  # fmt: skip
     note = petition_services.supervision_note_add(petition=p_replied, author=front, text=f"Giám sát {marker}")
     petition_services.petition_publish(
@@ -121,6 +153,44 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
     )
     petition_services.reply_assess(
         reply=reply, assessor=front, result="satisfied", reason="", assessed_on=dt.date(2026, 3, 15)
+    )
+    # The Front is not satisfied with two replies: one waits for staff's decision, the other got
+    # a supplementary reply asked for.
+    for petition in (p_reopened, p_supplementary):
+        unsatisfied = petition_services.reply_record(
+            petition=petition, replied_on=dt.date(2026, 3, 10), number="02/SNN", summary=f"Trả lời {marker}",
+            actor=officer,
+        )  # fmt: skip
+        petition_services.reply_assess(
+            reply=unsatisfied, assessor=front, result="unsatisfied", reason=f"Chưa thỏa đáng {marker}",
+            assessed_on=dt.date(2026, 3, 12),
+        )  # fmt: skip
+    supplementary = petition_services.supplementary_request(
+        petition=p_supplementary, reason=f"Bổ sung phương án {marker}", actor=staff, requested_on=dt.date(2026, 3, 13)
+    )
+    coordination = p_coordinated.coordinations.get()
+    # The People's Committee coordinates on the waiting petition and has sent its contribution.
+    contribution = petition_services.coordination_contribute(
+        coordination=p_waiting.coordinations.get(), contributed_on=dt.date(2026, 3, 9),
+        contribution=f"Ý kiến phối hợp {marker}", actor=admin, letter=pdf("phoi-hop.pdf"),
+    )  # fmt: skip
+    item_done = session_services.conclusion_item_add(
+        session=issued_session, kind="commitment", text=f"Sửa đường liên xã {marker}", responsible_unit=agency,
+        target_on=dt.date(2026, 4, 30), actor=staff,
+    )  # fmt: skip
+    session_services.conclusion_item_complete(
+        item=item_done, done_on=dt.date(2026, 3, 15), note=f"Đã sửa {marker}", evidence=pdf("nghiem-thu.pdf"),
+        actor=staff,
+    )  # fmt: skip
+    session_services.conclusion_item_assess(
+        item=item_done, assessor=front, result="satisfied", reason="", assessed_on=dt.date(2026, 3, 16)
+    )
+    item_open = session_services.conclusion_item_add(
+        session=issued_session, kind="conclusion", text=f"Rà soát hồ sơ đất {marker}", responsible_unit=agency,
+        target_on=dt.date(2026, 5, 30), actor=staff,
+    )  # fmt: skip
+    direction = petition_services.petition_direct(
+        petition=p_replied, leader=leader, text=f"Đề nghị báo cáo kết quả {marker}", actor=staff
     )
     notifications = {
         role: Notification.objects.create(
@@ -151,12 +221,44 @@ def _province_bundle(*, area, ubnd, agency, staff, front, recipients_of_notifica
         p_replied=p_replied,
         p_forwarded=p_forwarded,
         p_complex=p_complex,
+        p_reopened=type(p_reopened).objects.get(pk=p_reopened.pk),
+        p_supplementary=type(p_supplementary).objects.get(pk=p_supplementary.pk),
+        p_coordinated=p_coordinated,
         reply=reply,
         forwarding=forwarding,
         complex_notice=complex_notice,
+        supplementary=supplementary,
+        coordination=coordination,
+        contribution=contribution,
         note=note,
         notifications=notifications,
+        plan=plan,
+        planned=planned,
+        planned_open=planned_open,
+        draft_plan=draft_plan,
+        item_done=item_done,
+        item_open=item_open,
+        direction=direction,
     )
+
+
+def _reports_bundle(bundle, *, party, staff, marker: str):
+    """The province's reporting calendar, its People's Committee's report for 2025 issued (with
+    its signed scan, sent to the party committee) and its party committee's report in draft."""
+    from reports import services as report_services
+    from reports.periods import Period
+
+    year_2025 = Period(kind="year", year=2025)
+    report_services.calendar_create_default(unit=bundle.area, starts_on=dt.date(2025, 1, 1))
+    report = report_services.report_create(unit=bundle.ubnd, period=year_2025, actor=staff)
+    report_services.report_update(report=report, actor=staff, subject=f"Báo cáo năm 2025 {marker}")
+    bundle.report = report_services.report_issue(
+        report=report, number=1, symbol="BC-UBND", issued_on=dt.date(2026, 1, 5), actor=staff, signed_file=pdf("bc.pdf")
+    )
+    bundle.report_recipient = bundle.report.recipients.get(unit=party)
+    bundle.report_draft = report_services.report_create(unit=party, period=year_2025, actor=staff)
+    report_services.report_update(report=bundle.report_draft, actor=staff, situation=f"Tình hình {marker}")
+    bundle.party = party
 
 
 class _Missing:
@@ -197,14 +299,22 @@ def build_world(province):
         "front": _user("b_front", t.other_province, "front"),
     }
     own = _province_bundle(
-        area=t.province, ubnd=t.ubnd, agency=t.agency, staff=users["staff"], front=users["front"],
+        area=t.province, ubnd=t.ubnd, agency=t.agency, staff=users["staff"], officer=users["agency"],
+        admin=users["admin"], front=users["front"],
         recipients_of_notifications={r: u for r, u in users.items() if u is not None}, marker="Hòa Bình",
+        leader_user=users["leader"],
     )  # fmt: skip
     foreign = _province_bundle(
         area=t.other_province, ubnd=t.other_ubnd, agency=other_agency, staff=foreign_users["staff"],
+        officer=foreign_users["agency"], admin=users["admin"],
         front=foreign_users["front"], recipients_of_notifications={"b_staff": foreign_users["staff"]},
         marker=FOREIGN_MARKER,
     )  # fmt: skip
+    other_party = f.UnitFactory(
+        name="Tỉnh ủy Phú Thọ", parent=t.other_province, level="province", symbol="TU", kind=f.PartyKindFactory()
+    )
+    _reports_bundle(own, party=t.party, staff=users["staff"], marker="Hòa Bình")
+    _reports_bundle(foreign, party=other_party, staff=foreign_users["staff"], marker=FOREIGN_MARKER)
     # Anybody's "foreign" notification is province B's staff member's.
     foreign.notifications = dict.fromkeys(ROLES, foreign.notifications["b_staff"])
     own.notifications["anonymous"] = own.notifications["staff"]
@@ -217,7 +327,7 @@ def fingerprint() -> str:
     """A digest of every row of the project's own models: equal before and after a request
     means the request wrote nothing."""
     digest = hashlib.sha256()
-    for label in ("dialogue_sessions", "petitions"):
+    for label in ("dialogue_sessions", "petitions", "reports"):
         for model in apps.get_app_config(label).get_models():
             digest.update(model._meta.label.encode())
             digest.update(repr(list(model._default_manager.order_by("pk").values_list()))[:10_000_000].encode())

@@ -11,6 +11,7 @@ from petitions.services import notice_issue, petition_assign, petition_clarify, 
 from petitions.services import session_record_with_petitions as session_record
 from sessions.models import ConclusionNotice, DialogueSession, NoticeRecipient
 from sessions.services import notice_next_number, numbering_period, session_update
+from tests import factories as f
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,8 @@ def test_clarified_petition_requires_the_answer_given(province, staff_user):
 
 def test_session_update_recomputes_the_due_date(province, staff_user):
     session = _record(province, staff_user)
-    session_update(session=session, actor=staff_user, held_on=D(2026, 3, 11))
+    # Held on 10/03, due 20/03 (today): not yet overdue, so the due date follows the new day.
+    session_update(session=session, actor=staff_user, held_on=D(2026, 3, 11), date_change_reason="Nhập nhầm ngày")
     session.refresh_from_db()
     assert session.notice_due_on == D(2026, 3, 23)
 
@@ -179,7 +181,9 @@ def test_party_notice_is_numbered_per_committee_term(province, staff_user):
 
 
 def test_notice_refused_for_a_session_not_yet_held(province, staff_user):
-    session = _record(province, staff_user, held_on=D(2026, 3, 25))
+    # Such a session can no longer be recorded; one from before that rule still cannot get a notice.
+    session = f.DialogueSessionFactory(organising_unit=province.ubnd, held_on=D(2026, 3, 25))
+    f.PetitionFactory(session=session)
     with pytest.raises(ValidationError, match="chưa diễn ra"):
         _issue(session, staff_user, province, issued_on=D(2026, 3, 20))
     assert not ConclusionNotice.objects.exists()

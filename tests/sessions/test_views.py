@@ -369,7 +369,14 @@ def test_notice_wizard_assigns_then_issues_and_starts_the_clock(staff, province,
     form = staff.get(issue_url).context["form"]
     assert form.initial["number"] == 1 and form.initial["symbol"] == "TB-UBND"
     response = staff.post(
-        issue_url, {"number": "7", "symbol": "TB-UBND", "issued_on": "15/03/2026", "recipients": [province.commune.pk]}
+        issue_url,
+        {
+            "number": "7",
+            "symbol": "TB-UBND",
+            "issued_on": "15/03/2026",
+            "recipients": [province.commune.pk],
+            "backdate_reason": "Bản ký chuyển về muộn",
+        },
     )
     assert response.status_code == 302
     notice = ConclusionNotice.objects.get(session=session)
@@ -399,9 +406,10 @@ def test_notice_issue_refuses_future_day_and_used_number(staff, province, own, s
     assert "Ngày ban hành không được sau ngày hôm nay" in response.content.decode()
     other, _ = make_session(province.ubnd, petitions=0)
     issue_notice(other, unit=province.agency, actor=staff_user, number=1)
-    response = staff.post(url, {"number": "1", "symbol": "TB-UBND", "issued_on": "15/03/2026"})
+    late = "Bản ký chuyển về muộn"
+    response = staff.post(url, {"number": "1", "symbol": "TB-UBND", "issued_on": "15/03/2026", "backdate_reason": late})
     assert "đã được dùng trong kỳ đánh số này" in response.content.decode()
-    response = staff.post(url, {"number": "abc", "symbol": "", "issued_on": "15/03/2026"})
+    response = staff.post(url, {"number": "abc", "symbol": "", "issued_on": "15/03/2026", "backdate_reason": late})
     assert response.status_code == 200
     assert not ConclusionNotice.objects.filter(session=session).exists()
 
@@ -492,7 +500,8 @@ def test_notice_assign_page_cost_does_not_grow_with_petitions(staff, province, d
     with django_assert_max_num_queries(12):
         response = staff.get(reverse("sessions:notice_assign", args=[session.pk]))
     page = response.content.decode()
-    assert page.count('class="form-select unit-picker') == 20
+    # A lead unit and coordinating units for each petition.
+    assert page.count('class="form-select unit-picker') == 40
     # Each picker carries only its chosen unit; the page's one JSON list feeds the search.
     assert page.count("<option") == 10 * 2 + 10 * 1
 

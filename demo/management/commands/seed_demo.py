@@ -12,9 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import heads
 from demo.citizen import seed_citizen
+from demo.documents import attach_demo_documents
+from demo.followthrough import seed_followthrough
 from demo.realism import PETITIONS as PETITION_CATALOGUE
 from demo.realism import clock_at, person_name, petition_of
+from demo.reports import seed_reports
 from demo.workqueue import seed_openings
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
@@ -117,9 +121,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             units = self._units()
             users = self._users(units)
+            self.officers = {units["agencies"][0].pk: users["agency"]}
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
             seed_openings(unit=units["agencies"][0], officer=users["agency"], today=self.today)
+            counts.update(seed_reports(units=units, users=users, today=self.today))
+            heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
+            seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
+            attach_demo_documents(staff=users["staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
@@ -281,6 +290,17 @@ class Command(BaseCommand):
                 )  # fmt: skip
         return users
 
+    def _officer(self, unit):
+        """The agency officer who answers for ``unit`` (demo_agency for the first department;
+        an account without a password for every other unit that gets work)."""
+        if unit.pk not in self.officers:
+            officer = get_user_model().objects.create_user(
+                username=f"canbo_{unit.pk}", password=None, first_name="Cán bộ", last_name=unit.name[:140]
+            )
+            Membership.objects.create(user=officer, unit=unit, role=Role.AGENCY)
+            self.officers[unit.pk] = officer
+        return self.officers[unit.pk]
+
     # -- sessions and petitions ------------------------------------------------------------------
 
     def _organisers(self, u, day):
@@ -294,11 +314,12 @@ class Command(BaseCommand):
         rng, today = self.rng, self.today
         fields = {f.name: f for f in Field.objects.all()}
         first_day = dt.date(today.year - 1, 1, 10)
-        span = (today + dt.timedelta(days=14) - first_day).days
+        # Sessions are recorded once held (a future dialogue is an item of the plan).
+        span = (today - first_day).days
         days = sorted(first_day + dt.timedelta(days=rng.randrange(span)) for _ in range(count))
 
-        # Recent sessions in every state: notice overdue, notice due soon, notice open, a planned
-        # session, and one whose petitions' replies fall due in the next days.
+        # Recent sessions in every state: notice overdue, notice due soon, notice open, and one
+        # whose petitions' replies fall due in the next days.
         def first_day_back(offsets, due, low, high):
             """The first ``today - offset`` whose due date falls ``low``..``high`` days ahead."""
             for offset in offsets:
@@ -311,7 +332,6 @@ class Command(BaseCommand):
             today - dt.timedelta(days=15): None,  # notice overdue
             first_day_back(range(7, 11), notice_due_date, 0, 3): None,  # notice due soon
             today - dt.timedelta(days=2): None,  # notice open
-            today + dt.timedelta(days=6): None,  # planned
             # replies due soon: notice issued 6 days after the session, reply due in 0..3 days
             first_day_back(range(33, 40), lambda d: reply_due_date(d + dt.timedelta(days=6)), 0, 3): 6,
             today - dt.timedelta(days=16): 6,  # replies open
@@ -378,6 +398,9 @@ class Command(BaseCommand):
                     signer_name=chair.full_name if chair else "",
                     signer_position=chair.position if chair else "",
                     body="Đồng chí chủ trì kết luận, giao các cơ quan, đơn vị giải quyết các kiến nghị dưới đây.",
+                    backdate_reason="Nhập lại từ sổ theo dõi văn bản của cơ quan."
+                    if (today - issued_on).days > 3
+                    else "",
                     assignments={p.pk: self._responsible(p, agencies, local) for p in pending},
                 )
             if held_on in special:
@@ -400,7 +423,7 @@ class Command(BaseCommand):
         Each act is stamped with the day it happened."""
         rng, today = self.rng, self.today
         roll = rng.random()
-        agency_user = users["agency"]
+        agency_user = self._officer(petition.responsible_unit)
         act_on = petition.assigned_on + dt.timedelta(days=rng.choice([5, 12, 20, 26, 29, 33, 41]))
         if act_on > today or roll < 0.12:
             return  # still waiting: open, due soon or overdue depending on the date
@@ -422,14 +445,22 @@ class Command(BaseCommand):
                         unit=u["front"],
                     )  # fmt: skip
         elif roll < 0.80:
+            competent = u["ubnd"] if petition.assigned_unit != u["ubnd"] else u["party"]
             with clock_at(act_on, self.clock_rng):
-                petition_forward(petition=petition, to_unit=u["ubnd"] if petition.assigned_unit != u["ubnd"] else u["party"],
-                                 reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.", forwarded_on=act_on, actor=agency_user)  # fmt: skip
+                petition_forward(petition=petition, to_unit=competent, reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.",
+                                 forwarded_on=act_on, actor=agency_user)  # fmt: skip
+            later = act_on + dt.timedelta(days=rng.choice([10, 20, 40]))
+            if later <= today and rng.random() < 0.6:
+                with clock_at(later, self.clock_rng):
+                    reply_record(petition=petition, replied_on=later, number=f"{rng.randint(10, 999)}/{competent.symbol}",
+                                 summary="Cấp có thẩm quyền đã xem xét, trả lời người kiến nghị.",
+                                 actor=self._officer(competent))  # fmt: skip
         elif roll < 0.92:
             target = act_on + dt.timedelta(days=rng.choice([20, 45, 90]))
             with clock_at(act_on, self.clock_rng):
                 complex_notice_send(petition=petition, notified_on=act_on, new_target_on=target,
-                                    reason="Vụ việc phức tạp, cần đo đạc, xác minh nguồn gốc đất.", actor=agency_user)  # fmt: skip
+                                    reason="Vụ việc phức tạp, cần đo đạc, xác minh nguồn gốc đất.", actor=agency_user,
+                                    target_reason="" if target > today else "Nhập lại từ hồ sơ lưu của đơn vị.")  # fmt: skip
             final = target - dt.timedelta(days=rng.choice([-5, 3, 10]))
             if final <= today and rng.random() < 0.6:
                 with clock_at(max(final, act_on), self.clock_rng):

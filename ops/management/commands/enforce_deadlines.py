@@ -39,7 +39,7 @@ class Command(BaseCommand):
             for (obligation, stage), count in report.created.items():
                 found = report.obligations.get((obligation, stage), 0)
                 self.stdout.write(
-                    f"  {obligation:<8} {stage:<10} nghĩa vụ đến mốc: {found:>5}  thông báo mới: {count:>5}"
+                    f"  {obligation:<13} {stage:<10} nghĩa vụ đến mốc: {found:>5}  thông báo mới: {count:>5}"
                 )
             if events:
                 self.stdout.write(f"  Sự kiện đã thông báo: {events}")
