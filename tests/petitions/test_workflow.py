@@ -26,6 +26,7 @@ def test_every_action_has_sources_a_known_target_and_a_refusal():
         (S.FORWARDED, Action.REPLY, S.REPLIED),
         (S.COMPLEX, Action.REPLY, S.REPLIED),
         (S.ASSIGNED, Action.FORWARD, S.FORWARDED),
+        (S.FORWARDED, Action.FORWARD, S.FORWARDED),
         (S.ASSIGNED, Action.COMPLEX, S.COMPLEX),
         (S.COMPLEX, Action.COMPLEX, S.COMPLEX),
         (S.REPLIED, Action.CLOSE, S.CLOSED),
@@ -41,16 +42,18 @@ def test_allowed_transitions_lead_where_the_regulation_says(status, action, targ
 @pytest.mark.parametrize(
     "status, action, message",
     [
-        (S.REPLIED, Action.REPLY, "Kiến nghị này đã được trả lời bằng văn bản và đã kết thúc."),
+        (S.REPLIED, Action.REPLY, "Kiến nghị này đã được trả lời bằng văn bản."),
+        (S.CLOSED, Action.REPLY, "Kiến nghị này đã được trả lời bằng văn bản và đã kết thúc."),
         (S.CLARIFIED, Action.REPLY, "Không thể trả lời kiến nghị ở trạng thái “Đã làm rõ tại hội nghị”."),
         (S.REPLIED, Action.WITHDRAW, "Không thể thu hồi kiến nghị đã có văn bản trả lời."),
         (S.WITHDRAWN, Action.WITHDRAW, "Kiến nghị này đã được thu hồi."),
-        (S.ASSIGNED, Action.ASSESS, "Chỉ đánh giá được kiến nghị đã có văn bản trả lời."),
+        (S.ASSIGNED, Action.ASSESS, "Chỉ đánh giá được kiến nghị đã có văn bản trả lời và đang chờ đánh giá."),
+        (S.CLOSED, Action.ASSESS, "Kiến nghị đã kết thúc: không đánh giá thêm."),
         (S.CLOSED, Action.CLOSE, "Chỉ kết thúc được kiến nghị đã có văn bản trả lời và chưa kết thúc."),
         (
-            S.FORWARDED,
+            S.COMPLEX,
             Action.FORWARD,
-            "Chỉ chuyển được kiến nghị đang chờ giải quyết; trạng thái hiện tại là “Đã chuyển cấp có thẩm quyền”.",
+            "Chỉ chuyển được kiến nghị đang chờ giải quyết; trạng thái hiện tại là “Đã thông báo vụ việc phức tạp”.",
         ),
     ],
 )
