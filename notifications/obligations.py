@@ -9,6 +9,7 @@ Front's "not satisfied", and each coordinating unit's contribution (before the l
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -286,40 +287,40 @@ def _complex_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
 
 
 def _petition_recipients(
-    key_field: str,
+    rows: list[dict],
+    stage: Stage,
+    today: dt.date,
     *,
+    key_field: str,
     unit_key: str = "assigned_unit_id",
     organiser_key: str = "session__organising_unit_id",
     chair_key: str = "session__chair__user_id",
     escalate_to_area: bool = True,
     agency_reason: str = "agency",
     head_reason: str = "head_responsible",
-):
+) -> dict[int, list[tuple[int, str]]]:
     """Reminders to the owing unit's agency officers; once overdue also its head and, when
-    ``escalate_to_area``, the chair (or the organising unit's head) and the area's Front."""
-
-    def resolve(rows: list[dict], stage: Stage, today: dt.date) -> dict[int, list[tuple[int, str]]]:
-        units = unit_parents([r[unit_key] for r in rows] + [r[organiser_key] for r in rows])
-        roles = {Role.AGENCY} if not stage.is_overdue else {Role.AGENCY, Role.LEADER, Role.FRONT, "head"}
-        directory = Directory(units, roles, today)
-        who = {}
-        for r in rows:
-            responsible, organiser = r[unit_key], r[organiser_key]
-            if stage.is_overdue and not escalate_to_area:
-                users = [(u, head_reason) for u in directory.heads_of(responsible)]
-                users += [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
-            elif stage.is_overdue:
-                users = [(u, head_reason) for u in directory.heads_of(responsible)]
-                chair = [r[chair_key]] if r[chair_key] else directory.heads_of(organiser)
-                users += [(u, "chair") for u in chair]
-                users += [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
-                users += [(u, "front") for u in directory.members(organiser, Role.FRONT)]
-            else:
-                users = [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
-            who[r[key_field]] = users
-        return who
-
-    return resolve
+    ``escalate_to_area``, the chair (or the organising unit's head) and the area's Front. Bound to
+    an obligation's row fields with ``functools.partial``."""
+    units = unit_parents([r[unit_key] for r in rows] + [r[organiser_key] for r in rows])
+    roles = {Role.AGENCY} if not stage.is_overdue else {Role.AGENCY, Role.LEADER, Role.FRONT, "head"}
+    directory = Directory(units, roles, today)
+    who = {}
+    for r in rows:
+        responsible, organiser = r[unit_key], r[organiser_key]
+        if stage.is_overdue and not escalate_to_area:
+            users = [(u, head_reason) for u in directory.heads_of(responsible)]
+            users += [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
+        elif stage.is_overdue:
+            users = [(u, head_reason) for u in directory.heads_of(responsible)]
+            chair = [r[chair_key]] if r[chair_key] else directory.heads_of(organiser)
+            users += [(u, "chair") for u in chair]
+            users += [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
+            users += [(u, "front") for u in directory.members(organiser, Role.FRONT)]
+        else:
+            users = [(u, agency_reason) for u in directory.members(responsible, Role.AGENCY)]
+        who[r[key_field]] = users
+    return who
 
 
 NOTICE = register(
@@ -353,7 +354,7 @@ REPLY = register(
         fields=[*_PETITION_FIELDS, "reply_due_on"],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_reply_draft,
-        recipients=_petition_recipients("pk"),
+        recipients=partial(_petition_recipients, key_field="pk"),
         on_timeline=True,
     )
 )
@@ -373,7 +374,7 @@ COMPLEX = register(
         ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_complex_draft,
-        recipients=_petition_recipients("complex_notice_id", unit_key="responsible_unit_id"),
+        recipients=partial(_petition_recipients, key_field="complex_notice_id", unit_key="responsible_unit_id"),
         on_timeline=True,
     )
 )
@@ -441,8 +442,9 @@ FORWARDED = register(
         ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_forwarded_draft,
-        recipients=_petition_recipients(
-            "pk",
+        recipients=partial(
+            _petition_recipients,
+            key_field="pk",
             unit_key="to_unit_id",
             organiser_key="petition__session__organising_unit_id",
             chair_key="petition__session__chair__user_id",
@@ -504,8 +506,9 @@ SUPPLEMENTARY = register(
         fields=["pk", *_prefixed("petition__"), "due_on", "requested_on", "unit_id", "unit__name"],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_supplementary_draft,
-        recipients=_petition_recipients(
-            "pk",
+        recipients=partial(
+            _petition_recipients,
+            key_field="pk",
             unit_key="unit_id",
             organiser_key="petition__session__organising_unit_id",
             chair_key="petition__session__chair__user_id",
@@ -573,8 +576,9 @@ COORDINATION = register(
         ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
         draft=_coordination_draft,
-        recipients=_petition_recipients(
-            "pk",
+        recipients=partial(
+            _petition_recipients,
+            key_field="pk",
             unit_key="unit_id",
             organiser_key="petition__session__organising_unit_id",
             chair_key="petition__session__chair__user_id",

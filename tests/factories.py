@@ -30,7 +30,8 @@ class UnitKindFactory(factory.django.DjangoModelFactory):
     code = "peoples_committee"
     name = "Ủy ban nhân dân"
     document_format = DocumentFormat.STATE
-    bound_by_dialogue_rule = True
+    # As in the data migration: only party committees and People's Committees are bound by default.
+    bound_by_dialogue_rule = factory.LazyAttribute(lambda k: k.code in ("peoples_committee", "party_committee"))
 
 
 class PartyKindFactory(UnitKindFactory):

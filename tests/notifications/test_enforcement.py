@@ -575,7 +575,7 @@ def test_of_two_complex_notices_on_the_same_day_the_latest_is_chased(complex_cas
     with at(day(NOTICE_ON, 10), 11):
         latest = petition_services.complex_notice_send(
             petition=complex_case.petition, notified_on=day(NOTICE_ON, 10), new_target_on=dt.date(2026, 6, 30),
-            reason="Bổ sung: cần ý kiến của Sở Tài chính", actor=people.agency,
+            target_reason="Chờ kết quả đo đạc", reason="Bổ sung: cần ý kiến của Sở Tài chính", actor=people.agency,
         )  # fmt: skip
     with at(dt.date(2026, 7, 1)):
         reply_deadlines_enforce()

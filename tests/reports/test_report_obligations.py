@@ -33,7 +33,9 @@ def sent(unit=None, stage=None):
 
 
 def test_the_report_obligation_is_registered_with_the_others():
-    assert list(OBLIGATIONS)[:3] == ["notice", "reply", "complex"]
+    kinds = list(OBLIGATIONS)
+    # The petition's clocks run in the order of the cycle: notice, then reply, then complex cases.
+    assert [k for k in kinds if k in ("notice", "reply", "complex")] == ["notice", "reply", "complex"]
     assert ObligationKind.REPORT in OBLIGATIONS
 
 
