@@ -52,7 +52,7 @@ def test_the_agency_sees_its_queue_with_the_new_ones_first(client, province, sta
     response = _home(client, agency_user)
     section = response.context["agency"]
     assert {p.pk for p in section["rows"]} == {p.pk for p in petitions}
-    assert dict((value, count) for value, _label, count in section["tabs"])["moi"] == 2
+    assert {value: count for value, _label, count in section["tabs"]}["moi"] == 2
     assert "staff" not in response.context
 
 

@@ -118,7 +118,7 @@ def test_the_preferences_page_saves_the_choices_and_refuses_an_unknown_one(clien
     url = reverse("notifications:preferences")
     page = client.get(url)
     assert page.status_code == 200 and "Thư tổng hợp mỗi ngày một lần" in page.content.decode()
-    choices = {topic: Delivery.DIGEST for topic in Topic.values}
+    choices = dict.fromkeys(Topic.values, Delivery.DIGEST)
     response = client.post(url, {**choices, Topic.FORWARDED: Delivery.EMAIL})
     assert response.status_code == 302
     assert NotificationPreference.objects.get(user=agency_user, topic=Topic.FORWARDED).delivery == Delivery.EMAIL
