@@ -134,3 +134,19 @@ def test_assessment_dated_in_the_future_is_refused(world, heads):
 
 def test_assessment_before_the_reply_is_refused(world, heads):
     _refused(world, "không được trước ngày trả lời", assessed_on=dt.date(2026, 2, 28))
+
+
+def test_the_assessment_form_takes_dd_mm_yyyy_and_shows_the_petition_and_the_reply(client, world, heads):
+    """Issue 15: the form used the browser's date input (11/26/2026 in an English browser), its
+    radio labels were glued to the buttons, and it showed neither the petition nor the reply."""
+    from django.urls import reverse
+
+    client.force_login(world.front)
+    url = reverse("reports:monitor_assess", args=[world.r_late.pk])
+    page = client.get(url).content.decode()
+    assert 'type="date"' not in page and 'placeholder="dd/mm/yyyy"' in page
+    assert 'id="assess-petition"' in page and world.r_late.number in page
+    assert 'class="form-check-label"' in page
+    response = client.post(url, {"result": "satisfied", "reason": "", "assessed_on": "20/03/2026"})
+    assert response.status_code == 302
+    assert ReplyAssessment.objects.get().assessed_on == dt.date(2026, 3, 20)
