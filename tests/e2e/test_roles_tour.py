@@ -85,6 +85,7 @@ def _log_in(page, base, username):
 
 def test_every_roles_main_pages_pass_axe_and_fit_a_phone(live_server, demo, new_page, screenshot, a11y):
     base = live_server.url
+    visited = set()
     for role in ROLES:
         pages = _pages(role)
         desktop = new_page()
@@ -97,6 +98,7 @@ def test_every_roles_main_pages_pass_axe_and_fit_a_phone(live_server, demo, new_
         for name, path in pages.items():
             phone.goto(base + path)
             phone.wait_for_load_state("load")
+            visited.add(phone.url)
             assert no_horizontal_overflow(phone), f"{role} {path}: wider than the phone's window"
             if name in ("home", "inbox", "monitor-replies", "dashboard", "sessions"):
                 screenshot(phone, f"phone-{role.removeprefix('demo_')}-{name}")
@@ -114,7 +116,8 @@ def test_every_roles_main_pages_pass_axe_and_fit_a_phone(live_server, demo, new_
             )
             assert not outside, f"{role} {path}: actions beyond the window: {outside[:3]}"
     a11y.finish()
-    assert len(set(a11y.checked)) >= 15
+    # Every page shown was checked by axe-core (on the desktop and on the phone).
+    assert visited <= set(a11y.checked) and len(visited) >= 12
 
 
 def test_the_unit_picker_works_with_the_keyboard_and_one_unit_may_take_two_petitions(live_server, demo, new_page):
