@@ -19,7 +19,13 @@ ASSESSMENT_CHOICES = [(NOT_ASSESSED, _("Đã trả lời, chưa đánh giá")), 
 
 def _filter_assessment(queryset, value: str, prefix: str = ""):
     if value == NOT_ASSESSED:
-        return queryset.filter(**{f"{prefix}status": PetitionStatus.REPLIED, f"{prefix}assessment": ""})
+        # Waiting for the Front: a first reply not yet assessed, or a supplementary reply.
+        waiting = Q(**{f"{prefix}status": PetitionStatus.REPLIED}) & (
+            Q(**{f"{prefix}assessment": ""}) | Q(**{f"{prefix}supplementary_replied_on__isnull": False})
+        )
+        if prefix:  # the replies themselves: only those not assessed yet
+            waiting &= Q(assessments__isnull=True)
+        return queryset.filter(waiting)
     return queryset.filter(**{f"{prefix}assessment": value})
 
 

@@ -132,6 +132,12 @@ def test_the_unit_picker_works_with_the_keyboard_and_one_unit_may_take_two_petit
     rows = page.locator(".petition-row")
     count = rows.count()
     assert count >= 2
+    # Sent with no unit: the errors are announced (live region) and the first picker has focus.
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.locator("#live-announcer")).to_contain_text("ô cần sửa")
+    first_id = rows.nth(0).locator("select.unit-picker").first.get_attribute("id")
+    expect(page.locator(f"#{first_id}-ts-control")).to_be_focused()
+    assert page.locator(f"#{first_id}").get_attribute("aria-invalid") == "true"
     for i in range(count):
         select_id = rows.nth(i).locator("select.unit-picker").first.get_attribute("id")
         control = page.locator(f"#{select_id}-ts-control")
