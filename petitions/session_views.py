@@ -30,6 +30,7 @@ from sessions.models import ConclusionNotice, NoticeRecipient, PlannedDialogue
 from sessions.selectors import (
     conclusion_items_visible_to,
     explain_notice_due,
+    plans_visible_to,
     sessions_editable_by,
     sessions_visible_to,
     with_item_state,
@@ -91,15 +92,21 @@ def session_detail(request, pk):
     items = with_item_state(
         conclusion_items_visible_to(request.user).filter(session=session, withdrawn_at__isnull=True), today
     )
+    planned_item = (
+        PlannedDialogue.objects.select_related("plan").filter(pk=session.planned_item_id).first()
+        if session.planned_item_id
+        else None
+    )
     return render(
         request,
         "sessions/session_detail.html",
         {
             "session": session,
             "items": items,
-            "planned_item": PlannedDialogue.objects.select_related("plan").filter(pk=session.planned_item_id).first()
-            if session.planned_item_id
-            else None,
+            "planned_item": planned_item,
+            # An agency officer reads that the session was planned but cannot open the plan (404).
+            "plan_linked": planned_item is not None
+            and plans_visible_to(request.user).filter(pk=planned_item.plan_id).exists(),
             "can_add_items": editable and not session.withdrawn_at and session.held_on <= today,
             "petitions": petitions,
             "participants": session.participants.all(),

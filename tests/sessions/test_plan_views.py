@@ -152,6 +152,18 @@ def test_a_session_is_recorded_against_a_planned_dialogue_through_the_form(commu
     session = DialogueSession.objects.get(planned_item=planned)
     page = client.get(session.get_absolute_url()).content.decode()
     assert 'data-testid="planned-item"' in page and "Đối thoại đất đai" in page
+    assert reverse("plans:detail", args=[plan.pk]) in page
+    # An agency given a conclusion reads that the session was planned, without a link that 404s.
+    officer = f.UserFactory(username="so_nn_plan")
+    f.MembershipFactory(user=officer, unit=t.agency, role="agency")
+    services.conclusion_item_add(
+        session=session, kind="conclusion", text="Rà soát hồ sơ đất", responsible_unit=t.agency, actor=t.staff_a
+    )
+    agency_page = _client(officer).get(session.get_absolute_url())
+    assert agency_page.status_code == 200
+    assert "Đối thoại đất đai" in agency_page.content.decode()
+    assert reverse("plans:detail", args=[plan.pk]) not in agency_page.content.decode()
+    assert _client(officer).get(reverse("plans:detail", args=[plan.pk])).status_code == 404
 
 
 def test_conclusions_and_commitments_through_the_forms(province, staff_user, agency_user, pdf_upload):
