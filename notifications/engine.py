@@ -6,8 +6,9 @@ session's notice and the petitions' replies; other layers register theirs).
 How it stays correct when run late, twice, or on two workers at once:
 
 * **Stages, not days.** For every open obligation the job works out its *current stage* from
-  the due date and today: ``remind_N`` while ``N`` days or fewer are left (each obligation's
-  reminder days), ``overdue`` once the due date has passed. A run after days of downtime
+  the due date and today: ``remind_N`` while ``N`` days or fewer are left (the reminder days of
+  the regulation the obligation recorded, else the settings'), ``overdue`` once the due date has
+  passed. A run after days of downtime
   therefore finds every obligation whose current stage was reached and not yet notified and
   makes it good; a reminder overtaken by a more urgent stage is not sent late (a "3 days left"
   mail on the last day would be wrong).
@@ -17,7 +18,8 @@ How it stays correct when run late, twice, or on two workers at once:
   (``notifications.outbox``). A second run or a second worker inserts nothing new.
 * **Set-based.** One query per stage finds the obligations that reached it and have no
   notification for it yet; the recipients of the whole batch come from two more queries.
-  Python only touches the rows that are about to be inserted.
+  Python only touches the rows that are about to be inserted. Obligations under regulations
+  with the same reminder days share their stage queries (one group per distinct set of days).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from django.utils.translation import gettext_lazy
 
 from common.text import one_line
 from petitions.models import EventKind, PetitionEvent
+from regulations.rules import Rules
+from regulations.selectors import all_rules
 from units.access import AREA_ROLES
 from units.models import Leader, Membership, Role, Unit
 from units.selectors import leaders_in_office_q
@@ -246,9 +250,10 @@ def _run_stage(
         rows = list(
             candidates.filter(stage.due_q(due_field, today)).filter(~Exists(already)).values(*fields)
         )  # the one query of the stage
-        report.obligations[(obligation, stage.name)] = len(rows)
+        key = (obligation, stage.name)
+        report.obligations[key] = report.obligations.get(key, 0) + len(rows)
+        report.created.setdefault(key, 0)
         if not rows:
-            report.created[(obligation, stage.name)] = 0
             return
         who = recipients(rows, stage, today)
         emails = _active_emails(u for users in who.values() for u, _reason in users)
@@ -306,7 +311,7 @@ def _run_stage(
                 )
                 for petition_id, d in notified.items()
             )
-        report.created[(obligation, stage.name)] = len(new)
+        report.created[key] += len(new)
     logger.info(
         "Deadline %s/%s on %s: %s obligations, %s notifications", obligation, stage.name, today, len(rows), len(new)
     )
@@ -337,6 +342,11 @@ class Obligation:
     draft: Callable[[dict, Stage, dt.date], Draft]
     recipients: Recipients
     on_timeline: bool = False
+    # The column of the candidates recording the regulation each obligation started under, and
+    # its reminder days under a regulation's rules: obligations are chased by the stages of their
+    # own regulation (``reminder_days()``, the settings', for those that recorded none).
+    regulation_field: str | None = None
+    regulation_reminder_days: Callable[[Rules], Iterable[int]] | None = None
     # Run before the stages (e.g. the reporting calendar opening the rounds that have begun, so
     # that their rows exist to be chased); must be idempotent like the rest of the job.
     prepare: Callable[[dt.date], object] | None = None
@@ -355,8 +365,30 @@ def _timeline_kind(stage: Stage) -> str:
     return EventKind.ESCALATED if stage.is_overdue else EventKind.REMINDED
 
 
+def stage_groups(obligation: Obligation) -> list[tuple[tuple[int, ...], Q | None]]:
+    """The reminder days of ``obligation`` and the rows each set applies to: the settings' days
+    for rows that recorded no regulation (and regulations with the same days), then one group
+    per other distinct set of days among the recorded regulations (a small table, one query)."""
+    default = _normalised(obligation.reminder_days())
+    if obligation.regulation_field is None or obligation.regulation_reminder_days is None:
+        return [(default, None)]
+    field = obligation.regulation_field
+    by_days: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for regulation_id, rules in all_rules().items():
+        if regulation_id is not None:
+            by_days[_normalised(obligation.regulation_reminder_days(rules))].append(regulation_id)
+    groups = [(default, Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": by_days.pop(default, [])}))]
+    groups += [(days, Q(**{f"{field}__in": ids})) for days, ids in sorted(by_days.items())]
+    return groups
+
+
+def _normalised(days: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted({int(d) for d in days if int(d) >= 0}, reverse=True))
+
+
 def obligation_enforce(kind: str, *, today: dt.date | None = None) -> EnforcementReport:
-    """Record every stage reached today by the obligations of ``kind``."""
+    """Record every stage reached today by the obligations of ``kind``, each under the reminder
+    stages of its own regulation."""
     from django.conf import settings
 
     obligation = OBLIGATIONS[kind]
@@ -365,26 +397,38 @@ def obligation_enforce(kind: str, *, today: dt.date | None = None) -> Enforcemen
     with translation.override(settings.LANGUAGE_CODE):
         if obligation.prepare is not None:
             obligation.prepare(today)
-        for stage in stages_for(obligation.reminder_days()):
-            _run_stage(
-                obligation=obligation.kind,
-                stage=stage,
-                today=today,
-                candidates=obligation.candidates(today),
-                due_field=obligation.due_field,
-                key_field=obligation.key_field,
-                fields=obligation.fields,
-                draft=obligation.draft,
-                recipients=obligation.recipients,
-                event_kind=_timeline_kind if obligation.on_timeline else None,
-                report=report,
-            )
+        for days, rows in stage_groups(obligation):
+            for stage in stages_for(days):
+                candidates = obligation.candidates(today)
+                _run_stage(
+                    obligation=obligation.kind,
+                    stage=stage,
+                    today=today,
+                    candidates=candidates if rows is None else candidates.filter(rows),
+                    due_field=obligation.due_field,
+                    key_field=obligation.key_field,
+                    fields=obligation.fields,
+                    draft=obligation.draft,
+                    recipients=obligation.recipients,
+                    event_kind=_timeline_kind if obligation.on_timeline else None,
+                    report=report,
+                )
     return report
 
 
+# Steps of layers above this one that the daily job runs before the stages, registered at
+# start-up (``ops``: reorganisations in effect pass their units' open obligations to the
+# successors, so that reminders go to units that still exist). Each must be idempotent.
+BEFORE_ENFORCE: list[Callable[[dt.date], object]] = []
+
+
 def deadlines_enforce(*, today: dt.date | None = None, kinds: Iterable[str] | None = None) -> EnforcementReport:
-    """The daily job: every registered obligation (or those of ``kinds``), in order."""
+    """The daily job: every registered obligation (or those of ``kinds``), in order, after the
+    ``BEFORE_ENFORCE`` steps (a full run only)."""
     today = today or timezone.localdate()
+    if kinds is None:
+        for step in BEFORE_ENFORCE:
+            step(today)
     report = EnforcementReport(today=today)
     for kind in kinds or list(OBLIGATIONS):
         report.merge(obligation_enforce(kind, today=today))

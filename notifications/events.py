@@ -326,6 +326,12 @@ HANDLERS: dict[str, list[Handler]] = {
     EventKind.CLOCK_RESTARTED: [
         (_unit_officers("unit_id"), _text(_("Kiến nghị #%(id)s: hạn trả lời tính từ ngày nhận thông báo"))),
     ],
+    EventKind.SUCCEEDED: [
+        (
+            _unit_officers_and_heads("unit_id"),
+            _text(_("Kiến nghị #%(id)s: đơn vị kế thừa tiếp nhận việc giải quyết của đơn vị tiền thân")),
+        ),
+    ],
 }
 
 
@@ -413,12 +419,27 @@ def _session_staff(event: SessionEvent) -> list[int]:
     return _people(staff=[event.session.organising_unit_id])
 
 
+def _successor_staff(event: SessionEvent) -> list[int]:
+    """The successor's staff and officers (and the session's organising staff)."""
+    unit = event.data.get("unit_id")
+    units = [u for u in (event.session.organising_unit_id, unit) if u]
+    return _people(staff=units, agency=[unit] if unit else [])
+
+
 # A session's timeline events: kind → (recipients, (title, body)).
 SESSION_HANDLERS: dict[str, tuple[Callable[[SessionEvent], list[int]], Callable[[SessionEvent], tuple[str, str]]]] = {
     SessionEventKind.DUE_RECOMPUTED: (
         _session_staff,
         lambda e: (
             _("Hội nghị “%(topic)s”: hạn gửi thông báo kết luận thay đổi do điều chỉnh lịch nghỉ")
+            % {"topic": e.session.topic[:200]},
+            e.message,
+        ),
+    ),
+    SessionEventKind.SUCCEEDED: (
+        _successor_staff,
+        lambda e: (
+            _("Hội nghị “%(topic)s”: đơn vị kế thừa tiếp nhận nghĩa vụ của đơn vị tiền thân")
             % {"topic": e.session.topic[:200]},
             e.message,
         ),

@@ -14,13 +14,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, DateField, Exists, F, IntegerField, OuterRef, QuerySet, Value
+from django.db.models import BigIntegerField, Case, DateField, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import vn_date
+from regulations.selectors import plan_due_dates_by_subtree
 from regulations.years import dialogue_year_of, plan_due_date
 from sessions.models import ConclusionItem, ConclusionItemAssessment, DialoguePlan, ItemAssessmentResult, PlanStatus
 from units.models import Role, Unit
@@ -54,7 +55,11 @@ def plans_pending(today: dt.date) -> QuerySet[Unit]:
         .filter(~Exists(issued))
         .annotate(
             plan_year=Value(year, output_field=IntegerField()),
-            plan_due_on=Value(plan_due_date(year), output_field=DateField()),
+            plan_due_on=Case(
+                *[When(path__startswith=path, then=Value(due)) for path, due in plan_due_dates_by_subtree(year)],
+                default=Value(plan_due_date(year)),
+                output_field=DateField(),
+            ),
             plan_key=F("pk") + Value(year * PLAN_KEY_FACTOR, output_field=BigIntegerField()),
         )
     )

@@ -29,6 +29,7 @@ from petitions.models import (
 )
 from petitions.publicity import redact_values
 from petitions.workflow import OWES_ANSWER
+from regulations.rules import citation_text
 from sessions.models import DialogueSession
 from units.models import Role
 
@@ -70,12 +71,18 @@ def _notice_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
             "left": _left_phrase(due, today),
         }
         lead = _("Đề nghị ban hành và gửi thông báo kết luận trước hoặc trong ngày %(due)s.") % values
+    if row["notice_regulation_id"]:
+        values["regulation"] = citation_text(
+            document_type=row["notice_regulation__document_type"], number=row["notice_regulation__number"],
+            issued_on=row["notice_regulation__issued_on"], issuing_body=row["notice_regulation__issuing_body"],
+        )  # fmt: skip
+        rule = _("Theo %(regulation)s, hạn gửi thông báo kết luận là ngày %(due)s.") % values
+    else:
+        rule = _("Theo Quy định 07-QC/TU, hạn gửi thông báo kết luận là ngày %(due)s.") % values
     body = (
-        _(
-            "Hội nghị đối thoại “%(topic)s” do %(unit)s tổ chức ngày %(held)s chưa có thông báo kết luận. "
-            "Theo Quy định 07-QC/TU, hạn gửi thông báo kết luận là ngày %(due)s."
-        )
-        % values
+        _("Hội nghị đối thoại “%(topic)s” do %(unit)s tổ chức ngày %(held)s chưa có thông báo kết luận.") % values
+        + " "
+        + rule
         + " "
         + lead
     )
@@ -338,8 +345,15 @@ NOTICE = register(
             "organising_unit_id",
             "organising_unit__name",
             "chair__user_id",
+            "notice_regulation_id",
+            "notice_regulation__document_type",
+            "notice_regulation__number",
+            "notice_regulation__issued_on",
+            "notice_regulation__issuing_body",
         ],
         reminder_days=lambda: settings.NOTICE_REMINDER_DAYS,
+        regulation_field="notice_regulation_id",
+        regulation_reminder_days=lambda rules: rules.notice_reminder_days,
         draft=_notice_draft,
         recipients=_notice_recipients,
     )
@@ -353,6 +367,8 @@ REPLY = register(
         key_field="pk",
         fields=[*_PETITION_FIELDS, "reply_due_on"],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        regulation_field="reply_regulation_id",
+        regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_reply_draft,
         recipients=partial(_petition_recipients, key_field="pk"),
         on_timeline=True,
@@ -373,6 +389,8 @@ COMPLEX = register(
             "complex_notice_id",
         ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        regulation_field="reply_regulation_id",
+        regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_complex_draft,
         recipients=partial(_petition_recipients, key_field="complex_notice_id", unit_key="responsible_unit_id"),
         on_timeline=True,
@@ -441,6 +459,8 @@ FORWARDED = register(
             "from_unit__name",
         ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        regulation_field="regulation_id",
+        regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_forwarded_draft,
         recipients=partial(
             _petition_recipients,
@@ -505,6 +525,8 @@ SUPPLEMENTARY = register(
         key_field="pk",
         fields=["pk", *_prefixed("petition__"), "due_on", "requested_on", "unit_id", "unit__name"],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        regulation_field="regulation_id",
+        regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_supplementary_draft,
         recipients=partial(
             _petition_recipients,
@@ -575,6 +597,8 @@ COORDINATION = register(
             "unit__name",
         ],
         reminder_days=lambda: settings.REPLY_REMINDER_DAYS,
+        regulation_field="petition__reply_regulation_id",
+        regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_coordination_draft,
         recipients=partial(
             _petition_recipients,

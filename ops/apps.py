@@ -16,3 +16,14 @@ class OpsConfig(AppConfig):
         celery_hooks.connect()
         # The daily cleanup of the run history is installed on every migrate (so every deploy).
         post_migrate.connect(ops_schedule_install, sender=self, dispatch_uid="ops_beat_schedule")
+        # The daily deadline job first applies the reorganisations that have come into effect.
+        from notifications.engine import BEFORE_ENFORCE
+
+        if _apply_reorganisations not in BEFORE_ENFORCE:
+            BEFORE_ENFORCE.append(_apply_reorganisations)
+
+
+def _apply_reorganisations(today):
+    from .reorganisation import reorganisations_due_apply
+
+    return reorganisations_due_apply(today=today)

@@ -24,7 +24,8 @@ from docx.shared import Cm
 
 from common.dates import vn_date
 from common.docx import footer, header, new_document, para, to_bytes
-from regulations.deadlines import FORWARDED, NOTICE, REPLY, reply_clock_starts_on_receipt, rule_days
+from regulations.deadlines import FORWARDED, NOTICE, REPLY
+from regulations.selectors import regulation_for, rules_by_id, rules_of
 from sessions.models import ConclusionItem, ConclusionNotice
 from units.models import Unit
 from units.selectors import unit_letterhead
@@ -87,7 +88,6 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
         .prefetch_related("coordinations__unit")
         .order_by("id")
     )
-    receipt = reply_clock_starts_on_receipt()
     clarified = Petition.objects.filter(session=session, status=PetitionStatus.CLARIFIED).count()
     if clarified:
         para(
@@ -96,18 +96,40 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
             indent=True,
         )
     if petitions:
-        days = rule_days(REPLY, unit=unit, day=notice.issued_on)
-        if receipt:
-            intro = _(
-                "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
-                " cho người kiến nghị trong thời hạn %(days)s ngày kể từ ngày nhận được thông báo này:"
-            )
+        # Each petition's limit is the one its clock started under (its responsible unit's
+        # regulation); one sentence names it (and the regulation) when they agree, else each line
+        # gives its due date.
+        rules = rules_by_id({p.reply_regulation_id for p in petitions})
+        terms = {
+            (rules[p.reply_regulation_id].limit(REPLY), rules[p.reply_regulation_id].reply_clock_start,
+             rules[p.reply_regulation_id].citation)
+            for p in petitions
+        }  # fmt: skip
+        if len(terms) == 1:
+            limit, clock_start, citation = terms.pop()
+            if clock_start == "receipt":
+                intro = _(
+                    "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
+                    " cho người kiến nghị trong thời hạn %(limit)s kể từ ngày nhận được thông báo này"
+                )
+            else:
+                intro = _(
+                    "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
+                    " cho người kiến nghị trong thời hạn %(limit)s kể từ ngày ban hành thông báo này"
+                )
+            intro %= {"limit": limit.text}
+            if citation:
+                intro += " " + _("(theo %(citation)s)") % {"citation": citation}
+            para(document, intro + ":", indent=True)
         else:
-            intro = _(
-                "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
-                " cho người kiến nghị trong thời hạn %(days)s ngày kể từ ngày ban hành thông báo này:"
+            para(
+                document,
+                _(
+                    "Đối với các kiến nghị còn lại, giao các cơ quan, đơn vị xem xét, giải quyết và trả lời bằng văn bản"
+                    " cho người kiến nghị trong thời hạn theo quy định (hạn trả lời ghi tại từng kiến nghị):"
+                ),
+                indent=True,
             )
-        para(document, intro % {"days": days}, indent=True)
     for index, petition in enumerate(petitions, start=1):
         coordinating = [str(c.unit) for c in petition.coordinations.all()]
         if coordinating:
@@ -124,8 +146,13 @@ def _notice_docx(notice: ConclusionNotice) -> bytes:
             "unit": petition.assigned_unit or _("(chưa giao)"),
             "others": ", ".join(coordinating),
         }
-        if petition.reply_due_on and receipt and petition.reply_start_basis != ClockStart.RECEIPT:
-            line += " " + _("Hạn trả lời: %(days)s ngày kể từ ngày nhận thông báo.") % {"days": days}
+        own = rules[petition.reply_regulation_id]
+        if (
+            petition.reply_due_on
+            and own.reply_clock_start == "receipt"
+            and petition.reply_start_basis != ClockStart.RECEIPT
+        ):
+            line += " " + _("Hạn trả lời: %(limit)s kể từ ngày nhận thông báo.") % {"limit": own.limit(REPLY).text}
         elif petition.reply_due_on:
             line += " " + _("Hạn trả lời: %(due)s.") % {"due": vn_date(petition.reply_due_on)}
         para(document, line, indent=True)
@@ -290,16 +317,25 @@ def _receipt_docx(petition: Petition, *, viewer=None) -> bytes:
     para(document, _("Nội dung kiến nghị: %(content)s") % {"content": petition.content}, indent=True)
     if petition.field_id:
         para(document, _("Lĩnh vực: %(field)s") % {"field": petition.field}, indent=True)
+    # The limits the petition's clocks run under: the session's recorded regulation for the
+    # notice; for the reply, the petition's once assigned, else the one in force for the unit
+    # chosen (or the organising unit) today.
+    notice_rules = rules_by_id([session.notice_regulation_id])[session.notice_regulation_id]
+    if petition.reply_regulation_id or petition.assigned_on:
+        reply_rules = rules_by_id([petition.reply_regulation_id])[petition.reply_regulation_id]
+    else:
+        reply_rules = regulation_for(petition.assigned_unit or unit, timezone.localdate())
     para(
         document,
         _(
-            "Theo Quy định 07-QC/TU, trong %(notice)s ngày kể từ ngày hội nghị, %(unit)s gửi thông báo kết luận"
-            " đến cơ quan, đơn vị có trách nhiệm; cơ quan, đơn vị đó trả lời bằng văn bản trong %(reply)s ngày"
+            "Theo %(regulation)s, trong %(notice)s kể từ ngày hội nghị, %(unit)s gửi thông báo kết luận"
+            " đến cơ quan, đơn vị có trách nhiệm; cơ quan, đơn vị đó trả lời bằng văn bản trong %(reply)s"
             " kể từ ngày thông báo, hoặc chuyển cấp có thẩm quyền, hoặc thông báo nếu vụ việc phức tạp cần thêm thời gian."
         )
         % {
-            "notice": rule_days(NOTICE, unit=unit, day=session.held_on),
-            "reply": rule_days(REPLY, unit=unit, day=session.held_on),
+            "regulation": notice_rules.citation or _("Quy định 07-QC/TU"),
+            "notice": notice_rules.limit(NOTICE).text,
+            "reply": reply_rules.limit(REPLY).text,
             "unit": unit.name,
         },
         indent=True,
@@ -398,14 +434,14 @@ def _forwarding_letter_docx(forwarding: Forwarding, *, viewer=None) -> bytes:
         document,
         _(
             "Ngày %(day)s, %(unit)s đã chuyển kiến nghị đến %(to)s để xem xét, giải quyết và trả lời %(name)s"
-            " trong thời hạn %(days)s ngày kể từ ngày chuyển (trước hoặc trong ngày %(due)s)."
+            " trong thời hạn %(days)s kể từ ngày chuyển (trước hoặc trong ngày %(due)s)."
         )
         % {
             "day": vn_date(forwarding.forwarded_on),
             "unit": unit.name,
             "to": forwarding.to_unit,
             "name": who.name,
-            "days": rule_days(FORWARDED, unit=forwarding.to_unit, day=forwarding.forwarded_on),
+            "days": rules_of(forwarding.regulation).limit(FORWARDED).text,
             "due": vn_date(forwarding.due_on) if forwarding.due_on else "…",
         },
         indent=True,

@@ -14,7 +14,11 @@ from common.models import (
     NoDeleteModel,
     private_upload_to,
 )
-from regulations.models import CalendarDay, CalendarDayKind  # noqa: F401 - the clock's calendar, importable here too
+from regulations.models import (  # noqa: F401 - the clock's calendar, importable here too
+    CalendarDay,
+    CalendarDayKind,
+    Regulation,
+)
 from sessions.models import DialogueSession
 from units.models import Leader, Unit
 
@@ -140,6 +144,16 @@ class Petition(NoDeleteModel):
         _("tính hạn trả lời từ"), max_length=10, choices=ClockStart.choices, blank=True
     )
     reply_due_on = models.DateField(_("hạn trả lời"), null=True, blank=True, db_index=True)
+    # The regulation R3's clock started under (the responsible unit's, in force on the notice's
+    # day), kept for good. Empty: the settings applied.
+    reply_regulation = models.ForeignKey(
+        Regulation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_petitions",
+        verbose_name=_("quy định áp dụng cho hạn trả lời"),
+    )
     responded_on = models.DateField(
         _("ngày xử lý (trả lời / chuyển / thông báo)"), null=True, blank=True, db_index=True
     )
@@ -240,6 +254,11 @@ class Forwarding(NoDeleteModel):
     forwarded_on = models.DateField(_("ngày chuyển"))
     reason = BoundedTextField(_("lý do"), max_length=REASON_MAX_LENGTH)
     due_on = models.DateField(_("hạn giải quyết của cấp được chuyển đến"), null=True, blank=True, db_index=True)
+    # The regulation the competent unit's clock started under (kept for good; empty: the settings).
+    regulation = models.ForeignKey(
+        Regulation, null=True, blank=True, on_delete=models.PROTECT, related_name="forwardings",
+        verbose_name=_("quy định áp dụng"),
+    )  # fmt: skip
     answered_on = models.DateField(_("ngày cấp được chuyển đến xử lý"), null=True, blank=True)
     letter = models.FileField(_("văn bản chuyển"), upload_to=private_upload_to, blank=True)
     letter_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
@@ -352,6 +371,7 @@ class EventKind(models.TextChoices):
     CONTRIBUTED = "contributed", _("Ý kiến của đơn vị phối hợp")
     DUE_RECOMPUTED = "due_recomputed", _("Hạn thay đổi do điều chỉnh lịch nghỉ")
     CLOCK_RESTARTED = "clock_restarted", _("Tính hạn từ ngày nhận thông báo")
+    SUCCEEDED = "succeeded", _("Chuyển giao cho đơn vị kế thừa")
 
 
 class PetitionEvent(models.Model):
@@ -512,6 +532,10 @@ class SupplementaryRequest(NoDeleteModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị trả lời bổ sung"))
     requested_on = models.DateField(_("ngày yêu cầu"))
     due_on = models.DateField(_("hạn trả lời bổ sung"), db_index=True)
+    regulation = models.ForeignKey(
+        Regulation, null=True, blank=True, on_delete=models.PROTECT, related_name="supplementary_requests",
+        verbose_name=_("quy định áp dụng"),
+    )  # fmt: skip
     reason = models.TextField(_("nội dung cần trả lời bổ sung"))
     reply = models.OneToOneField(
         WrittenReply,

@@ -123,7 +123,7 @@ def explain_reply_due(petition: Petition) -> DueDateExplanation | None:
         return None
     start = petition.reply_starts_on or petition.assigned_on
     label = RECEIPT_START_LABEL if petition.reply_start_basis == ClockStart.RECEIPT else ""
-    return explain_due_date(REPLY, start, start_label=label)
+    return explain_due_date(REPLY, start, start_label=label, regulation=petition.reply_regulation)
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def petition_due_lines(petition: Petition, forwardings, requests, complex_notice
     if petition.reply_due_on:
         note = ""
         if (
-            reply_clock_starts_on_receipt()
+            reply_clock_starts_on_receipt(regulation=petition.reply_regulation)
             and petition.reply_start_basis == ClockStart.ISSUE
             and petition.responded_on is None
         ):
@@ -175,7 +175,7 @@ def petition_due_lines(petition: Petition, forwardings, requests, complex_notice
                     forwarding.to_unit,
                     forwarding.due_on,
                     forwarding.answered_on,
-                    explain_due_date(FORWARDED, forwarding.forwarded_on),
+                    explain_due_date(FORWARDED, forwarding.forwarded_on, regulation=forwarding.regulation),
                 )
             )
     notices = list(complex_notices)
@@ -190,7 +190,7 @@ def petition_due_lines(petition: Petition, forwardings, requests, complex_notice
                 request.unit,
                 request.due_on,
                 request.replied_on,
-                explain_due_date(SUPPLEMENTARY, request.requested_on),
+                explain_due_date(SUPPLEMENTARY, request.requested_on, regulation=request.regulation),
             )
         )
     return lines

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -41,6 +42,7 @@ from regulations.deadlines import (
     reply_due_date,
     supplementary_due_date,
 )
+from regulations.selectors import regulation_for, regulations_for, rules_of
 from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession, NoticeRecipient
 from sessions.selectors import sessions_editable_by
@@ -70,7 +72,7 @@ from .models import (
     WrittenReply,
 )
 from .selectors import direction_leaders_for, petition_opened_by_units, same_level_heads
-from .workflow import Action
+from .workflow import OWES_ANSWER, Action
 
 # However good the reason, a complex-case target no further than this after its notice.
 COMPLEX_TARGET_HARD_MAX_DAYS = 730
@@ -392,7 +394,8 @@ def notice_issue(
     ``assignments`` by petition id, or chosen before), and may have coordinating units (given in
     ``coordinating``, or chosen before); each is assigned and its reply clock starts on
     ``issued_on`` (with ``REPLY_CLOCK_START=receipt`` it restarts when the unit's receipt is
-    recorded). The lead and coordinating units are always among the recipients. An issue date
+    recorded), under the regulation in force for its lead unit that day, which the petition
+    keeps. The lead and coordinating units are always among the recipients. An issue date
     more than ``NOTICE_BACKDATE_DAYS`` ago needs ``backdate_reason``."""
     session = session_services.session_lock(session)
     session_services.notice_check(
@@ -447,15 +450,20 @@ def notice_issue(
         signed_file=signed_file,
         backdate_reason=backdate_reason,
     )
-    due = reply_due_date(issued_on)
+    rules = regulations_for({p.assigned_unit for p in pending}, issued_on)
+    due_under: dict[int | None, dt.date] = {}
     now = timezone.now()
     for petition in pending:
+        governing = rules[petition.assigned_unit.pk]
+        if governing.regulation_id not in due_under:
+            due_under[governing.regulation_id] = reply_due_date(issued_on, regulation=governing)
         petition.status = workflow.target(petition.status, Action.ISSUE)
         petition.responsible_unit = petition.assigned_unit
         petition.assigned_on = issued_on
+        petition.reply_due_on = due_under[governing.regulation_id]
+        petition.reply_regulation_id = governing.regulation_id
         petition.reply_starts_on = issued_on
         petition.reply_start_basis = ClockStart.ISSUE
-        petition.reply_due_on = due
         petition.updated_at = now
     # One UPDATE for all rows, and their history rows too (a plain bulk_update would skip history).
     bulk_update_with_history(
@@ -470,6 +478,7 @@ def notice_issue(
             "reply_starts_on",
             "reply_start_basis",
             "reply_due_on",
+            "reply_regulation",
             "updated_at",
         ],
         default_user=actor,
@@ -492,13 +501,14 @@ def notice_issue(
                 "day": vn_date(issued_on),
                 "unit": petition.assigned_unit,
                 "coordination": _coordination_text(coordinating_units[u] for u in petition.coordinating_draft),
-                "due": vn_date(due),
+                "due": vn_date(petition.reply_due_on),
             },
             data={
                 "notice_id": notice.pk,
                 "unit_id": petition.assigned_unit_id,
                 "coordinating_unit_ids": petition.coordinating_draft,
-                "reply_due_on": due.isoformat(),
+                "reply_due_on": petition.reply_due_on.isoformat(),
+                "regulation_id": petition.reply_regulation_id,
             },
         )
         for petition in pending
@@ -509,25 +519,26 @@ def notice_issue(
 
 @transaction.atomic
 def notice_receipt_record(*, recipient: NoticeRecipient, received_on: dt.date, actor) -> NoticeRecipient:
-    """Record the day a recipient received the notice. When R3 counts from the receipt
-    (``REPLY_CLOCK_START=receipt``), the reply clock of every petition the notice gave that unit
+    """Record the day a recipient received the notice. When R3 counts from the receipt (under the
+    regulation each petition's clock started with; by default ``REPLY_CLOCK_START=receipt``), the reply clock of every petition the notice gave that unit
     restarts from that day, unless it was already answered (met obligations keep their dates)."""
     recipient = session_services.notice_recipient_mark_received(
         recipient=recipient, received_on=received_on, actor=actor
     )
-    if not reply_clock_starts_on_receipt():
-        return recipient
-    petitions = Petition.objects.select_for_update().filter(
+    petitions = Petition.objects.select_for_update(of=("self",)).filter(
         session_id=recipient.notice.session_id,
         assigned_unit_id=recipient.unit_id,
         status=PetitionStatus.ASSIGNED,
         responded_on__isnull=True,
     )
-    for petition in petitions:
+    for petition in petitions.select_related("reply_regulation"):
+        # Each petition keeps the regulation its clock started under: it says where R3 counts from.
+        if not reply_clock_starts_on_receipt(regulation=petition.reply_regulation):
+            continue
         old = petition.reply_due_on
         petition.reply_starts_on = received_on
         petition.reply_start_basis = ClockStart.RECEIPT
-        petition.reply_due_on = reply_due_date(received_on)
+        petition.reply_due_on = reply_due_date(received_on, regulation=petition.reply_regulation)
         petition.save(update_fields=["reply_starts_on", "reply_start_basis", "reply_due_on", "updated_at"])
         petition_event_add(
             petition=petition,
@@ -692,13 +703,15 @@ def petition_forward(
     if not to_unit.is_active_on(forwarded_on):
         raise ValidationError(_("Đơn vị %(unit)s không hoạt động vào ngày chuyển.") % {"unit": to_unit})
     _answer_forwarding(petition, forwarded_on, _("Ngày chuyển"))
-    due = forwarded_due_date(forwarded_on)
+    governing = regulation_for(to_unit, forwarded_on)
+    due = forwarded_due_date(forwarded_on, regulation=governing)
     forwarding = Forwarding(
         petition=petition,
         from_unit=from_unit,
         to_unit=to_unit,
         forwarded_on=forwarded_on,
         due_on=due,
+        regulation_id=governing.regulation_id,
         reason=_require_text(reason, _("lý do chuyển")),
         created_by=actor,
     )
@@ -772,9 +785,12 @@ def forwarding_petitioner_told(*, forwarding: Forwarding, told_on: dt.date, numb
     return forwarding
 
 
-def _check_complex_target(*, notified_on: dt.date, new_target_on: dt.date, target_reason: str) -> None:
-    """A target after the notice; after today and within ``COMPLEX_TARGET_MAX_DAYS`` of the notice
-    unless a reason is given; never further than ``COMPLEX_TARGET_HARD_MAX_DAYS``."""
+def _check_complex_target(
+    *, notified_on: dt.date, new_target_on: dt.date, target_reason: str, max_days: int | None = None
+) -> None:
+    """A target after the notice; after today and within ``max_days`` (the petition's regulation's
+    complex-case maximum; by default ``COMPLEX_TARGET_MAX_DAYS``) of the notice unless a reason is
+    given; never further than ``COMPLEX_TARGET_HARD_MAX_DAYS``."""
     if not isinstance(new_target_on, dt.date) or new_target_on <= notified_on:
         raise ValidationError({"new_target_on": _("Thời hạn giải quyết mới phải sau ngày thông báo.")})
     if (new_target_on - notified_on).days > COMPLEX_TARGET_HARD_MAX_DAYS:
@@ -795,7 +811,7 @@ def _check_complex_target(*, notified_on: dt.date, new_target_on: dt.date, targe
                 % {"day": vn_date(new_target_on)}
             }
         )
-    max_days = settings.COMPLEX_TARGET_MAX_DAYS
+    max_days = settings.COMPLEX_TARGET_MAX_DAYS if max_days is None else max_days
     if (new_target_on - notified_on).days > max_days:
         raise ValidationError(
             {
@@ -828,7 +844,12 @@ def complex_notice_send(
     _acts_for(actor, unit, _("thông báo vụ việc phức tạp cho kiến nghị này"))
     _check_act_date(petition, notified_on, _("Ngày thông báo"))
     target_reason = (target_reason or "").strip()
-    _check_complex_target(notified_on=notified_on, new_target_on=new_target_on, target_reason=target_reason)
+    _check_complex_target(
+        notified_on=notified_on,
+        new_target_on=new_target_on,
+        target_reason=target_reason,
+        max_days=rules_of(petition.reply_regulation).complex_max_days,
+    )
     check_year(new_target_on, field="new_target_on")
     if petition.status == PetitionStatus.COMPLEX:
         last = petition.complex_notices.order_by("-notified_on").first()
@@ -926,13 +947,15 @@ def supplementary_request(
     _check_day(requested_on, _("Ngày yêu cầu"), not_before=petition.reopened_on, before_label=_("ngày MTTQ đánh giá"))
     reason = _require_text(reason, _("nội dung cần trả lời bổ sung"))
     unit = responsible_unit(petition)
-    due = supplementary_due_date(requested_on)
+    governing = regulation_for(unit, requested_on)
+    due = supplementary_due_date(requested_on, regulation=governing)
     request = SupplementaryRequest.objects.create(
         petition=petition,
         assessment=petition.assessments.filter(result=Assessment.UNSATISFIED).order_by("-created_at", "-id").first(),
         unit=unit,
         requested_on=requested_on,
         due_on=due,
+        regulation_id=governing.regulation_id,
         reason=reason,
         requested_by=actor,
     )
@@ -1352,10 +1375,11 @@ def due_dates_recompute(*, days: Iterable[dt.date] | None = None, actor=None) ->
             reply_starts_on__isnull=False,
         )
         .filter(session_services.due_window_q(days, "reply_starts_on", "reply_due_on"))
+        .select_related("reply_regulation")
         .order_by("pk")
     )
     for petition in replies:
-        new = due_date(REPLY, petition.reply_starts_on, calendar=calendar)
+        new = due_date(REPLY, petition.reply_starts_on, calendar=calendar, regulation=petition.reply_regulation)
         if new != petition.reply_due_on:
             old, petition.reply_due_on = petition.reply_due_on, new
             petition.save(update_fields=["reply_due_on", "updated_at"])
@@ -1367,13 +1391,13 @@ def due_dates_recompute(*, days: Iterable[dt.date] | None = None, actor=None) ->
 
     forwardings = (
         Forwarding.objects.select_for_update(of=("self",))
-        .select_related("petition")
+        .select_related("petition", "regulation")
         .filter(answered_on__isnull=True, due_on__isnull=False, petition__status=PetitionStatus.FORWARDED)
         .filter(session_services.due_window_q(days, "forwarded_on", "due_on"))
         .order_by("pk")
     )
     for forwarding in forwardings:
-        new = due_date(FORWARDED, forwarding.forwarded_on, calendar=calendar)
+        new = due_date(FORWARDED, forwarding.forwarded_on, calendar=calendar, regulation=forwarding.regulation)
         if new == forwarding.due_on:
             continue
         old, forwarding.due_on = forwarding.due_on, new
@@ -1390,13 +1414,13 @@ def due_dates_recompute(*, days: Iterable[dt.date] | None = None, actor=None) ->
 
     requests = (
         SupplementaryRequest.objects.select_for_update(of=("self",))
-        .select_related("petition")
+        .select_related("petition", "regulation")
         .filter(replied_on__isnull=True, petition__status=PetitionStatus.SUPPLEMENTARY)
         .filter(session_services.due_window_q(days, "requested_on", "due_on"))
         .order_by("pk")
     )
     for request in requests:
-        new = due_date(SUPPLEMENTARY, request.requested_on, calendar=calendar)
+        new = due_date(SUPPLEMENTARY, request.requested_on, calendar=calendar, regulation=request.regulation)
         if new == request.due_on:
             continue
         old, request.due_on = request.due_on, new
@@ -1410,3 +1434,80 @@ def due_dates_recompute(*, days: Iterable[dt.date] | None = None, actor=None) ->
         )  # fmt: skip
         moved += 1
     return moved
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisation: a unit's open obligations pass to its successor
+# ---------------------------------------------------------------------------------------------
+
+# A petition still in the cycle; closed, clarified and withdrawn ones are history.
+_FINISHED = (PetitionStatus.CLOSED, PetitionStatus.CLARIFIED, PetitionStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def petitions_succeed(*, predecessor: Unit, successor: Unit, on: dt.date, actor=None) -> int:
+    """Pass to ``successor`` every open obligation ``predecessor`` has on petitions: the reply it
+    owes (assigned, not yet answered), the responsibility for a petition still in the cycle, a
+    forwarding it has not answered, a supplementary reply or a coordinating contribution it owes.
+    Each petition moved gets one timeline event (its staff and officers are notified by
+    ``notifications.events``); met obligations and closed petitions stay the predecessor's, and
+    the clock keeps its dates and its regulation. Running it again moves nothing. Returns the
+    number of petitions moved."""
+    moved: dict[int, list[str]] = {}
+
+    def note(petition_id: int, what: str) -> None:
+        moved.setdefault(petition_id, []).append(what)
+
+    petitions = list(
+        Petition.objects.select_for_update()
+        .filter(Q(assigned_unit=predecessor) | Q(responsible_unit=predecessor))
+        .exclude(status__in=_FINISHED)
+        .order_by("pk")
+    )
+    for petition in petitions:
+        fields = []
+        if petition.assigned_unit_id == predecessor.pk and petition.status in (
+            PetitionStatus.RECORDED,
+            PetitionStatus.ASSIGNED,
+        ):
+            petition.assigned_unit = successor
+            fields.append("assigned_unit")
+        if petition.responsible_unit_id == predecessor.pk:
+            petition.responsible_unit = successor
+            fields.append("responsible_unit")
+        if fields:
+            petition.save(update_fields=[*fields, "updated_at"])
+            note(petition.pk, _("giải quyết, trả lời"))
+    for forwarding in Forwarding.objects.select_for_update().filter(to_unit=predecessor, answered_on__isnull=True):
+        forwarding.to_unit = successor
+        forwarding.save(update_fields=["to_unit"])
+        note(forwarding.petition_id, _("kiến nghị được chuyển đến"))
+    for request in SupplementaryRequest.objects.select_for_update().filter(unit=predecessor, replied_on__isnull=True):
+        request.unit = successor
+        request.save(update_fields=["unit"])
+        note(request.petition_id, _("trả lời bổ sung"))
+    coordinations = Coordination.objects.select_for_update().filter(
+        unit=predecessor, contributed_on__isnull=True, petition__status__in=OWES_ANSWER
+    )
+    for coordination in coordinations:
+        coordination.unit = successor
+        coordination.save(update_fields=["unit"])
+        note(coordination.petition_id, _("phối hợp giải quyết"))
+    touched = Petition.objects.filter(pk__in=moved).select_related("session").order_by("pk")
+    for petition in touched:
+        petition_event_add(
+            petition=petition,
+            kind=EventKind.SUCCEEDED,
+            actor=actor,
+            message=_("%(old)s chấm dứt hoạt động từ %(day)s: %(new)s kế thừa việc %(what)s.")
+            % {
+                "old": predecessor.name,
+                "new": successor.name,
+                "day": vn_date(on),
+                "what": ", ".join(dict.fromkeys(str(w) for w in moved[petition.pk])),
+            },
+            data={"from_unit_id": predecessor.pk, "unit_id": successor.pk},
+        )
+    for session in {p.session_id: p.session for p in touched}.values():
+        _sync_session_units(session)
+    return len(moved)

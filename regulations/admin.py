@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CalendarDay
+from common.admin import NoDeleteAdmin
+
+from .models import CalendarDay, Regulation
 from .services import calendar_day_remove, calendar_day_save
 
 
@@ -36,3 +40,44 @@ class CalendarDayAdmin(admin.ModelAdmin):
         with transaction.atomic():
             moved = sum(calendar_day_remove(calendar_day=obj, actor=request.user) for obj in queryset)
         self._report(request, moved)
+
+
+@admin.register(Regulation)
+class RegulationAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+    """The regulations on direct dialogue, per province and over time, with their history
+    ("Lịch sử"). A regulation that already governs obligations keeps the parameters of its
+    clock (``Regulation.clean``): a change of rules is a new regulation from a later date."""
+
+    list_display = ["citation", "unit", "effective_from", "effective_to", "notice_limit", "reply_limit"]
+    list_filter = ["notice_day_type", "reply_day_type"]
+    search_fields = ["number", "title", "issuing_body", "unit__name"]
+    raw_id_fields = ["unit"]
+    list_select_related = ["unit"]
+    date_hierarchy = "effective_from"
+    history_list_display = ["effective_from", "effective_to", "notice_days", "reply_days"]
+    fieldsets = [
+        (None, {"fields": ["document_type", "number", "title", "issuing_body", "issued_on", "unit",
+                           "effective_from", "effective_to", "note"]}),
+        (gettext_lazy("Thời hạn (R2–R5)"), {"fields": [
+            "notice_days", "notice_day_type", "reply_days", "reply_day_type", "reply_clock_start",
+            "forwarded_days", "forwarded_day_type", "supplementary_days", "supplementary_day_type",
+            "complex_max_days", "notice_reminder_days", "reply_reminder_days"]}),
+        (gettext_lazy("Kế hoạch năm, cam kết"), {"fields": [
+            "dialogue_year_start_day", "dialogue_year_start_month", "plan_due_day", "plan_due_month",
+            "plan_reminder_days", "commitment_reminder_days"]}),
+        (gettext_lazy("Báo cáo định kỳ"), {"fields": [
+            "report_cutoff_day", "report_cutoff_month", "report_period_kinds", "report_due_days",
+            "report_reminder_days"]}),
+    ]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("văn bản"), ordering="issued_on")
+    def citation(self, obj):
+        return obj.citation
+
+    @admin.display(description=gettext_lazy("hạn thông báo"))
+    def notice_limit(self, obj):
+        return obj.rules.limit("notice").text
+
+    @admin.display(description=gettext_lazy("hạn trả lời"))
+    def reply_limit(self, obj):
+        return obj.rules.limit("reply").text

@@ -9,14 +9,18 @@ holiday) the limit ends at the end of the next working day. Rest days come from 
 package (country from ``settings.HOLIDAY_COUNTRY``), overridden by the admin-editable
 ``CalendarDay`` table (extra days off, compensatory working weekend days).
 
-The day count and the day type ("calendar" or "working") of each rule are settings
-(``settings.DEADLINE_RULES``) because other provinces' regulations differ.
+The day count and the day type ("calendar" or "working") of each rule come from the regulation
+that governs the obligation (``regulations.models.Regulation``, picked by
+``regulations.selectors.regulation_for(unit, day)`` when its clock starts and recorded on it);
+without a recorded regulation, from the settings (``settings.DEADLINE_RULES``). Every function
+takes ``regulation=``: a recorded ``Regulation`` (or its ``Rules``), ``None`` for the settings,
+or nothing to pick the one in force for ``unit`` on the start day (no ``unit``: the settings).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import holidays
@@ -25,12 +29,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-NOTICE = "notice"
-REPLY = "reply"
-FORWARDED = "forwarded"
-SUPPLEMENTARY = "supplementary"
-CALENDAR = "calendar"
-WORKING = "working"
+from .rules import CALENDAR, FORWARDED, NOTICE, REPLY, SUPPLEMENTARY, WORKING, Rules
+
+__all__ = ["CALENDAR", "FORWARDED", "NOTICE", "REPLY", "SUPPLEMENTARY", "WORKING", "Rules"]
+
+# R3 counted from the day the responsible unit received the notice (``reply_clock_start``).
+RECEIPT_START_LABEL = gettext_lazy("ngày nhận thông báo kết luận")
 
 RULE_LABELS = {
     NOTICE: gettext_lazy("Gửi thông báo kết luận"),
@@ -44,9 +48,17 @@ START_LABELS = {
     FORWARDED: gettext_lazy("ngày chuyển kiến nghị"),
     SUPPLEMENTARY: gettext_lazy("ngày yêu cầu trả lời bổ sung"),
 }
-# R3 counted from the day the responsible unit received the notice (``REPLY_CLOCK_START``).
-RECEIPT_START_LABEL = gettext_lazy("ngày nhận thông báo kết luận")
 _ONE_DAY = dt.timedelta(days=1)
+
+
+class _Pick:
+    """``regulation=`` not given: pick the regulation in force for the unit on the start day."""
+
+    def __repr__(self):
+        return "PICK"
+
+
+PICK = _Pick()
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,9 @@ class DueDateExplanation:
     nominal_due: dt.date
     due: dt.date
     rest_days: tuple[RestDay, ...] = field(default=())
+    # The regulation the limit comes from ("Quy chế số 07-QC/TU ngày 27/03/2019 của …"); empty
+    # when the settings apply (no regulation recorded).
+    citation: str = ""
     # What the start date is, when not the rule's usual event (e.g. the notice's receipt).
     start_label_override: str = ""
 
@@ -78,6 +93,20 @@ class DueDateExplanation:
         return self.start_label_override or str(START_LABELS[self.rule])
 
     def as_text(self) -> str:
+        text = self._counting_text()
+        if self.citation:
+            limit = (_("%(days)s ngày làm việc") if self.day_type == WORKING else _("%(days)s ngày")) % {
+                "days": self.days
+            }
+            text = (
+                _("Theo %(citation)s: %(limit)s kể từ %(start_label)s.")
+                % {"citation": self.citation, "limit": limit, "start_label": self.start_label}
+                + " "
+                + text
+            )
+        return text
+
+    def _counting_text(self) -> str:
         start = date_format(self.start, "d/m/Y")
         due = date_format(self.due, "d/m/Y")
         if self.day_type == WORKING:
@@ -167,21 +196,35 @@ class WorkCalendar:
         return self.rest_reason(day) is not None
 
 
-def _rule(rule: str) -> tuple[int, str]:
-    config = settings.DEADLINE_RULES[rule]
-    day_type = config.get("day_type", CALENDAR)
-    if day_type not in (CALENDAR, WORKING):
-        raise ValueError(f"DEADLINE_RULES[{rule!r}]['day_type'] must be 'calendar' or 'working', not {day_type!r}")
-    return int(config["days"]), day_type
+def _rules(regulation, unit, day: dt.date) -> Rules:
+    if regulation is PICK:
+        if unit is None:
+            return Rules.from_settings()
+        from .selectors import regulation_for
+
+        return regulation_for(unit, day)
+    from .selectors import rules_of
+
+    return rules_of(regulation)
 
 
 def explain_due_date(
-    rule: str, start: dt.date, *, calendar: WorkCalendar | None = None, start_label: str = ""
+    rule: str,
+    start: dt.date,
+    *,
+    calendar: WorkCalendar | None = None,
+    regulation=PICK,
+    unit=None,
+    start_label: str = "",
 ) -> DueDateExplanation:
-    """Work out the due date of ``rule`` for an event on ``start`` and say how. ``start_label``
-    names the start event when it is not the rule's usual one."""
-    days, day_type = _rule(rule)
-    return _count(rule, start, days, day_type, calendar or WorkCalendar(), start_label=start_label)
+    """Work out the due date of ``rule`` for an event on ``start`` and say how: under
+    ``regulation`` (a recorded ``Regulation`` or its ``Rules``; ``None``: the settings), or, if
+    not given, the regulation in force for ``unit`` on ``start``. ``start_label`` names the start
+    event when it is not the rule's usual one."""
+    rules = _rules(regulation, unit, start)
+    limit = rules.limit(rule)
+    explanation = _count(rule, start, limit.days, limit.day_type, calendar or WorkCalendar(), start_label=start_label)
+    return replace(explanation, citation=rules.citation) if rules.citation else explanation
 
 
 def due_date_after(
@@ -207,47 +250,57 @@ def _count(
                 rest.append(RestDay(day, reason))
             else:
                 counted += 1
-        return DueDateExplanation(rule, start, days, day_type, day, day, tuple(rest), str(start_label))
+        return DueDateExplanation(
+            rule, start, days, day_type, day, day, tuple(rest), start_label_override=str(start_label)
+        )
 
     nominal = start + dt.timedelta(days=days)
     due = nominal
     while (reason := calendar.rest_reason(due)) is not None:
         rest.append(RestDay(due, reason))
         due += _ONE_DAY
-    return DueDateExplanation(rule, start, days, day_type, nominal, due, tuple(rest), str(start_label))
+    return DueDateExplanation(
+        rule, start, days, day_type, nominal, due, tuple(rest), start_label_override=str(start_label)
+    )
 
 
-def notice_due_date(held_on: dt.date) -> dt.date:
-    """R2: the last day to send the notice of the chair's conclusions."""
-    return explain_due_date(NOTICE, held_on).due
+def notice_due_date(held_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
+    """R2: the last day to send the notice of the chair's conclusions (the organising ``unit``'s
+    regulation in force on ``held_on``; without a unit or a regulation, the settings)."""
+    return explain_due_date(NOTICE, held_on, regulation=regulation, unit=unit).due
 
 
-def reply_due_date(notice_issued_on: dt.date) -> dt.date:
-    """R3: the last day for the responsible unit to reply in writing."""
-    return explain_due_date(REPLY, notice_issued_on).due
+def reply_due_date(notice_issued_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
+    """R3: the last day for the responsible ``unit`` to reply in writing (its regulation in force
+    on the day the clock starts; without a unit or a regulation, the settings)."""
+    return explain_due_date(REPLY, notice_issued_on, regulation=regulation, unit=unit).due
 
 
-def forwarded_due_date(forwarded_on: dt.date) -> dt.date:
-    """R4: the competent unit's target after a forwarding (its own clock from the forwarding)."""
-    return explain_due_date(FORWARDED, forwarded_on).due
+def forwarded_due_date(forwarded_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
+    """R4: the competent ``unit``'s target after a forwarding (its own clock from the forwarding,
+    under its regulation in force that day)."""
+    return explain_due_date(FORWARDED, forwarded_on, regulation=regulation, unit=unit).due
 
 
-def supplementary_due_date(requested_on: dt.date) -> dt.date:
+def supplementary_due_date(requested_on: dt.date, *, unit=None, regulation=PICK) -> dt.date:
     """The last day for a supplementary reply asked for after an unsatisfactory assessment."""
-    return explain_due_date(SUPPLEMENTARY, requested_on).due
+    return explain_due_date(SUPPLEMENTARY, requested_on, regulation=regulation, unit=unit).due
 
 
-def due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None) -> dt.date:
+def due_date(rule: str, start: dt.date, *, calendar: WorkCalendar | None = None, unit=None, regulation=PICK) -> dt.date:
     """The due date of any rule, with a shared calendar (recomputing many dates at once)."""
-    return explain_due_date(rule, start, calendar=calendar).due
+    return explain_due_date(rule, start, calendar=calendar, regulation=regulation, unit=unit).due
 
 
 CLOCK_STARTS = ("issue", "receipt")
 
 
-def reply_clock_starts_on_receipt() -> bool:
-    """Does R3's clock start on each unit's receipt of the notice (``REPLY_CLOCK_START``)?"""
-    value = getattr(settings, "REPLY_CLOCK_START", "issue")
+def reply_clock_starts_on_receipt(*, unit=None, day: dt.date | None = None, regulation=PICK) -> bool:
+    """Does R3's clock start on each unit's receipt of the notice (the regulation's
+    ``reply_clock_start``; the settings' ``REPLY_CLOCK_START`` by default)?"""
+    from django.utils import timezone
+
+    value = _rules(regulation, unit, day or timezone.localdate()).reply_clock_start
     if value not in CLOCK_STARTS:
         raise ValueError(f"REPLY_CLOCK_START must be one of {CLOCK_STARTS}, not {value!r}")
     return value == "receipt"
@@ -257,6 +310,13 @@ def is_rest_day(day: dt.date) -> bool:
     return WorkCalendar().is_rest_day(day)
 
 
-def rule_days(rule: str, *, unit=None, day: dt.date | None = None) -> int:
+def rule_days(rule: str, *, unit=None, day: dt.date | None = None, regulation=PICK) -> int:
     """The number of days of ``rule`` (as printed on documents: "trong thời hạn 30 ngày")."""
-    return _rule(rule)[0]
+    return rule_limit(rule, unit=unit, day=day, regulation=regulation).days
+
+
+def rule_limit(rule: str, *, unit=None, day: dt.date | None = None, regulation=PICK):
+    """The limit of ``rule`` (days and day type, ``.text``: "30 ngày", "10 ngày làm việc")."""
+    from django.utils import timezone
+
+    return _rules(regulation, unit, day or timezone.localdate()).limit(rule)

@@ -48,19 +48,23 @@ def _on(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def plan_nominal_due_date(year: int) -> dt.date:
-    """The configured due day of the plan of ``year``: its first occurrence on or after the start
-    of the dialogue year."""
+def plan_nominal_due_date(year: int, *, rules=None) -> dt.date:
+    """The configured due day of the plan of ``year`` (the regulation's ``rules`` if given, else
+    the settings): its first occurrence on or after the start of the dialogue year."""
     start = dialogue_year_start(year)
-    due = _on(start.year, int(settings.PLAN_DUE_MONTH), int(settings.PLAN_DUE_DAY))
-    return due if due >= start else _on(start.year + 1, int(settings.PLAN_DUE_MONTH), int(settings.PLAN_DUE_DAY))
+    if rules is not None:
+        month, day = int(rules.plan_due_month), int(rules.plan_due_day)
+    else:
+        month, day = int(settings.PLAN_DUE_MONTH), int(settings.PLAN_DUE_DAY)
+    due = _on(start.year, month, day)
+    return due if due >= start else _on(start.year + 1, month, day)
 
 
-def plan_due_date(year: int, *, work_calendar: WorkCalendar | None = None) -> dt.date:
-    """The last day to issue the annual dialogue plan of ``year``: the configured day, moved on
-    past rest days."""
+def plan_due_date(year: int, *, work_calendar: WorkCalendar | None = None, rules=None) -> dt.date:
+    """The last day to issue the annual dialogue plan of ``year``: the configured day (of the
+    regulation's ``rules`` if given), moved on past rest days."""
     work_calendar = work_calendar or WorkCalendar()
-    due = plan_nominal_due_date(year)
+    due = plan_nominal_due_date(year, rules=rules)
     while work_calendar.is_rest_day(due):
         due += _ONE_DAY
     return due

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel, private_upload_to
 from common.references import document_reference
+from regulations.models import Regulation
 from units.models import DocumentFormat, Unit, UnitLevel
 
 from .periods import Cutoff, Period, PeriodKind
@@ -128,6 +129,24 @@ class ReportDue(models.Model):
     round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, related_name="dues", verbose_name=_("kỳ"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="report_dues", verbose_name=_("đơn vị"))
     due_on = models.DateField(_("hạn gửi báo cáo"), db_index=True)
+    # The regulation in force for the unit when the round opened: its reminder stages chase this
+    # due (kept for good). Empty: the settings.
+    regulation = models.ForeignKey(
+        Regulation, null=True, blank=True, on_delete=models.PROTECT, related_name="report_dues",
+        verbose_name=_("quy định áp dụng"),
+    )  # fmt: skip
+    # A reorganisation passed the unit's open obligation to its successor (``unit`` is then the
+    # successor); the unit that owed it first is kept here.
+    moved_from = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("chuyển từ đơn vị tiền thân"),
+    )  # fmt: skip
+    # The successor already owed the same round: this due is covered by the successor's and no
+    # longer chased (kept, with its unit, as history).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("gộp vào nghĩa vụ báo cáo của đơn vị kế thừa"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("đơn vị phải báo cáo")

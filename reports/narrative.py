@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from common.dates import vn_date
-from regulations.deadlines import NOTICE, REPLY, rule_days
+from regulations.rules import NOTICE, REPLY, Rules
 from units.models import DocumentFormat, Unit
 
 from .periods import Period
@@ -36,7 +36,8 @@ def compiled_subject(period: Period) -> str:
     ) % {"period": period.name[:1].lower() + period.name[1:]}
 
 
-def situation(who: str, period: Period, figures: dict, r1_missing: list[str]) -> str:
+def situation(who: str, period: Period, figures: dict, r1_missing: list[str], rules: Rules | None = None) -> str:
+    rules = rules or Rules.from_settings()
     values = {
         "who": who,
         "start": vn_date(period.start),
@@ -48,7 +49,7 @@ def situation(who: str, period: Period, figures: dict, r1_missing: list[str]) ->
         "late": _n(figures, "notices_late"),
         "overdue": _n(figures, "notices_overdue"),
         "pending": _n(figures, "notices_pending"),
-        "days": rule_days(NOTICE),
+        "days": rules.limit(NOTICE).text,
         "year": period.r1_year,
         "required": _n(figures, "r1_required"),
         "r1_held": _n(figures, "r1_held"),
@@ -61,7 +62,7 @@ def situation(who: str, period: Period, figures: dict, r1_missing: list[str]) ->
             )
             % values,
             _(
-                "Thông báo kết luận của người chủ trì được ban hành trong thời hạn %(days)s ngày sau hội nghị đối với"
+                "Thông báo kết luận của người chủ trì được ban hành trong thời hạn %(days)s sau hội nghị đối với"
                 " %(on_time)s hội nghị, trễ hạn %(late)s hội nghị; %(overdue)s hội nghị đã quá hạn nhưng chưa ban hành"
                 " thông báo kết luận; %(pending)s hội nghị đang trong thời hạn ban hành."
             )
@@ -91,7 +92,8 @@ def situation(who: str, period: Period, figures: dict, r1_missing: list[str]) ->
     return "\n".join(lines)
 
 
-def results(figures: dict) -> str:
+def results(figures: dict, rules: Rules | None = None) -> str:
+    rules = rules or Rules.from_settings()
     values = {
         "received": _n(figures, "petitions_received"),
         "clarified": _n(figures, "petitions_clarified"),
@@ -104,7 +106,7 @@ def results(figures: dict) -> str:
         "forwarded": _n(figures, "petitions_forwarded"),
         "complex": _n(figures, "petitions_complex"),
         "complex_overdue": _n(figures, "petitions_complex_overdue"),
-        "days": rule_days(REPLY),
+        "days": rules.limit(REPLY).text,
         "rate": _rate_text(figures),
     }
     if not values["received"]:
@@ -117,7 +119,7 @@ def results(figures: dict) -> str:
         % values,
         _(
             "Kết quả: %(on_time)s kiến nghị được trả lời bằng văn bản, chuyển cấp có thẩm quyền hoặc thông báo vụ việc"
-            " phức tạp trong thời hạn %(days)s ngày; %(late)s kiến nghị xử lý trễ hạn; %(overdue)s kiến nghị đã quá hạn"
+            " phức tạp trong thời hạn %(days)s; %(late)s kiến nghị xử lý trễ hạn; %(overdue)s kiến nghị đã quá hạn"
             " nhưng chưa được xử lý; %(pending)s kiến nghị đang trong thời hạn giải quyết."
         )
         % values,
@@ -206,18 +208,20 @@ def proposals(figures: dict) -> str:
     return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
 
 
-def unit_sections(unit: Unit, period: Period, figures: dict, r1_missing: list[str]) -> dict[str, str]:
+def unit_sections(
+    unit: Unit, period: Period, figures: dict, r1_missing: list[str], rules: Rules | None = None
+) -> dict[str, str]:
     """The five sections of a unit's report, from its figures."""
     return {
-        "situation": situation(unit.name, period, figures, r1_missing),
-        "results": results(figures),
+        "situation": situation(unit.name, period, figures, r1_missing, rules),
+        "results": results(figures, rules),
         "supervision": supervision(figures),
         "assessment": assessment(figures),
         "proposals": proposals(figures),
     }
 
 
-def compiled_sections(area: Unit, period: Period, tables: dict) -> dict[str, str]:
+def compiled_sections(area: Unit, period: Period, tables: dict, rules: Rules | None = None) -> dict[str, str]:
     """The five sections of a compiled report, from the sums of the submitted reports; the
     first says who reported (on time, late) and names the units that did not."""
     counts, figures = tables.get("counts", {}), tables.get("totals", {}).get("submitted", {})
@@ -241,8 +245,8 @@ def compiled_sections(area: Unit, period: Period, tables: dict) -> dict[str, str
         status += " " + _("%(missing)s đơn vị chưa gửi báo cáo: %(names)s.") % values
     who = _("các cấp ủy, chính quyền trên địa bàn %(area)s") % values
     sections = {
-        "situation": status + "\n" + situation(who, period, figures, []),
-        "results": results(figures),
+        "situation": status + "\n" + situation(who, period, figures, [], rules),
+        "results": results(figures, rules),
         "supervision": supervision(figures),
         "assessment": assessment(figures),
         "proposals": proposals(figures),

@@ -36,8 +36,11 @@ RECIPIENT_REASONS.update(
 
 
 def reports_owed(today: dt.date) -> QuerySet[ReportDue]:
-    """Units of an active calendar whose report for the round has not been issued."""
-    return ReportDue.objects.filter(round__calendar__is_active=True).filter(~issued_report_exists())
+    """Units of an active calendar whose report for the round has not been issued (a due merged
+    into a successor's by a reorganisation is covered by that one)."""
+    return ReportDue.objects.filter(round__calendar__is_active=True, merged_into__isnull=True).filter(
+        ~issued_report_exists()
+    )
 
 
 FIELDS = [
@@ -141,6 +144,8 @@ REPORT = register(
         key_field="pk",
         fields=FIELDS,
         reminder_days=lambda: settings.REPORT_REMINDER_DAYS,
+        regulation_field="regulation_id",
+        regulation_reminder_days=lambda rules: rules.report_reminder_days,
         draft=_draft,
         recipients=_recipients,
         prepare=rounds_open,

@@ -192,7 +192,7 @@ def rounds_standing(user, calendars: list[ReportingCalendar], today: dt.date) ->
     issued = Q(issued_report_exists())
     counts = {
         row["round_id"]: row
-        for row in ReportDue.objects.filter(round__calendar__in=calendars)
+        for row in ReportDue.objects.filter(round__calendar__in=calendars, merged_into__isnull=True)
         .filter(scope_of(user).q("unit__path", DASHBOARD_ROLES))
         .values("round_id")
         .annotate(
@@ -298,9 +298,9 @@ def with_submission(qs: QuerySet[ReportDue], today: dt.date | None = None) -> Qu
 def dues_pending_for(user, today: dt.date | None = None, limit: int = 20) -> list[ReportDue]:
     """Reports the user's units still owe (no issued report yet), most urgent first."""
     today = today or timezone.localdate()
-    qs = ReportDue.objects.filter(scope_of(user).q("unit__path", UNIT_WRITERS), round__calendar__is_active=True).filter(
-        ~issued_report_exists()
-    )
+    qs = ReportDue.objects.filter(
+        scope_of(user).q("unit__path", UNIT_WRITERS), round__calendar__is_active=True, merged_into__isnull=True
+    ).filter(~issued_report_exists())
     return list(with_submission(qs, today).select_related("unit", "round").order_by("due_on", "unit__path")[:limit])
 
 
@@ -350,7 +350,9 @@ def compilation(user, area: Unit, period: Period, today: dt.date | None = None) 
         return result
     dues = list(
         with_submission(
-            ReportDue.objects.filter(round=round_, unit__path__startswith=area.path).select_related("unit__kind"),
+            ReportDue.objects.filter(
+                round=round_, unit__path__startswith=area.path, merged_into__isnull=True
+            ).select_related("unit__kind"),
             today,
         ).order_by("unit__path")
     )

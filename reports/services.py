@@ -23,6 +23,7 @@ from common.uploads import validate_document
 from notifications.engine import Directory, unit_parents
 from notifications.models import EmailStatus, Notification, ObligationKind
 from regulations.deadlines import WorkCalendar, due_date_after
+from regulations.selectors import regulation_for, regulations_for
 from sessions.services import numbering_period
 from units.access import scope_of
 from units.models import DocumentFormat, Leader, Role, Unit, UnitLevel
@@ -54,21 +55,26 @@ EDITABLE_FIELDS = ("subject", *SECTION_FIELDS, "signer_capacity", "signer_positi
 
 @transaction.atomic
 def calendar_create_default(*, unit: Unit, starts_on: dt.date | None = None) -> ReportingCalendar:
-    """The calendar a province starts with, from the settings: the cut-off, the periods
-    (``REPORT_PERIOD_KINDS``) and each level's due days (``REPORT_DUE_DAYS``); then kept as data."""
+    """The calendar a province starts with, from the regulation in force for it when the calendar
+    starts (its reporting parameters: the cut-off, the periods, each level's due days), or from
+    the settings (``REPORT_CUTOFF_*``, ``REPORT_PERIOD_KINDS``, ``REPORT_DUE_DAYS``) without one;
+    then kept as data, edited in the admin."""
     if ReportingCalendar.objects.filter(unit=unit).exists():
         raise ValidationError(_("%(unit)s đã có lịch báo cáo.") % {"unit": unit})
-    kinds = [k for k in settings.REPORT_PERIOD_KINDS if k in dict(PeriodKind.CHOICES)]
+    starts_on = starts_on or timezone.localdate()
+    # A calendar cannot apply before its unit exists: the regulation of its first day governs.
+    rules = regulation_for(unit, max(starts_on, unit.active_from or starts_on))
+    kinds = [k for k in rules.report_period_kinds if k in dict(PeriodKind.CHOICES)]
     if not kinds:
         raise ValidationError(_("Lịch báo cáo phải có ít nhất một kỳ báo cáo."))
-    cutoff = Cutoff.default()
+    cutoff = Cutoff(day=rules.report_cutoff_day, month=rules.report_cutoff_month)
     calendar = ReportingCalendar.objects.create(
         unit=unit,
         cutoff_day=cutoff.day,
         cutoff_month=cutoff.month,
-        starts_on=starts_on or timezone.localdate(),
+        starts_on=starts_on,
     )
-    days = settings.REPORT_DUE_DAYS
+    days = rules.report_due_days
     CalendarEntry.objects.bulk_create(
         CalendarEntry(
             calendar=calendar, period_kind=kind, level=level, due_days=int(days.get(level, days.get("other", 10)))
@@ -131,11 +137,19 @@ def round_open(
     for level, days in due_days.items():
         due_on[level] = due_date_after(end, days, calendar=calendar_days)
     fallback = due_on.get(UnitLevel.OTHER) or max(due_on.values())
-    existing = set(ReportDue.objects.filter(round=round_).values_list("unit_id", flat=True))
+    # A unit that passed its due to a successor (reorganisation) owes nothing more in this round.
+    existing = set()
+    for unit_id, moved_from_id in ReportDue.objects.filter(round=round_).values_list("unit_id", "moved_from_id"):
+        existing.update((unit_id, moved_from_id))
+    missing = [u for u in units.only("pk", "path", "level") if u.pk not in existing]
+    # Each due keeps the regulation in force for its unit on the period's last day: its
+    # reminder stages come from it.
+    rules = regulations_for(missing, end) if missing else {}
     new = [
-        ReportDue(round=round_, unit_id=pk, due_on=due_on.get(level, fallback))
-        for pk, level in units.values_list("pk", "level")
-        if pk not in existing
+        ReportDue(
+            round=round_, unit_id=u.pk, due_on=due_on.get(u.level, fallback), regulation_id=rules[u.pk].regulation_id
+        )
+        for u in missing
     ]
     ReportDue.objects.bulk_create(new, ignore_conflicts=True)
     return round_, len(new)
@@ -236,7 +250,8 @@ def _report_create(*, unit: Unit, period: Period, actor, today: dt.date | None) 
         symbol=default_report_symbol(unit), **_report_period_fields(period),
     )  # fmt: skip
     figures, _tables, missing = report_selectors.live_content(actor, report, today)
-    for name, text in narrative.unit_sections(unit, period, figures, missing).items():
+    rules = regulation_for(unit, min(period.end, today))
+    for name, text in narrative.unit_sections(unit, period, figures, missing, rules).items():
         setattr(report, name, text)
     for name, value in narrative.default_signer(unit, _head_of(unit, today)).items():
         setattr(report, name, value)
@@ -293,7 +308,8 @@ def _compiled_report_create(
         **_report_period_fields(period),
     )  # fmt: skip
     _figures, tables, _missing = report_selectors.live_content(actor, report, today)
-    for name, text in narrative.compiled_sections(area, period, tables).items():
+    rules = regulation_for(area, min(period.end, today))
+    for name, text in narrative.compiled_sections(area, period, tables, rules).items():
         setattr(report, name, text)
     for name, value in narrative.default_signer(issuing_unit, _head_of(issuing_unit, today)).items():
         setattr(report, name, value)
@@ -536,3 +552,33 @@ def report_receipts_on_open(*, report: PeriodicReport, user, today: dt.date | No
     return ReportRecipient.objects.filter(
         report_selectors.recipients_acted_for_q(user), report=report, received_on__isnull=True
     ).update(received_on=today, received_by=user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisation: a unit's reports still owed pass to its successor
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_dues_succeed(*, predecessor: Unit, successor: Unit) -> int:
+    """Pass to ``successor`` the reports ``predecessor`` still owes (no issued report for the
+    round): the due moves (``moved_from`` keeps the predecessor), or, when the successor already
+    owes the same round, it is covered by the successor's and no longer chased (``merged_into``),
+    so that no round is counted twice. Dues met stay the predecessor's. Running it again moves
+    nothing. Returns the dues moved or merged."""
+    owed = list(
+        ReportDue.objects.select_for_update()
+        .filter(unit=predecessor, merged_into__isnull=True)
+        .filter(~report_selectors.issued_report_exists())
+        .order_by("pk")
+    )
+    own = {d.round_id: d for d in ReportDue.objects.filter(unit=successor, round_id__in=[d.round_id for d in owed])}
+    for due in owed:
+        if due.round_id in own:
+            due.merged_into = own[due.round_id]
+            due.save(update_fields=["merged_into"])
+        else:
+            due.unit, due.moved_from = successor, predecessor
+            due.save(update_fields=["unit", "moved_from"])
+            own[due.round_id] = due
+    return len(owed)

@@ -15,6 +15,7 @@ from common.models import (
 )
 from common.references import document_reference
 from common.text import normalise_search
+from regulations.models import Regulation
 from units.models import DocumentFormat, Leader, Unit
 
 
@@ -58,6 +59,16 @@ class DialogueSession(NoDeleteModel):
     # The day R2 was met: the notice's issue date, or the day staff recorded that nothing needed
     # a notice (every petition clarified at the conference; ``no_notice_reason`` says why).
     notice_issued_on = models.DateField(_("ngày ban hành thông báo"), null=True, blank=True, db_index=True)
+    # The regulation R2's clock started under (the organising unit's, in force on the day held),
+    # kept for good: a later regulation never rewrites it. Empty: the settings applied.
+    notice_regulation = models.ForeignKey(
+        Regulation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice_sessions",
+        verbose_name=_("quy định áp dụng cho hạn thông báo"),
+    )
     no_notice_reason = models.TextField(_("lý do không phát sinh nội dung phải thông báo"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -505,6 +516,7 @@ class SessionEventKind(models.TextChoices):
     NOTICE_ISSUED = "notice_issued", _("Ban hành thông báo kết luận")
     NO_NOTICE = "no_notice", _("Không phát sinh nội dung phải thông báo")
     DUE_RECOMPUTED = "due_recomputed", _("Hạn thay đổi do điều chỉnh lịch nghỉ")
+    SUCCEEDED = "succeeded", _("Chuyển giao cho đơn vị kế thừa")
 
 
 class SessionEvent(models.Model):

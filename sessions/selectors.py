@@ -69,8 +69,8 @@ def filter_notice_state(qs: QuerySet[DialogueSession], state: str, today: dt.dat
 
 
 def explain_notice_due(session: DialogueSession):
-    """How the session's notice due date was worked out."""
-    return explain_due_date(NOTICE, session.held_on)
+    """How the session's notice due date was worked out, under the regulation it recorded."""
+    return explain_due_date(NOTICE, session.held_on, regulation=session.notice_regulation)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from common.models import REASON_MAX_LENGTH, text_too_long
 from common.text import DOCUMENT_SYMBOL_RULE, is_document_symbol
 from common.uploads import attach_document, validate_document
 from regulations.deadlines import NOTICE, WorkCalendar, due_date, notice_due_date
+from regulations.selectors import regulation_for
 from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
 from units.access import scope_of
 from units.models import DocumentFormat, Leader, Unit
@@ -149,7 +150,8 @@ def session_record(
 ) -> DialogueSession:
     """Record a dialogue session with its participants, against a planned dialogue of the
     unit's annual plan or as ad hoc. The conclusion notice's due date is worked out now
-    (``regulations.deadlines``)."""
+    (``regulations.deadlines``) under the regulation in force for the organising unit on the
+    day held, which the session keeps."""
     _check_session_fields(
         organising_unit=organising_unit,
         kind=kind,
@@ -159,6 +161,7 @@ def session_record(
         place=place,
         planned_item=planned_item,
     )
+    rules = regulation_for(organising_unit, held_on)
     session = DialogueSession(
         organising_unit=organising_unit,
         kind=kind,
@@ -168,7 +171,8 @@ def session_record(
         place=place.strip(),
         topic=topic.strip(),
         planned_item=planned_item,
-        notice_due_on=notice_due_date(held_on),
+        notice_due_on=notice_due_date(held_on, regulation=rules),
+        notice_regulation_id=rules.regulation_id,
         created_by=actor,
     )
     _attach_minutes(session, minutes)
@@ -184,7 +188,8 @@ def session_update(
 ) -> DialogueSession:
     """Change a session's details. Its day cannot change once the notice is issued; once the
     day has come (the notice's clock has started) changing it needs a reason, is recorded
-    (``SessionDateChange``) and, if the notice was already overdue, keeps the first due date."""
+    (``SessionDateChange``) and, if the notice was already overdue, keeps the first due date. A new day or organising unit starts the notice's clock afresh under
+    the regulation in force for them; otherwise the session keeps the regulation it recorded."""
     session = DialogueSession.objects.select_for_update().get(pk=session.pk)
     unknown = set(changes) - set(SESSION_FIELDS)
     if unknown:
@@ -207,12 +212,20 @@ def session_update(
         session=session,
     )
     moved = new["held_on"] != session.held_on
-    date_change = _held_on_change(session, new["held_on"], date_change_reason, actor) if moved else None
+    restart = moved or new["organising_unit"] != session.organising_unit
+    rules = regulation_for(new["organising_unit"], new["held_on"]) if restart else None
+    date_change = (
+        _held_on_change(session, new["held_on"], date_change_reason, actor, regulation=rules) if moved else None
+    )
     for name, value in new.items():
         setattr(session, name, value.strip() if isinstance(value, str) else value)
-    if moved:
-        # The due date is stored when the clock starts; it changes only with the day.
-        session.notice_due_on = date_change.new_notice_due_on if date_change else notice_due_date(session.held_on)
+    if restart:
+        # The due date is stored when the clock starts; it changes only with the day or the unit
+        # (and then with the regulation in force for them).
+        session.notice_regulation_id = rules.regulation_id
+        session.notice_due_on = (
+            date_change.new_notice_due_on if date_change else notice_due_date(session.held_on, regulation=rules)
+        )
     _attach_minutes(session, minutes)
     _save_holding(session)
     if date_change is not None:
@@ -231,7 +244,9 @@ def _save_holding(session: DialogueSession) -> None:
         ) from None
 
 
-def _held_on_change(session: DialogueSession, held_on: dt.date, reason: str, actor) -> SessionDateChange | None:
+def _held_on_change(
+    session: DialogueSession, held_on: dt.date, reason: str, actor, *, regulation=None
+) -> SessionDateChange | None:
     """The record of moving a session's day, when its notice's clock had already started (the
     day had come); ``None`` for a session still to be held, whose day may move freely.
 
@@ -255,7 +270,7 @@ def _held_on_change(session: DialogueSession, held_on: dt.date, reason: str, act
                 % {"day": vn_date(session.held_on)}
             }
         )
-    new_due = notice_due_date(held_on)
+    new_due = notice_due_date(held_on, regulation=regulation)
     kept = today > session.notice_due_on and new_due > session.notice_due_on
     return SessionDateChange(
         session=session,
@@ -587,14 +602,15 @@ def notice_due_dates_recompute(*, days=None, actor=None, calendar: WorkCalendar 
     keeps its due date. Returns the sessions that changed."""
     calendar = calendar or WorkCalendar()
     candidates = (
-        DialogueSession.objects.select_for_update()
+        DialogueSession.objects.select_for_update(of=("self",))
         .filter(notice_issued_on__isnull=True, withdrawn_at__isnull=True)
         .filter(due_window_q(days, "held_on", "notice_due_on"))
+        .select_related("notice_regulation")
         .order_by("pk")
     )
     changed = []
     for session in candidates:
-        new = due_date(NOTICE, session.held_on, calendar=calendar)
+        new = due_date(NOTICE, session.held_on, calendar=calendar, regulation=session.notice_regulation)
         if new == session.notice_due_on:
             continue
         old = session.notice_due_on
@@ -636,7 +652,8 @@ def _attach_file(instance, field: str, upload) -> None:
 @transaction.atomic
 def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialoguePlan:
     """Start the annual dialogue plan of ``unit`` for ``year`` (a draft). Its due date is worked
-    out now (``regulations.years.plan_due_date``)."""
+    out now (``regulations.years.plan_due_date``, under the regulation in force for the unit at
+    the start of the dialogue year)."""
     today = timezone.localdate()
     if not isinstance(year, int) or not EARLIEST_PLAN_YEAR <= year <= today.year + 1:
         raise ValidationError(
@@ -660,7 +677,11 @@ def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialogueP
             {"year": _("%(unit)s đã có kế hoạch tiếp xúc, đối thoại năm %(year)s.") % {"unit": unit, "year": year}}
         )
     plan = DialoguePlan(
-        unit=unit, year=year, due_on=plan_due_date(year), summary=(summary or "").strip(), created_by=actor
+        unit=unit,
+        year=year,
+        due_on=plan_due_date(year, rules=regulation_for(unit, start)),
+        summary=(summary or "").strip(),
+        created_by=actor,
     )
     try:
         with transaction.atomic():
@@ -946,3 +967,54 @@ def conclusion_item_assess(
     item.assessment = result
     item.save(update_fields=["assessment", "updated_at"])
     return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisation: a unit's open obligations pass to its successor
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sessions_succeed(*, predecessor: Unit, successor: Unit, on: dt.date, actor=None) -> dict[str, int]:
+    """Pass to ``successor`` what ``predecessor`` still owes as an organiser or executor: the
+    notices not yet issued of its sessions (the session moves, with its clock and regulation) and
+    its conclusion items and commitments not yet done. Each gets a timeline event; whatever is met
+    stays the predecessor's. Running it again moves nothing."""
+    values = {"old": predecessor.name, "new": successor.name, "day": vn_date(on)}
+    sessions = list(
+        DialogueSession.objects.select_for_update()
+        .filter(organising_unit=predecessor, notice_issued_on__isnull=True, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    for session in sessions:
+        session.organising_unit = successor
+        session.save(update_fields=["organising_unit", "updated_at"])
+        session_event_add(
+            session=session,
+            kind=SessionEventKind.SUCCEEDED,
+            actor=actor,
+            message=_("%(old)s chấm dứt hoạt động từ %(day)s: %(new)s kế thừa việc gửi thông báo kết luận.") % values,
+            data={"obligation": "notice", "from_unit_id": predecessor.pk, "unit_id": successor.pk},
+        )
+    items = list(
+        ConclusionItem.objects.select_for_update()
+        .filter(responsible_unit=predecessor, done_on__isnull=True, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    for item in items:
+        item.responsible_unit = successor
+        item.save(update_fields=["responsible_unit", "updated_at"])
+        session_event_add(
+            session=item.session,
+            kind=SessionEventKind.SUCCEEDED,
+            actor=actor,
+            message=_("%(old)s chấm dứt hoạt động từ %(day)s: %(new)s kế thừa việc thực hiện “%(text)s”.")
+            % {**values, "text": item.text[:200]},
+            data={
+                "obligation": "commitment",
+                "item_id": item.pk,
+                "from_unit_id": predecessor.pk,
+                "unit_id": successor.pk,
+            },
+        )
+    return {"sessions": len(sessions), "items": len(items)}

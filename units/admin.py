@@ -1,9 +1,13 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import NoDeleteAdmin
 
-from .models import Leader, Membership, Unit, UnitKind
+from .models import Leader, Membership, Reorganisation, ReorganisationStep, Unit, UnitKind
+from .services import reorganisation_check
 
 admin.site.site_header = _("Cổng theo dõi tiếp xúc, đối thoại – Quản trị")
 admin.site.site_title = _("Quản trị cổng đối thoại")
@@ -65,4 +69,64 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Revoking access is done by unticking "còn hiệu lực", so the history stays.
+        return False
+
+
+class ReorganisationStepFormSet(BaseInlineFormSet):
+    """The steps are checked together (``units.services.reorganisation_check``): one successor
+    per old unit, active on the date, not itself ended by the same reorganisation."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.instance.effective_on:
+            return
+        steps = [
+            (form.cleaned_data["predecessor"], form.cleaned_data["successor"])
+            for form in self.forms
+            if form.cleaned_data.get("predecessor") and form.cleaned_data.get("successor")
+        ]
+        try:
+            reorganisation_check(reorganisation=self.instance, steps=steps)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class ReorganisationStepInline(admin.TabularInline):
+    model = ReorganisationStep
+    formset = ReorganisationStepFormSet
+    extra = 1
+    raw_id_fields = ["predecessor", "successor"]
+    can_delete = False
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+    """A reorganisation in one screen: the effective date and each old unit with its successor.
+    The daily job applies it on its date (or the command ``apply_reorganisations``): the old
+    units' open obligations move to the successors, their memberships end. Once applied its
+    steps are fixed."""
+
+    list_display = ["name", "decision", "effective_on", "applied_at"]
+    inlines = [ReorganisationStepInline]
+    readonly_fields = ["applied_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.applied_at:
+            return ["name", "decision", "effective_on", "applied_at"]
+        return self.readonly_fields
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is not None and obj.applied_at:
+            return [ReadOnlyStepInline(self.model, self.admin_site)]
+        return super().get_inline_instances(request, obj)
+
+
+class ReadOnlyStepInline(admin.TabularInline):
+    model = ReorganisationStep
+    extra = 0
+    fields = ["predecessor", "successor"]
+    readonly_fields = ["predecessor", "successor"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
         return False

@@ -208,3 +208,55 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class Reorganisation(NoDeleteModel):
+    """A reorganisation of units (sắp xếp, sáp nhập): from ``effective_on`` each old unit of its
+    steps ends and its successor takes over what it still owed (``ops.reorganisation``). The old
+    units' closed history stays theirs."""
+
+    name = models.CharField(
+        _("tên"), max_length=255, help_text=_("Ví dụ: Hợp nhất tỉnh Hòa Bình, Vĩnh Phúc, Phú Thọ thành tỉnh Phú Thọ.")
+    )
+    decision = models.CharField(
+        _("văn bản quyết định"), max_length=255, blank=True, help_text=_("Ví dụ: Nghị quyết số 202/2025/QH15.")
+    )
+    effective_on = models.DateField(_("có hiệu lực từ ngày"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    # When the obligations were moved (by the daily job on or after ``effective_on``, or by hand).
+    applied_at = models.DateTimeField(_("đã chuyển giao lúc"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử sắp xếp đơn vị"))
+
+    class Meta:
+        verbose_name = _("sắp xếp, sáp nhập đơn vị")
+        verbose_name_plural = _("sắp xếp, sáp nhập đơn vị")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_on:%d/%m/%Y})"
+
+
+class ReorganisationStep(models.Model):
+    """One old unit of a reorganisation and its successor. A unit has at most one successor."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation, on_delete=models.PROTECT, related_name="steps", verbose_name=_("sắp xếp đơn vị")
+    )
+    predecessor = models.OneToOneField(
+        Unit, on_delete=models.PROTECT, related_name="succession", verbose_name=_("đơn vị chấm dứt hoạt động")
+    )
+    successor = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="predecessor_steps", verbose_name=_("đơn vị kế thừa")
+    )
+
+    history = HistoricalRecords(verbose_name=_("lịch sử bước sắp xếp"))
+
+    class Meta:
+        verbose_name = _("đơn vị cũ và đơn vị kế thừa")
+        verbose_name_plural = _("đơn vị cũ và đơn vị kế thừa")
+        ordering = ["reorganisation", "predecessor__path"]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"

@@ -96,3 +96,33 @@ def test_the_demo_stamps_each_act_on_the_day_it_happened_and_reads_like_real_rec
 
     # The demo agency has opened what it was given weeks ago; the latest assignments are new.
     assert PetitionOpening.objects.filter(opened_by__username="demo_agency").exists()
+
+
+def test_the_demo_tells_the_truth_about_2025(settings):
+    """Hòa Bình's regulation before the merger, Phú Thọ's after it, each named by the
+    explanations; the districts end on 30/6/2025 and owe nothing afterwards."""
+    import datetime as dt
+
+    from sessions.selectors import explain_notice_due
+    from units.models import Reorganisation, Unit
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--sessions", "30")
+    merger = dt.date(2025, 7, 1)
+    sessions = DialogueSession.objects.select_related("notice_regulation")
+    assert {s.notice_regulation.number for s in sessions.filter(held_on__lt=merger)} == {"07-QC/TU"}
+    assert {s.notice_regulation.number for s in sessions.filter(held_on__gte=merger)} == {"05-QC/TU"}
+    before, after = sessions.filter(held_on__lt=merger).first(), sessions.filter(held_on__gte=merger).first()
+    assert "Theo Quy chế số 07-QC/TU ngày 27/03/2019 của Ban Thường vụ Tỉnh ủy Hòa Bình: 10 ngày" in (
+        explain_notice_due(before).as_text()
+    )
+    assert "Ban Thường vụ Tỉnh ủy Phú Thọ: 7 ngày làm việc" in explain_notice_due(after).as_text()
+    assert Reorganisation.objects.get().applied_at is not None
+    ended = Unit.objects.filter(active_to=merger - dt.timedelta(days=1), level="district")
+    assert ended.count() == 9
+    open_states = [PetitionStatus.RECORDED, PetitionStatus.ASSIGNED]
+    assert not Petition.objects.filter(assigned_unit__in=ended, status__in=open_states).exists()
+    assert not DialogueSession.objects.filter(
+        organising_unit__in=ended, notice_issued_on__isnull=True, withdrawn_at__isnull=True
+    ).exists()
+    assert not Membership.objects.filter(unit__in=ended, is_active=True).exists()

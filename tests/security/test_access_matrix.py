@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from tests.security.world import (
     AREA,
@@ -554,6 +555,9 @@ def _is_covered(name: str | None, route: str) -> bool:
     if name in table_names or name in ADMIN_SITE_NAMES or name in ADMIN_EXTRA_MODEL_NAMES:
         return True
     registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    if name and name.startswith("admin:") and name.endswith("_simple_history"):
+        # A model's historical version (SimpleHistoryAdmin), checked with the model's pages.
+        return name[len("admin:") : -len("_simple_history")] in registered
     if name and name.startswith("admin:"):
         stem, _, action = name[len("admin:") :].rpartition("_")
         return stem in registered and action in ADMIN_MODEL_ACTIONS
@@ -806,7 +810,12 @@ def run_admin_routes(matrix: Matrix):
             (f"{info}_history", {"object_id": obj.pk}, (200, None)),
             (f"{info}_delete", {"object_id": obj.pk}, (200, None) if may["delete"] else (403, None)),
             (f"{info}_change", {"object_id": MISSING_PK}, (302, index)),
-            (f"{info}_history", {"object_id": MISSING_PK}, (302, index)),
+            # simple-history's history page answers 404 for a missing object, the admin's redirects.
+            (
+                f"{info}_history",
+                {"object_id": MISSING_PK},
+                (404, None) if isinstance(model_admin, SimpleHistoryAdmin) else (302, index),
+            ),
             # The admin refuses a delete before it looks the object up (nothing is hard-deleted).
             (f"{info}_delete", {"object_id": MISSING_PK}, (302, index) if may["delete"] else (403, None)),
         ]
@@ -816,6 +825,17 @@ def run_admin_routes(matrix: Matrix):
                 ("admin:auth_user_password_change", {"id": MISSING_PK}, (404, None)),
             ]
         bare = f"{reverse(f'{info}_changelist')}{obj.pk}/"
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            version = obj.history.order_by("pk").first()
+            for role in ROLES:
+                matrix.check(
+                    f"{info}_simple_history",
+                    role,
+                    "GET",
+                    reverse(f"{info}_simple_history", args=[obj.pk, version.pk]),
+                    _admin_expected(role, (200, None)),
+                    foreign_text_allowed=True,
+                )
         for role in ROLES:
             for name, kwargs, superuser in pages:
                 matrix.check(

@@ -19,8 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from notifications.models import Notification
 from petitions import services as petition_services
 from petitions.models import PetitionStatus
+from regulations.models import Regulation
 from sessions import services as session_services
 from tests import factories as f
+from units.services import reorganisation_record
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = dt.date(2026, 3, 20)
@@ -284,6 +286,16 @@ def build_world(province):
         symbol="SNN",
         kind=f.AgencyKindFactory(),
     )
+    # The other province's regulation (the settings' limits, so its clocks read as before) and a
+    # reorganisation of one of its units still to come: both are opened in the admin.
+    Regulation.objects.create(
+        number="09-QC/TU", title="Quy chế tiếp xúc, đối thoại", issuing_body="Ban Thường vụ Tỉnh ủy Phú Thọ",
+        issued_on=dt.date(2019, 1, 2), unit=t.other_province, effective_from=dt.date(2019, 1, 2),
+    )  # fmt: skip
+    reorganisation_record(
+        name="Sắp xếp đơn vị", effective_on=dt.date(2099, 1, 1),
+        steps=[(f.UnitFactory(name="UBND huyện sẽ giải thể", parent=t.other_province, level="district"), t.other_ubnd)],
+    )  # fmt: skip
     users = {
         "anonymous": None,
         "staff": _user("m_staff", t.province, "staff"),

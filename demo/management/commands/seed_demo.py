@@ -18,6 +18,7 @@ from demo.documents import attach_demo_documents
 from demo.followthrough import seed_followthrough
 from demo.realism import PETITIONS as PETITION_CATALOGUE
 from demo.realism import clock_at, person_name, petition_of
+from demo.regulations import seed_regulations, seed_reorganisation
 from demo.reports import seed_reports
 from demo.workqueue import seed_openings
 from petitions.deadlines import notice_due_date, reply_due_date
@@ -122,6 +123,7 @@ class Command(BaseCommand):
             units = self._units()
             users = self._users(units)
             self.officers = {units["agencies"][0].pk: users["agency"]}
+            seed_regulations(units=units)
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
             seed_openings(unit=units["agencies"][0], officer=users["agency"], today=self.today)
@@ -129,6 +131,7 @@ class Command(BaseCommand):
             heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
             seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
             attach_demo_documents(staff=users["staff"])
+            seed_reorganisation(units=units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
@@ -330,10 +333,12 @@ class Command(BaseCommand):
 
         special = {
             today - dt.timedelta(days=15): None,  # notice overdue
-            first_day_back(range(7, 11), notice_due_date, 0, 3): None,  # notice due soon
+            first_day_back(range(7, 14), lambda d: notice_due_date(d, unit=u["province"]), 0, 3): None,  # due soon
             today - dt.timedelta(days=2): None,  # notice open
             # replies due soon: notice issued 6 days after the session, reply due in 0..3 days
-            first_day_back(range(33, 40), lambda d: reply_due_date(d + dt.timedelta(days=6)), 0, 3): 6,
+            first_day_back(
+                range(30, 45), lambda d: reply_due_date(d + dt.timedelta(days=6), unit=u["agencies"][0]), 0, 3
+            ): 6,
             today - dt.timedelta(days=16): 6,  # replies open
         }
         days = sorted(days[: count - len(special)] + list(special))

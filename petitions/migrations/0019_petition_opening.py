@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0016_bounded_target_reason"),
+        ("petitions", "0018_succeeded_event"),
         ("units", "0002_unit_kind_bound_by_dialogue_rule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
