@@ -16,6 +16,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=True)
+# With DEBUG on, a 404 still shows the portal's page; true shows Django's technical 404 page.
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "notifications.middleware.EventDispatchMiddleware",
     # For administrators: is a periodic job late? (the red banner, the alert e-mail)
     "ops.middleware.LateJobMiddleware",
+    # The portal's 404 page even with DEBUG on (DEBUG_TECHNICAL_404=true shows Django's).
+    "dialogue_portal.middleware.NotFoundPageMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +192,8 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by WhiteNoise (/favicon.ico, which browsers ask for on every page).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -262,6 +268,9 @@ CELERY_TASK_ROUTES = {
 DEADLINE_JOBS_CRONTAB = env("DEADLINE_JOBS_CRONTAB", default="0 7 * * *")
 NOTIFICATION_EMAIL_SWEEP_MINUTES = env.int("NOTIFICATION_EMAIL_SWEEP_MINUTES", default=15)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=5)
+# The daily digest of the notifications users chose to receive that way (after the 07:00 job,
+# so the day's reminders are in it for those who chose the digest for them too).
+NOTIFICATION_DIGEST_CRONTAB = env("NOTIFICATION_DIGEST_CRONTAB", default="30 7 * * *")
 
 # --- Operations (ops): job runs, health, metrics ------------------------------------------------
 # A periodic job is late when it has not completed this many minutes after its scheduled time

@@ -63,7 +63,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Gửi lại thư điện tử"))
     def retry_email(self, request, queryset):
         count = (
-            queryset.exclude(email_status="sent")
+            queryset.exclude(email_status__in=["sent", "digest", "digested"])
             .filter(recipient__email__gt="")
             .update(email_status="pending", email_attempts=0, email_error="")
         )

@@ -46,7 +46,8 @@ from units.access import AREA_ROLES
 from units.models import Leader, Membership, Role, Unit
 from units.selectors import leaders_in_office_q
 
-from .models import EmailStatus, Notification
+from .models import Notification
+from .preferences import deliveries_for, email_status_for, topic_of
 
 logger = logging.getLogger(__name__)
 
@@ -256,6 +257,8 @@ def _run_stage(
             return
         who = recipients(rows, stage, today)
         emails = _active_emails(u for users in who.values() for u, _reason in users)
+        topic = topic_of(obligation, stage.name)
+        deliveries = deliveries_for(emails, topic) if topic else {}
         drafts = []
         for row in rows:
             d = draft(row, stage, today)
@@ -285,7 +288,7 @@ def _run_stage(
                 + "\n\n"
                 + _("Anh/chị nhận thông báo này với tư cách: %(reason)s.") % {"reason": RECIPIENT_REASONS[reason]},
                 url=d.url,
-                email_status=EmailStatus.PENDING if emails[user_id] else EmailStatus.NONE,
+                email_status=email_status_for(emails[user_id], deliveries.get(user_id)),
             )
             for d in drafts
             for user_id, reason in d.recipients

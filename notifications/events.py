@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from common.dates import vn_date
 from common.text import one_line
 from petitions.codes import format_code
-from petitions.models import EventKind, Forwarding, PetitionEvent
+from petitions.identity import petitioner_of
+from petitions.models import Assessment, EventKind, Forwarding, PetitionEvent
 from petitions.publicity import lookup_url, redact
 from sessions.models import SessionEvent, SessionEventKind
 from units.models import Role
@@ -42,6 +43,7 @@ from .models import (
     ObligationKind,
     OutgoingMail,
 )
+from .preferences import EVENT_TOPICS, deliveries_for, email_status_for
 
 logger = logging.getLogger(__name__)
 
@@ -177,14 +179,125 @@ def _report_text(event: PetitionEvent) -> tuple[str, str]:
     return title, body
 
 
+# ---------------------------------------------------------------------------------------------
+# Who hears of an event, and what they read. Recipients are resolved like the deadline
+# reminders' (``engine.Directory``: members of the unit, of its parent for area roles, and of
+# the organisation); the person who acted is never told of their own act.
+# ---------------------------------------------------------------------------------------------
+
+
+def _directory(event: PetitionEvent, unit_ids, roles) -> Directory:
+    return Directory(unit_parents(unit_ids), set(roles), timezone.localdate())
+
+
+def _organisers(event: PetitionEvent) -> list[int]:
+    """The organising unit's staff and the Front of its area (to follow, then to assess)."""
+    organiser = event.petition.session.organising_unit_id
+    directory = _directory(event, [organiser], {Role.STAFF, Role.FRONT})
+    return directory.members(organiser, Role.STAFF) + directory.members(organiser, Role.FRONT)
+
+
+def _agency_of(unit_key: str):
+    def recipients(event: PetitionEvent) -> list[int]:
+        unit_id = event.data.get(unit_key)
+        if not unit_id:
+            return []
+        return _directory(event, [unit_id], {Role.AGENCY}).members(unit_id, Role.AGENCY)
+
+    return recipients
+
+
+def _assessment_recipients(event: PetitionEvent) -> list[int]:
+    """A satisfied assessment: the officers of the unit that replied. "Not satisfied" reopens the
+    petition and is told with the reopening (``_reopened_recipients``), not twice."""
+    unit_id = event.data.get("unit_id")
+    if not unit_id or event.data.get("result") == Assessment.UNSATISFIED:
+        return []
+    return _directory(event, [unit_id], {Role.AGENCY}).members(unit_id, Role.AGENCY)
+
+
+def _coordinators(event: PetitionEvent) -> list[int]:
+    """The officers of the units asked to coordinate (``coordinating_unit_ids``)."""
+    unit_ids = [u for u in event.data.get("coordinating_unit_ids") or [] if u]
+    if not unit_ids:
+        return []
+    directory = _directory(event, unit_ids, {Role.AGENCY})
+    return sorted({user for unit in unit_ids for user in directory.members(unit, Role.AGENCY)})
+
+
+def _safe(text: str, event: PetitionEvent) -> str:
+    """A text typed on the petition, its petitioner's data removed when the identity is protected
+    (a notification has several readers)."""
+    return redact(text, event.petition) if event.petition.identity_protected else (text or "")
+
+
+def _summary(event: PetitionEvent) -> str:
+    """The petition in a line, its petitioner's data removed when protected (several readers)."""
+    petition = event.petition
+    session = petition.session
+    text = petitioner_of(petition, None).content
+    return _("Kiến nghị #%(id)s tại hội nghị “%(topic)s” (%(unit)s, %(day)s): %(text)s") % {
+        "id": petition.pk,
+        "topic": session.topic,
+        "unit": session.organising_unit,
+        "day": vn_date(session.held_on),
+        "text": text[:200] + ("…" if len(text) > 200 else ""),
+    }
+
+
+def _assigned_text(event: PetitionEvent) -> tuple[str, str]:
+    due = event.data.get("reply_due_on")
+    title = _("Kiến nghị #%(id)s được giao cho đơn vị, hạn trả lời %(due)s") % {
+        "id": event.petition_id,
+        "due": vn_date(dt.date.fromisoformat(due)) if due else "—",
+    }
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _forwarded_text(event: PetitionEvent) -> tuple[str, str]:
+    title = _("Kiến nghị #%(id)s được chuyển đến đơn vị để giải quyết theo thẩm quyền") % {"id": event.petition_id}
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _complex_text(event: PetitionEvent) -> tuple[str, str]:
+    target = event.data.get("new_target_on")
+    title = _("Kiến nghị #%(id)s: thông báo vụ việc phức tạp, hạn giải quyết mới %(target)s") % {
+        "id": event.petition_id,
+        "target": vn_date(dt.date.fromisoformat(target)) if target else "—",
+    }
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _replied_text(event: PetitionEvent) -> tuple[str, str]:
+    title = _("Kiến nghị #%(id)s đã có văn bản trả lời") % {"id": event.petition_id}
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
+def _assessment_text(event: PetitionEvent) -> tuple[str, str]:
+    data = event.data
+    title = _("Văn bản trả lời kiến nghị #%(id)s được đánh giá hài lòng") % {"id": event.petition_id}
+    body = _("%(org)s đánh giá hài lòng văn bản số %(number)s.") % {
+        "org": data.get("front_unit", ""),
+        "number": data.get("reply_number", ""),
+    }
+    return title, body
+
+
+def _coordination_text(event: PetitionEvent) -> tuple[str, str]:
+    title = _("Đơn vị được giao phối hợp giải quyết kiến nghị #%(id)s") % {"id": event.petition_id}
+    return title, f"{_safe(event.message, event)}\n\n{_summary(event)}"
+
+
 # kind → the handlers (recipients, (title, body)); a user reached by two handlers of one event is
 # notified once (the unique key).
 Handler = tuple[Callable[[PetitionEvent], list[int]], Callable[[PetitionEvent], tuple[str, str]]]
 HANDLERS: dict[str, list[Handler]] = {
+    EventKind.NOTICE_ISSUED: [(_agency_of("unit_id"), _assigned_text), (_coordinators, _coordination_text)],
+    EventKind.ASSESSED: [(_assessment_recipients, _assessment_text)],
     EventKind.REOPENED: [(_reopened_recipients, _reopened_text)],
     EventKind.DIRECTED: [(_direction_recipients, _direction_text)],
-    EventKind.REPLIED: [(_report_recipients, _report_text)],
-    EventKind.COMPLEX_NOTICE: [(_report_recipients, _report_text)],
+    EventKind.REPLIED: [(_organisers, _replied_text), (_report_recipients, _report_text)],
+    EventKind.COMPLEX_NOTICE: [(_organisers, _complex_text), (_report_recipients, _report_text)],
     EventKind.SUPPLEMENTARY_REQUESTED: [
         (_unit_officers_and_heads("unit_id"), _text(_("Yêu cầu trả lời bổ sung kiến nghị #%(id)s"))),
     ],
@@ -372,9 +485,13 @@ def events_dispatch(*, now: dt.datetime | None = None) -> int:
 
 
 def _record(*, user_ids, obligation, event, title, body, url, session_id, petition_id=None) -> int:
+    """One notification per user; its mail follows the user's choice for the event's topic
+    (at once, in the day's digest, or none); an event without a topic is mailed at once."""
     if not user_ids:
         return 0
     emails = dict(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
+    topic = EVENT_TOPICS.get(event.kind) if obligation == ObligationKind.EVENT else None
+    deliveries = deliveries_for(emails, topic) if topic else {}
     rows = [
         Notification(
             recipient_id=user_id,
@@ -386,7 +503,9 @@ def _record(*, user_ids, obligation, event, title, body, url, session_id, petiti
             title=one_line(title, 300),
             body=body,
             url=url,
-            email_status=EmailStatus.PENDING if emails[user_id] else EmailStatus.NONE,
+            email_status=email_status_for(emails[user_id], deliveries.get(user_id))
+            if topic
+            else (EmailStatus.PENDING if emails[user_id] else EmailStatus.NONE),
         )
         for user_id in user_ids
         if user_id in emails

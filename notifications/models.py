@@ -37,6 +37,26 @@ class EmailStatus(models.TextChoices):
     PENDING = "pending", _("Chờ gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi lỗi")
+    # The recipient chose the daily digest: the notice waits for it, then is part of it.
+    DIGEST = "digest", _("Chờ thư tổng hợp hằng ngày")
+    DIGESTED = "digested", _("Đã đưa vào thư tổng hợp")
+
+
+class Topic(models.TextChoices):
+    """What a notification is about, as a user chooses how to receive it."""
+
+    ASSIGNED = "assigned", _("Kiến nghị được giao cho đơn vị")
+    FORWARDED = "forwarded", _("Kiến nghị được chuyển đến đơn vị")
+    COMPLEX_NOTICE = "complex_notice", _("Thông báo vụ việc phức tạp")
+    REPLIED = "replied", _("Văn bản trả lời được ghi nhận")
+    ASSESSED = "assessed", _("Đánh giá của MTTQ về văn bản trả lời")
+    DEADLINE = "deadline", _("Nhắc hạn và báo quá hạn")
+
+
+class Delivery(models.TextChoices):
+    IN_APP = "in_app", _("Chỉ xem trong cổng")
+    EMAIL = "email", _("Gửi thư điện tử ngay")
+    DIGEST = "digest", _("Thư tổng hợp mỗi ngày một lần")
 
 
 class Notification(models.Model):
@@ -71,6 +91,14 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
     email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "DigestMail",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("thư tổng hợp"),
+    )
     email_error = BoundedTextField(_("lỗi gửi thư"), max_length=2000, blank=True)
 
     class Meta:
@@ -131,6 +159,59 @@ class OutgoingMail(models.Model):
         verbose_name = _("thư gửi người kiến nghị")
         verbose_name_plural = _("thư gửi người kiến nghị")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """How a user receives the notifications of one topic. A topic without a row uses its
+    default (``notifications.preferences.DEFAULT_DELIVERY``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("người dùng"),
+    )
+    topic = models.CharField(_("loại thông báo"), max_length=20, choices=Topic.choices)
+    delivery = models.CharField(_("cách nhận"), max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách nhận thông báo")
+        verbose_name_plural = _("cách nhận thông báo")
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="unique_notification_preference")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_topic_display()}: {self.get_delivery_display()}"
+
+
+class DigestMail(models.Model):
+    """The one e-mail of a day that gathers a user's notifications waiting for the digest,
+    recorded under the unique key (recipient, day) before it is sent, and mailed by the outbox
+    with the same locks and retries as the notifications: a second run, a second beat or a
+    redelivered task makes no second digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người nhận")
+    )
+    day = models.DateField(_("ngày"))
+    subject = models.CharField(_("tiêu đề"), max_length=300)
+    body = models.TextField(_("nội dung"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+    email_status = models.CharField(
+        _("trạng thái"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    email_sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    email_error = BoundedTextField(_("lỗi gửi thư"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("thư tổng hợp thông báo")
+        verbose_name_plural = _("thư tổng hợp thông báo")
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="unique_digest_per_day")]
 
     def __str__(self):
         return self.subject

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from common.text import one_line
 
-from .models import EmailStatus, Notification, OutgoingMail
+from .models import DigestMail, EmailStatus, Notification, OutgoingMail
 from .selectors import notification_target_url
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,12 @@ def _petitioner_email_for(mail: OutgoingMail) -> EmailMessage:
     )
 
 
+def _digest_email_for(digest: DigestMail) -> EmailMessage:
+    return EmailMessage(
+        subject=digest.subject, body=digest.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[digest.recipient.email]
+    )
+
+
 def _send_rows(model, pks, *, related, can_send, build, report: EmailReport, mail) -> None:
     """Mail the rows ``pks`` of ``model`` one row lock at a time; a failure stays on the row and
     is retried by the next sweep until the attempts run out."""
@@ -115,8 +121,8 @@ def _send_rows(model, pks, *, related, can_send, build, report: EmailReport, mai
 
 
 def notification_emails_send(*, limit: int = 500) -> EmailReport:
-    """Mail the pending notifications, then the pending mails to petitioners
-    (``OutgoingMail``), oldest first, one row lock at a time."""
+    """Mail the pending notifications, the daily digests (``DigestMail``), then the pending mails
+    to petitioners (``OutgoingMail``), oldest first, one row lock at a time."""
     report = EmailReport()
     pending = list(
         Notification.objects.filter(email_status=EmailStatus.PENDING)
@@ -128,7 +134,10 @@ def notification_emails_send(*, limit: int = 500) -> EmailReport:
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
-    if not pending and not outgoing:
+    digests = list(
+        DigestMail.objects.filter(email_status=EmailStatus.PENDING).order_by("id").values_list("pk", flat=True)[:limit]
+    )
+    if not pending and not outgoing and not digests:
         return report
     mail = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
@@ -138,6 +147,15 @@ def notification_emails_send(*, limit: int = 500) -> EmailReport:
             related=("recipient", "petition", "session"),
             can_send=lambda row: bool(row.recipient.email) and row.recipient.is_active,
             build=_email_for,
+            report=report,
+            mail=mail,
+        )
+        _send_rows(
+            DigestMail,
+            digests,
+            related=("recipient",),
+            can_send=lambda row: bool(row.recipient.email) and row.recipient.is_active,
+            build=_digest_email_for,
             report=report,
             mail=mail,
         )

@@ -11,13 +11,15 @@ from django.conf import settings
 
 DEADLINE_JOB = "Nhắc hạn, báo quá hạn các nghĩa vụ (hằng ngày)"
 EMAIL_JOB = "Gửi thư điện tử các thông báo đang chờ"
+DIGEST_JOB = "Gửi thư tổng hợp thông báo (hằng ngày)"
 DEADLINE_TASK = "notifications.enforce_deadlines"
 EMAIL_TASK = "notifications.send_emails"
+DIGEST_TASK = "notifications.send_digests"
 
 
-def default_jobs() -> list[dict]:
-    minute, hour, day_of_month, month_of_year, day_of_week = settings.DEADLINE_JOBS_CRONTAB.split()
-    daily = {
+def _crontab(value: str) -> dict:
+    minute, hour, day_of_month, month_of_year, day_of_week = value.split()
+    return {
         "minute": minute,
         "hour": hour,
         "day_of_month": day_of_month,
@@ -25,9 +27,13 @@ def default_jobs() -> list[dict]:
         "day_of_week": day_of_week,
         "timezone": settings.TIME_ZONE,
     }
+
+
+def default_jobs() -> list[dict]:
     return [
-        {"name": DEADLINE_JOB, "task": DEADLINE_TASK, "crontab": daily},
+        {"name": DEADLINE_JOB, "task": DEADLINE_TASK, "crontab": _crontab(settings.DEADLINE_JOBS_CRONTAB)},
         {"name": EMAIL_JOB, "task": EMAIL_TASK, "every_minutes": settings.NOTIFICATION_EMAIL_SWEEP_MINUTES},
+        {"name": DIGEST_JOB, "task": DIGEST_TASK, "crontab": _crontab(settings.NOTIFICATION_DIGEST_CRONTAB)},
     ]
 
 

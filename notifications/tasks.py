@@ -1,5 +1,5 @@
-"""Celery tasks: thin wrappers around ``notifications.engine``, ``notifications.events`` and
-``notifications.outbox``.
+"""Celery tasks: thin wrappers around ``notifications.engine``, ``notifications.events``,
+``notifications.digest`` and ``notifications.outbox``.
 
 Beat enqueues them from django-celery-beat's DatabaseScheduler (see ``notifications.schedule``).
 They are acknowledged only when finished (``acks_late``; a worker that dies mid-run leaves the
@@ -15,6 +15,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from kombu.exceptions import OperationalError as BrokerError
 
+from .digest import digests_prepare
 from .engine import deadlines_enforce
 from .events import events_dispatch
 from .outbox import notification_emails_send
@@ -65,3 +66,15 @@ def send_notification_emails(self) -> dict:
     are retried by the next sweep."""
     events = events_dispatch()
     return {**notification_emails_send().as_dict(), "events": events}
+
+
+@shared_task(name="notifications.send_digests", **{**TASK_OPTIONS, "soft_time_limit": 10 * 60, "time_limit": 12 * 60})
+def send_daily_digests(self, today: str | None = None) -> dict:
+    """The daily digest: one e-mail per user gathering the notifications they chose to receive
+    that way. Recorded under (recipient, day) first, so a rerun makes none twice; mailed by the
+    sweep."""
+    events_dispatch()
+    made = digests_prepare(today=_day(today))
+    if made:
+        _send_emails_later()
+    return {"digests": made}

@@ -1,16 +1,21 @@
 """The notification list and the bell's actions. A user only ever reaches their own
 notifications: anybody else's answers 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.web import PAGE_SIZE
+from common.web import PAGE_SIZE, add_service_errors
 
+from .forms import PreferencesForm
+from .preferences import preferences_of
 from .selectors import notification_target_url, notifications_of, unread_count
-from .services import notification_mark_read, notifications_mark_all_read
+from .services import notification_mark_read, notification_preferences_set, notifications_mark_all_read
 
 
 def _back(request, default: str) -> str:
@@ -57,3 +62,19 @@ def notification_read(request, pk: int):
 def notification_read_all(request):
     notifications_mark_all_read(user=request.user)
     return redirect(_back(request, "notifications:list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    """Each user chooses, per topic, between the portal only, e-mail at once and the daily digest."""
+    form = PreferencesForm(request.POST or None, initial_choices=preferences_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preferences_set(user=request.user, choices=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu cách nhận thông báo."))
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form, "has_email": bool(request.user.email)})

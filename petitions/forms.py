@@ -225,7 +225,8 @@ class NoticeAssignForm(forms.Form):
             self.fields[f"coord_{petition.pk}"] = coordinating
             field = UnitChoiceField(
                 queryset=units,
-                label=_("Đơn vị chịu trách nhiệm"),
+                # Each picker names its petition: a screen reader hears which one it is choosing for.
+                label=_("Đơn vị chịu trách nhiệm kiến nghị #%(id)s") % {"id": petition.pk},
                 required=True,
                 initial=petition.assigned_unit_id,
                 error_messages={

@@ -651,3 +651,31 @@ class Coordination(NoDeleteModel):
 
     def __str__(self):
         return str(self.unit)
+
+
+class PetitionOpening(NoDeleteModel):
+    """The first time someone of a unit opened a petition given to it (assigned or forwarded).
+    Until then the petition is marked "mới" (new) in the unit's work queue. One row per
+    (petition, unit): later openings change nothing."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="openings", verbose_name=_("kiến nghị")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người mở"),
+    )
+    opened_at = models.DateTimeField(_("mở lần đầu lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần mở đầu tiên của đơn vị")
+        verbose_name_plural = _("lần mở đầu tiên của đơn vị")
+        constraints = [models.UniqueConstraint(fields=["petition", "unit"], name="unique_petition_opening")]
+
+    def __str__(self):
+        return f"#{self.petition_id} – {self.unit_id}"

@@ -13,10 +13,11 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.sql import AnyOf
 from regulations.deadlines import (
@@ -44,12 +45,14 @@ from .models import (
     Forwarding,
     Petition,
     PetitionEvent,
+    PetitionOpening,
     PetitionStatus,
     WrittenReply,
 )
+from .search import search_q
 from .workflow import Action
 
-__all__ = ["DeadlineState"]
+__all__ = ["DeadlineState", "QueueTab"]
 
 _PETITION_LIVE = ~Q(status=PetitionStatus.WITHDRAWN)
 
@@ -321,34 +324,170 @@ def replies_monitored_by(user) -> QuerySet[WrittenReply]:
     return live.filter(petitions_of_area_q(scope.front_paths, prefix="petition__"))
 
 
-def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
-    """Petitions waiting on the user's units, most urgent first: those their units lead and still
-    owe an answer (first answer, after a forwarding to them, under a complex-case notice, or a
-    supplementary reply), and those they coordinate and have not contributed to yet
-    (``coordinating`` is true on these rows)."""
+# ---------------------------------------------------------------------------------------------
+# The agency's work queue
+# ---------------------------------------------------------------------------------------------
+
+
+class QueueTab:
+    """The tabs of the work queue (Zammad's and GitHub's lists: a count on each)."""
+
+    OPEN = "can-xu-ly"
+    NEW = "moi"
+    DUE_SOON = "sap-den-han"
+    OVERDUE = "qua-han"
+    WAITING_FRONT = "cho-mttq"
+    ALL = "tat-ca"
+
+    CHOICES = [
+        (OPEN, gettext_lazy("Cần xử lý")),
+        (NEW, gettext_lazy("Mới")),
+        (DUE_SOON, gettext_lazy("Sắp đến hạn")),
+        (OVERDUE, gettext_lazy("Quá hạn")),
+        (WAITING_FRONT, gettext_lazy("Chờ MTTQ đánh giá")),
+        (ALL, gettext_lazy("Tất cả")),
+    ]
+    VALUES = [value for value, _label in CHOICES]
+
+
+# A reply the Front has still to assess: a first reply not yet assessed, or a supplementary reply.
+WAITING_FRONT_Q = Q(status=PetitionStatus.REPLIED) & (Q(assessment="") | Q(supplementary_replied_on__isnull=False))
+
+
+@dataclass
+class AgencyQueue:
+    """The petitions given to a user's units (they lead it: assigned by a notice or forwarded to
+    them; or they coordinate it), with one ``Q`` per tab. ``rows`` carries the deadline states,
+    ``coordinating`` (the units only coordinate it) and ``is_new``: nobody of the user's units
+    has opened it yet while it waits on them (``PetitionOpening``)."""
+
+    rows: QuerySet[Petition]
+    tabs: dict[str, Q]
+
+    def counts(self) -> dict[str, int]:
+        """The number of petitions in each tab of ``rows`` (one aggregate query)."""
+        return self.rows.aggregate(**{tab: Count("pk", filter=q) for tab, q in self.tabs.items()})
+
+    def tab(self, name: str) -> QuerySet[Petition]:
+        return self.rows.filter(self.tabs.get(name, self.tabs[QueueTab.OPEN]))
+
+
+def agency_unit_ids(user) -> list[int] | None:
+    """Ids of the units of the user's agency subtrees (``None``: every unit, for an administrator)."""
     scope = scope_of(user)
-    owes = list(workflow.OWES_ANSWER)
     if scope.is_admin:
-        q = Q(status__in=owes)
+        return None
+    return list(Unit.objects.filter(subtree_q(scope.agency_paths or [], "path")).values_list("pk", flat=True))
+
+
+def agency_queue(user, today: dt.date | None = None) -> AgencyQueue:
+    """The user's work queue as an agency officer. The waiting ones (tab "Cần xử lý") are those
+    their units lead and still owe an answer (first answer, after a forwarding to them, under a
+    complex-case notice, or a supplementary reply), and those they coordinate and have not
+    contributed to yet."""
+    scope = scope_of(user)
+    units = agency_unit_ids(user)
+    owes = list(workflow.OWES_ANSWER)
+    if units is None:
+        given = Q(responsible_unit__isnull=False) | Q(assigned_unit__isnull=False)
         lead = Q(status__in=owes)
+        waiting = lead
+        coordinating = Q(pk__in=[])
+        replied_by_us = Q(Exists(WrittenReply.objects.filter(petition=OuterRef("pk"))))
+        opened = PetitionOpening.objects.filter(petition=OuterRef("pk"))
     else:
-        # The subtree's units and the petitions they coordinate are resolved first (small
-        # indexed queries): literal id lists let PostgreSQL combine index scans (see
-        # docs/PERFORMANCE.md).
-        units = list(Unit.objects.filter(subtree_q(scope.agency_paths or [], "path")).values_list("pk", flat=True))
-        coordinated = list(
-            Coordination.objects.filter(unit_id__in=units, contributed_on__isnull=True, petition__status__in=owes)
+        # The subtree's units and the petitions forwarded to them or they coordinate are resolved
+        # first (small indexed queries): literal id lists let PostgreSQL combine index scans
+        # (see docs/PERFORMANCE.md).
+        forwarded = list(
+            Forwarding.objects.filter(to_unit_id__in=units).order_by().values_list("petition_id", flat=True).distinct()
+        )
+        coordinations = Coordination.objects.filter(unit_id__in=units).order_by()
+        coordinated = list(coordinations.values_list("petition_id", flat=True).distinct())
+        to_contribute = list(
+            coordinations.filter(contributed_on__isnull=True, petition__status__in=owes)
             .values_list("petition_id", flat=True)
             .distinct()
         )
+        given = (
+            Q(assigned_unit_id__in=units)
+            | Q(responsible_unit_id__in=units)
+            | Q(pk__in=forwarded)
+            | Q(pk__in=coordinated)
+        )
         lead = Q(responsible_unit_id__in=units, status__in=owes)
-        q = lead | Q(pk__in=coordinated)
-    qs = (
-        _petitions()
-        .filter(q)
-        .annotate(coordinating=Case(When(lead, then=Value(False)), default=Value(True), output_field=BooleanField()))
+        coordinating = Q(pk__in=to_contribute) & ~lead
+        waiting = lead | Q(pk__in=to_contribute)
+        replied_by_us = Q(Exists(WrittenReply.objects.filter(petition=OuterRef("pk"), unit_id__in=units)))
+        roots = [m.unit_id for m in scope.memberships if m.role == Role.AGENCY]
+        opened = PetitionOpening.objects.filter(petition=OuterRef("pk"), unit_id__in=roots)
+    rows = with_reply_states(_petitions().filter(given).exclude(status=PetitionStatus.WITHDRAWN), today).annotate(
+        is_new=Case(
+            When(waiting & ~Q(Exists(opened)), then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        coordinating=Case(When(coordinating, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
-    return with_reply_states(qs, today).order_by(F("current_due_on").asc(nulls_last=True), "id")
+    states = current_state_conditions(today)
+    tabs = {
+        QueueTab.OPEN: waiting,
+        QueueTab.NEW: Q(is_new=True),
+        QueueTab.DUE_SOON: waiting & states[DeadlineState.DUE_SOON],
+        QueueTab.OVERDUE: waiting & states[DeadlineState.OVERDUE],
+        QueueTab.WAITING_FRONT: WAITING_FRONT_Q & replied_by_us,
+        QueueTab.ALL: Q(),
+    }
+    return AgencyQueue(rows=rows, tabs=tabs)
+
+
+def agency_inbox(user, today: dt.date | None = None) -> QuerySet[Petition]:
+    """Petitions waiting on the user's units, most urgent first (the queue's "Cần xử lý" tab);
+    ``coordinating`` is true on those they only coordinate."""
+    return agency_queue(user, today).tab(QueueTab.OPEN).order_by(F("current_due_on").asc(nulls_last=True), "id")
+
+
+def petition_opened_by_units(user, petition: Petition) -> list[Unit]:
+    """The user's agency units (their memberships' units) to which ``petition`` is given:
+    assigned to their subtree, forwarded into it or coordinated by it. Opening the petition
+    marks it seen for them."""
+    scope = scope_of(user)
+    roots = [m.unit for m in scope.memberships if m.role == Role.AGENCY]
+    if not roots:
+        return []
+    paths = [u.path for u in (petition.assigned_unit, petition.responsible_unit) if u is not None]
+    paths += list(Forwarding.objects.filter(petition=petition).values_list("to_unit__path", flat=True))
+    paths += list(Coordination.objects.filter(petition=petition).values_list("unit__path", flat=True))
+    return [unit for unit in roots if any(path.startswith(unit.path) for path in paths)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------
+
+# A search is a few words; a 100,000-character one is only work for the database.
+SEARCH_MAX_LENGTH = 200
+
+
+def search_petitions(qs: QuerySet[Petition], text: str | None, user=None) -> QuerySet[Petition]:
+    """Petitions where every word of ``text`` occurs, without diacritics, in the content, field,
+    unit or petitioner's name (the normalised search columns, ``petitions.search``); a receipt
+    code typed whole finds its petition for staff. A protected petitioner's name is not in the
+    search column: typed as stored, it finds the petition only for those who may see it
+    (``petitioner_visible_q``).
+
+    Every list searches through here (the petition list, the agency's queue, the Front's lists)."""
+    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
+    text = (text or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    if not text:
+        return qs
+    match = search_q(text)
+    if match is None:
+        return qs
+    visible = petitioner_visible_q(user) if user is not None else Q(pk__in=[])
+    match |= Q(identity_protected=True, petitioner_name__icontains=text) & visible
+    code = normalise_code(text)
+    if code and user is not None and scope_of(user).has(Role.STAFF):
+        match |= Q(receipt_code=code)
+    return qs.filter(match)
 
 
 # ---------------------------------------------------------------------------------------------

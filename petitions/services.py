@@ -64,6 +64,7 @@ from .models import (
     Forwarding,
     Petition,
     PetitionEvent,
+    PetitionOpening,
     PetitionStatus,
     Publication,
     ReplyAssessment,
@@ -72,7 +73,7 @@ from .models import (
     SupplementaryRequest,
     WrittenReply,
 )
-from .selectors import direction_leaders_for, same_level_heads
+from .selectors import direction_leaders_for, petition_opened_by_units, same_level_heads
 from .workflow import OWES_ANSWER, Action
 
 # However good the reason, a complex-case target no further than this after its notice.
@@ -1039,6 +1040,24 @@ def supplementary_reply_record(
         data={"reply_id": reply.pk, "request_id": request.pk, "unit_id": unit.pk, "replied_on": replied_on.isoformat()},
     )
     return reply
+
+
+# ---------------------------------------------------------------------------------------------
+# The work queue's "mới" (new) mark
+# ---------------------------------------------------------------------------------------------
+
+
+def petition_mark_opened(*, petition: Petition, user) -> int:
+    """Record that someone of the user's agency units opened a petition given to them (assigned
+    or forwarded): the petition is no longer "mới" in those units' queue. Only the first
+    opening per unit is kept; it changes nothing on the petition, so no timeline event."""
+    units = petition_opened_by_units(user, petition)
+    if not units:
+        return 0
+    rows = PetitionOpening.objects.bulk_create(
+        [PetitionOpening(petition=petition, unit=unit, opened_by=user) for unit in units], ignore_conflicts=True
+    )
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------

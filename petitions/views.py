@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,16 +20,14 @@ from common.dates import vn_date
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
-from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
+from common.web import PAGE_SIZE, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
-from units.models import Role
 from units.selectors import units_active_on
-from units.versions import count_of
 
 from . import services, workflow
-from .codes import normalise_code
 from .documents import forwarding_letter_docx, receipt_docx, reply_draft_docx
+from .filters import PetitionFilter
 from .forms import (
     CloseForm,
     ComplexNoticeForm,
@@ -56,16 +53,14 @@ from .models import (
 )
 from .pages import petition_page_context
 from .publicity import publication_draft
-from .search import search_q
 from .selectors import (
     REPORTED_EVENT_KINDS,
-    DeadlineState,
-    agency_inbox,
+    AgencyQueue,
+    QueueTab,
+    agency_queue,
     coordinations_of,
     direction_leaders_for,
-    filter_reply_state,
     forwardings_sent_by,
-    petitioner_visible_q,
     petitions_actionable_by,
     petitions_visible_to,
     reports_to_follow,
@@ -73,66 +68,63 @@ from .selectors import (
 )
 from .workflow import Action
 
-# A search is a few words; a 100,000-character one is only work for the database.
-SEARCH_MAX_LENGTH = 200
+INBOX_SORTS = ("urgent", "due", "due_desc", "assigned_desc", "assigned")
+
+
+def _query_without(request, *names: str) -> str:
+    """The request's query string without ``names`` (and the page), for links that set them."""
+    query = request.GET.copy()
+    for name in ("page", *names):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
 @require_GET
 def inbox(request):
-    """Petitions waiting on the user's units, most urgent first."""
+    """The agency's work queue: tabs with counts (what to do, new, due soon, overdue, waiting for
+    the Front, all), search, filters and sort. By default what nobody of the unit has opened yet
+    comes first, so a new assignment is never on page 2."""
     today = timezone.localdate()
-    qs = agency_inbox(request.user, today)
-    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
+    queue = agency_queue(request.user, today)
+    filterset = PetitionFilter(request.GET or None, queryset=queue.rows, user=request.user, sorts=INBOX_SORTS)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queue.rows
+    counts = AgencyQueue(rows=rows, tabs=queue.tabs).counts()
+    tab = request.GET.get("tab")
+    if tab not in QueueTab.VALUES:
+        tab = QueueTab.OPEN
+    page = Paginator(filterset.ordered(rows.filter(queue.tabs[tab])), PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs_query = _query_without(request, "tab")
     return render(
-        request, "petitions/inbox.html", {"page": page, "today": today, "is_agency": scope_of(request.user).is_agency}
+        request,
+        "petitions/inbox.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "tab": tab,
+            "tabs": [(value, label, counts[value]) for value, label in QueueTab.CHOICES],
+            "new_count": counts[QueueTab.NEW],
+            "tabs_query": tabs_query,
+            "query": _query_without(request),
+            "today": today,
+            "is_agency": scope_of(request.user).is_agency,
+        },
     )
 
 
 @login_required
 @require_GET
 def petition_list(request):
-    """All petitions in the user's area, filterable by status and reply deadline state."""
+    """All petitions in the user's area, with the same search, filters and sort as the queue."""
     today = timezone.localdate()
-    qs = petitions_visible_to(request.user).exclude(status=PetitionStatus.WITHDRAWN)
-    status = request.GET.get("status", "")
-    state = request.GET.get("state", "")
-    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
-    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
-    if status in PetitionStatus.values:
-        qs = qs.filter(status=status)
-    if state in DeadlineState.values:
-        qs = filter_reply_state(qs, state, today)
-    if q:
-        # Word by word without diacritics (``petitions.search``). A protected petitioner's name is
-        # not in the search column: it finds the petition only for those who may see it.
-        match = search_q(q)
-        if match is not None:
-            protected = Q(identity_protected=True, petitioner_name__icontains=q.strip()) & petitioner_visible_q(
-                request.user
-            )
-            match |= protected
-        code = normalise_code(q)
-        if code and scope_of(request.user).has(Role.STAFF):
-            match = Q(receipt_code=code) if match is None else match | Q(receipt_code=code)
-        if match is not None:
-            qs = qs.filter(match)
-    qs = with_reply_states(qs, today).order_by("reply_due_on", "-id")
-    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    base = with_reply_states(petitions_visible_to(request.user).exclude(status=PetitionStatus.WITHDRAWN), today)
+    filterset = PetitionFilter(request.GET or None, queryset=base, user=request.user)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = Paginator(filterset.ordered(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "petitions/petition_list.html",
-        {
-            "page": page,
-            "query": query.urlencode(),
-            "statuses": PetitionStatus.choices,
-            "states": DeadlineState.choices,
-            "status": status,
-            "state": state,
-            "q": q,
-        },
+        {"page": page, "filter": filterset, "query": _query_without(request)},
     )
 
 
@@ -148,6 +140,8 @@ def visible_petition_or_404(request, pk) -> Petition:
 @require_GET
 def petition_detail(request, pk):
     petition = visible_petition_or_404(request, pk)
+    # Someone of the unit the petition is given to has now seen it: no longer "mới" in its queue.
+    services.petition_mark_opened(petition=petition, user=request.user)
     return render(request, "petitions/petition_detail.html", petition_page_context(request, petition))
 
 

@@ -7,7 +7,12 @@ from petitions.models import Assessment, ReplyAssessment, SupervisionNote
 
 
 class AssessmentForm(forms.Form):
-    result = forms.ChoiceField(label=_("Kết quả đánh giá"), choices=Assessment.choices, widget=forms.RadioSelect)
+    result = forms.ChoiceField(
+        label=_("Kết quả đánh giá"),
+        choices=Assessment.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Vui lòng chọn kết quả đánh giá: hài lòng hoặc không hài lòng.")},
+    )
     reason = forms.CharField(
         label=_("Lý do"),
         max_length=ReplyAssessment._meta.get_field("reason").max_length,
@@ -15,11 +20,8 @@ class AssessmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bắt buộc khi đánh giá không hài lòng."),
     )
-    assessed_on = VnDateField(
-        label=_("Ngày đánh giá"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    # dd/mm/yyyy like every other form (a browser date input shows the browser's own format).
+    assessed_on = VnDateField(label=_("Ngày đánh giá"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,11 +22,10 @@ from django.views.decorators.http import require_http_methods
 
 from common.replicas import reads_from_replica
 from common.web import CountedPaginator, add_service_errors, id_or_404, page_by_ids
-from petitions.models import Assessment, PetitionStatus
 from petitions.pages import petition_page_context
-from petitions.search import filter_search
 from petitions.selectors import petitions_monitored_by, replies_monitored_by, with_reply_states
 from petitions.services import reply_assess, supervision_note_add
+from sessions.filters import SessionFilter
 from sessions.selectors import sessions_in_area_of, with_notice_state
 from units.access import scope_of
 from units.models import Role
@@ -36,6 +34,7 @@ from units.versions import count_of
 
 from . import exports, selectors
 from .cache import cached_dashboard_data
+from .filters import MonitorPetitionFilter, ReplyFilter
 from .forms import AssessmentForm, SupervisionNoteForm
 from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
@@ -248,21 +247,23 @@ def periodic_report(request, fmt: str):
 # ---------------------------------------------------------------------------------------------
 
 
-def _search_text(request) -> str:
-    # PostgreSQL refuses NUL in a string literal: a forged search must not become a 500.
-    return (request.GET.get("q") or "").replace("\x00", "").strip()[:200]
-
-
 def _require_monitor(user):
     if not scope_of(user).can_monitor:
         raise Http404
+
+
+def _list_query(request) -> str:
+    """The list's query string without the page and the export format (pagination, export link)."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "format")])
 
 
 @login_required
 @reads_from_replica
 def monitor_sessions(request):
     _require_monitor(request.user)
-    sessions = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
+    base = sessions_in_area_of(request.user, {Role.FRONT}).filter(withdrawn_at__isnull=True)
+    filterset = SessionFilter(request.GET or None, queryset=base, user=request.user)
+    sessions = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     qs = (
         with_notice_state(sessions, timezone.localdate())
         .select_related("notice__issuing_unit__kind")
@@ -272,27 +273,20 @@ def monitor_sessions(request):
         header, rows = exports.session_rows(qs)
         return exports.workbook_response(exports.list_workbook(_("Hội nghị"), header, rows), "giam-sat-hoi-nghi.xlsx")
     page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(request.GET.get("page"))
-    return render(request, "reports/monitor_sessions.html", {"page": page, "query": ""})
+    return render(
+        request, "reports/monitor_sessions.html", {"page": page, "filter": filterset, "query": _list_query(request)}
+    )
 
 
 @login_required
 @reads_from_replica
 def monitor_petitions(request):
     _require_monitor(request.user)
-    q = _search_text(request)
-    qs = filter_search(petitions_monitored_by(request.user), q)
-    status = request.GET.get("status") or ""
-    if status in PetitionStatus.values:
-        qs = qs.filter(status=status)
-    assessment = request.GET.get("assessment") or ""
-    if assessment == "none":
-        # Waiting for the Front: a first reply not yet assessed, or a supplementary reply.
-        qs = qs.filter(status=PetitionStatus.REPLIED).filter(
-            Q(assessment="") | Q(supplementary_replied_on__isnull=False)
-        )
-    elif assessment in Assessment.values:
-        qs = qs.filter(assessment=assessment)
-    qs = with_reply_states(qs, timezone.localdate()).order_by("-session__held_on", "-id")
+    base = with_reply_states(petitions_monitored_by(request.user), timezone.localdate())
+    filterset = MonitorPetitionFilter(
+        request.GET or None, queryset=base, user=request.user, sorts=("held_desc", "due", "due_desc", "newest")
+    )
+    qs = filterset.ordered(filterset.qs if filterset.is_bound and filterset.is_valid() else base)
     if _wants_xlsx(request):
         header, rows = exports.petition_rows(qs, request.user)
         return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
@@ -300,15 +294,7 @@ def monitor_petitions(request):
     return render(
         request,
         "reports/monitor_petitions.html",
-        {
-            "page": page,
-            "status": status,
-            "assessment": assessment,
-            "status_choices": PetitionStatus.choices,
-            "assessment_choices": Assessment.choices,
-            "q": q,
-            "query": urlencode({"q": q, "status": status, "assessment": assessment}),
-        },
+        {"page": page, "filter": filterset, "query": _list_query(request)},
     )
 
 
@@ -316,15 +302,19 @@ def monitor_petitions(request):
 @reads_from_replica
 def monitor_replies(request):
     _require_monitor(request.user)
-    q = _search_text(request)
-    qs = filter_search(replies_monitored_by(request.user), q, prefix="petition__").order_by("-replied_on", "-id")
+    base = replies_monitored_by(request.user)
+    filterset = ReplyFilter(request.GET or None, queryset=base)
+    qs = (filterset.qs if filterset.is_bound and filterset.is_valid() else base).order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
+    # Paged by ids: the Front's replies are counted and sliced on the reply table alone.
     page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "reports/monitor_replies.html", {"page": page, "q": q, "query": urlencode({"q": q})})
+    return render(
+        request, "reports/monitor_replies.html", {"page": page, "filter": filterset, "query": _list_query(request)}
+    )
 
 
 def _monitor_petition_or_404(user, pk):

@@ -48,6 +48,56 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
     assert not get_user_model().objects.exists()
 
 
+def test_the_demo_stamps_each_act_on_the_day_it_happened_and_reads_like_real_records(settings):
+    """Issue 15: the timeline showed every event at seeding time, a classroom repair under
+    "Thủ tục hành chính", and names such as "Trần Thị Hùng"."""
+    from django.utils import timezone
+
+    from demo.management.commands.seed_demo import TOPICS
+    from demo.realism import MEN, PETITIONS, WOMEN
+    from petitions.models import EventKind, PetitionEvent, PetitionOpening, ReplyAssessment, WrittenReply
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--sessions", "30")
+    today = timezone.localdate()
+
+    def day_of(event):
+        return timezone.localtime(event.at).date()
+
+    # The province's dialogues seeded by the command itself (the topic modules stage their own).
+    events = PetitionEvent.objects.select_related("petition__session").filter(petition__session__topic__in=TOPICS)
+    recorded = events.filter(kind=EventKind.RECORDED)
+    assert recorded.exists()
+    assert all(day_of(e) == min(e.petition.session.held_on, today) for e in recorded)
+    replies = {r.pk: r for r in WrittenReply.objects.filter(petition__session__topic__in=TOPICS)}
+    replied = events.filter(kind=EventKind.REPLIED)
+    assert replied.exists() and all(day_of(e) == replies[e.data["reply_id"]].replied_on for e in replied)
+    assessments = {a.pk: a for a in ReplyAssessment.objects.filter(petition__session__topic__in=TOPICS)}
+    assert all(
+        day_of(e) == assessments[e.data["assessment_id"]].assessed_on for e in events.filter(kind=EventKind.ASSESSED)
+    )
+    # Months of work, not one moment; the history and the petitions' creation follow the same days.
+    assert len({day_of(e) for e in events}) > 30
+    assert all(
+        timezone.localtime(p.created_at).date() == min(p.session.held_on, today)
+        for p in Petition.objects.select_related("session").filter(session__topic__in=TOPICS)
+    )
+    assert {timezone.localtime(h.history_date).date() for h in Petition.history.all()} != {today}
+
+    # Each petition is filed under the field its content is about.
+    field_of = {content: field for content, field, _agency in PETITIONS}
+    for content, field in Petition.objects.filter(session__topic__in=TOPICS).values_list("content", "field__name"):
+        assert field_of[content] == field, content
+    # Middle and given names agree on a gender.
+    people = Petition.objects.filter(session__topic__in=TOPICS, petitioner_kind="person")
+    for name in people.values_list("petitioner_name", flat=True):
+        family, middle, given = name.split(" ", 2)
+        assert (middle, given in MEN[1]) == ("Văn", True) or (middle, given in WOMEN[1]) == ("Thị", True), name
+
+    # The demo agency has opened what it was given weeks ago; the latest assignments are new.
+    assert PetitionOpening.objects.filter(opened_by__username="demo_agency").exists()
+
+
 def test_the_demo_tells_the_truth_about_2025(settings):
     """Hòa Bình's regulation before the merger, Phú Thọ's after it, each named by the
     explanations; the districts end on 30/6/2025 and owe nothing afterwards."""

@@ -31,7 +31,7 @@ def replied(transactional_db, province, staff_user, agency_user):
     )  # fmt: skip
     notice_issue(
         session=session, number=4, symbol="TB-UBND", issued_on=today - dt.timedelta(days=15), actor=staff_user,
-        assignments={petition.pk: province.agency},
+        assignments={petition.pk: province.agency}, backdate_reason="Nhập lại từ sổ văn bản",
     )  # fmt: skip
     reply_record(
         petition=petition, replied_on=today - dt.timedelta(days=2), number="31/SNN",

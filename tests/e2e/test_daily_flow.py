@@ -129,7 +129,8 @@ def test_staff_to_agency_daily_path(
     inbox = page.locator("table tbody")
     expect(inbox).to_contain_text("Đề nghị bồi thường đất nông nghiệp")
     expect(inbox).to_contain_text(due.strftime("%d/%m/%Y"))
-    expect(inbox.locator(".badge").first).to_have_text(re.compile("Trong hạn|Sắp đến hạn"))
+    expect(inbox.locator("[class*=badge-state-]").first).to_have_text(re.compile("Trong hạn|Sắp đến hạn"))
+    expect(inbox.locator(".badge", has_text="Mới").first).to_be_visible()  # nobody of the unit opened it yet
     expect(inbox).not_to_contain_text("lắp đèn")  # clarified at the conference: not the agency's
     screenshot(page, "07-agency-inbox")
     # Narrow screen: the inbox still works on a phone-sized window.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from notifications.schedule import DEADLINE_TASK, EMAIL_TASK
+from notifications.schedule import DEADLINE_TASK, DIGEST_TASK, EMAIL_TASK
 from ops import health
 from ops.models import JobOutcome, JobRun
 from ops.schedule import CLEANUP_TASK
@@ -27,7 +27,7 @@ OUTSIDE = "203.0.113.7"
 
 
 def all_jobs_ran(minutes_ago=5):
-    for task in (DEADLINE_TASK, EMAIL_TASK, CLEANUP_TASK):
+    for task in (DEADLINE_TASK, EMAIL_TASK, DIGEST_TASK, CLEANUP_TASK):
         JobRun.objects.create(
             job=task, started=timezone.now() - dt.timedelta(minutes=minutes_ago), outcome=JobOutcome.SUCCESS
         )
@@ -67,7 +67,7 @@ def test_readiness_is_green_when_everything_is_well(client, django_assert_max_nu
             "database": "ok",
             "broker": "ok",
             "migrations": "ok",
-            "jobs": {DEADLINE_TASK: "ok", EMAIL_TASK: "ok", CLEANUP_TASK: "ok"},
+            "jobs": {DEADLINE_TASK: "ok", EMAIL_TASK: "ok", DIGEST_TASK: "ok", CLEANUP_TASK: "ok"},
         },
     }
 

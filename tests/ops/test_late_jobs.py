@@ -14,7 +14,7 @@ from django_celery_beat.models import PeriodicTask
 
 from notifications import tasks
 from notifications.models import Notification, ObligationKind
-from notifications.schedule import DEADLINE_JOB, DEADLINE_TASK, EMAIL_TASK
+from notifications.schedule import DEADLINE_JOB, DEADLINE_TASK, DIGEST_TASK, EMAIL_TASK
 from ops.models import JobOutcome, JobRun
 from ops.schedule import CLEANUP_TASK
 from ops.services import late_job_alerts_record
@@ -36,7 +36,7 @@ def admins(province):
 
 @pytest.fixture
 def on_time():
-    for task in (DEADLINE_TASK, EMAIL_TASK, CLEANUP_TASK):
+    for task in (DEADLINE_TASK, EMAIL_TASK, DIGEST_TASK, CLEANUP_TASK):
         JobRun.objects.create(job=task, started=timezone.now() - dt.timedelta(minutes=5), outcome=JobOutcome.SUCCESS)
 
 

@@ -105,7 +105,12 @@ def test_content_types_and_the_schedule_follow_the_moved_models(upgraded):
         tasks = {r[0] for r in conn.execute("SELECT task FROM django_celery_beat_periodictask")}
     assert labels["unit"] == "units" and labels["membership"] == "units"
     assert labels["calendarday"] == "regulations" and labels["notification"] == "notifications"
-    assert tasks == {"notifications.enforce_deadlines", "notifications.send_emails", "ops.job_runs_cleanup"}
+    assert tasks == {
+        "notifications.enforce_deadlines",
+        "notifications.send_emails",
+        "notifications.send_digests",
+        "ops.job_runs_cleanup",
+    }
 
 
 def test_the_upgraded_database_runs_the_daily_job_without_duplicating_a_notification(upgraded):

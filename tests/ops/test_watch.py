@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from notifications.schedule import DEADLINE_JOB, DEADLINE_TASK, EMAIL_JOB, EMAIL_TASK
+from notifications.schedule import DEADLINE_JOB, DEADLINE_TASK, DIGEST_JOB, DIGEST_TASK, EMAIL_JOB, EMAIL_TASK
 from ops.models import JobOutcome, JobRun
 from ops.schedule import CLEANUP_JOB
 from ops.schedules import next_run_after
@@ -124,13 +124,13 @@ def test_disabled_one_off_and_future_entries_are_not_watched():
     PeriodicTask.objects.create(name="một lần", task="x.once", interval=interval, one_off=True)
     PeriodicTask.objects.create(name="sau này", task="x.later", interval=interval, start_time=hanoi(1, 0, month=5))
     tasks = {w.task for w in jobs_watched(now=hanoi(20, 9))}
-    assert tasks == {DEADLINE_TASK, EMAIL_TASK, "ops.job_runs_cleanup"}
-    assert {w.name for w in jobs_watched(now=hanoi(20, 9))} == {DEADLINE_JOB, EMAIL_JOB, CLEANUP_JOB}
+    assert tasks == {DEADLINE_TASK, EMAIL_TASK, DIGEST_TASK, "ops.job_runs_cleanup"}
+    assert {w.name for w in jobs_watched(now=hanoi(20, 9))} == {DEADLINE_JOB, EMAIL_JOB, DIGEST_JOB, CLEANUP_JOB}
 
 
 def test_jobs_late_lists_only_the_late_ones():
     now = hanoi(20, 9)
-    for task in (DEADLINE_TASK, EMAIL_TASK, "ops.job_runs_cleanup"):
+    for task in (DEADLINE_TASK, EMAIL_TASK, DIGEST_TASK, "ops.job_runs_cleanup"):
         run(task=task, started=now - dt.timedelta(minutes=5))
     assert jobs_late(now=now) == []
     assert [w.task for w in jobs_late(now=now + dt.timedelta(hours=2))] == [EMAIL_TASK]

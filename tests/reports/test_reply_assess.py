@@ -55,12 +55,13 @@ def test_unsatisfied_assessment_reopens_adds_events_and_notifies_unit_and_head(w
     assert events_dispatch() == 0  # once per event, however often the dispatcher runs
 
 
-def test_satisfied_assessment_closes_and_notifies_nobody(world, heads):
+def test_satisfied_assessment_tells_only_the_units_officers(world, heads):
     _assess(world, reply=world.r_met, result="satisfied", reason="")
     world.p_met.refresh_from_db()
     assert world.p_met.assessment == "satisfied" and world.p_met.status == "closed"
-    assert events_dispatch() == 0
-    assert not Notification.objects.exists()
+    assert events_dispatch() == 1
+    note = Notification.objects.get()
+    assert note.recipient.username == "agency_officer" and "hài lòng" in note.title
 
 
 def test_after_not_satisfied_a_second_assessment_waits_for_the_staffs_decision(world, heads):
@@ -133,3 +134,19 @@ def test_assessment_dated_in_the_future_is_refused(world, heads):
 
 def test_assessment_before_the_reply_is_refused(world, heads):
     _refused(world, "không được trước ngày trả lời", assessed_on=dt.date(2026, 2, 28))
+
+
+def test_the_assessment_form_takes_dd_mm_yyyy_and_shows_the_petition_and_the_reply(client, world, heads):
+    """Issue 15: the form used the browser's date input (11/26/2026 in an English browser), its
+    radio labels were glued to the buttons, and it showed neither the petition nor the reply."""
+    from django.urls import reverse
+
+    client.force_login(world.front)
+    url = reverse("reports:monitor_assess", args=[world.r_late.pk])
+    page = client.get(url).content.decode()
+    assert 'type="date"' not in page and 'placeholder="dd/mm/yyyy"' in page
+    assert 'id="assess-petition"' in page and world.r_late.number in page
+    assert 'class="form-check-label"' in page
+    response = client.post(url, {"result": "satisfied", "reason": "", "assessed_on": "20/03/2026"})
+    assert response.status_code == 302
+    assert ReplyAssessment.objects.get().assessed_on == dt.date(2026, 3, 20)

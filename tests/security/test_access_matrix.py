@@ -390,6 +390,8 @@ ROUTES: dict[str, Route] = {
     "notifications:read_all": Route(
         ALL, method="POST", cases=("none",), ok=302, ok_location=lambda b: reverse("notifications:list")
     ),
+    # One's own choice of delivery per topic (issue 15).
+    "notifications:preferences": Route(ALL, cases=("none",)),
     # Dashboards, reports, exports: the unit in the query is the object -----------------------
     "reports:dashboard": Route(DASHBOARD, query=_unit_query),
     "reports:dashboard[xlsx]": Route(DASHBOARD, query=lambda b, role: {**_unit_query(b, role), "format": "xlsx"}),

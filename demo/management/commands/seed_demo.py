@@ -16,8 +16,11 @@ from demo import heads
 from demo.citizen import seed_citizen
 from demo.documents import attach_demo_documents
 from demo.followthrough import seed_followthrough
+from demo.realism import PETITIONS as PETITION_CATALOGUE
+from demo.realism import clock_at, person_name, petition_of
 from demo.regulations import seed_regulations, seed_reorganisation
 from demo.reports import seed_reports
+from demo.workqueue import seed_openings
 from petitions.deadlines import notice_due_date, reply_due_date
 from petitions.models import Assessment, Field, PetitionStatus
 from petitions.services import (
@@ -73,24 +76,6 @@ TOPICS = [
     "Đối thoại về chính sách hỗ trợ người có công",
 ]
 
-CONTENTS = [
-    "Đề nghị xem xét lại đơn giá bồi thường đất nông nghiệp khi thu hồi làm dự án.",
-    "Đường liên xóm xuống cấp, đề nghị đầu tư sửa chữa trước mùa mưa.",
-    "Đề nghị xử lý tình trạng khai thác cát trái phép gây sạt lở bờ sông.",
-    "Đề nghị cấp giấy chứng nhận quyền sử dụng đất cho các hộ đã sử dụng ổn định.",
-    "Trạm y tế thiếu bác sĩ, đề nghị tăng cường nhân lực.",
-    "Đề nghị hỗ trợ kinh phí sửa chữa phòng học xuống cấp.",
-    "Đề nghị giải quyết chế độ cho người có công còn tồn đọng.",
-    "Tình trạng xe quá tải làm hỏng đường, đề nghị tăng cường kiểm tra.",
-    "Đề nghị rút ngắn thời gian giải quyết thủ tục cấp phép xây dựng.",
-    "Đề nghị hỗ trợ giống cây trồng sau thiên tai.",
-    "Ô nhiễm từ trang trại chăn nuôi, đề nghị kiểm tra xử lý.",
-    "Đề nghị công khai quy hoạch khu dân cư mới.",
-    "Đề nghị lắp đặt hệ thống chiếu sáng tại đường trục chính.",
-    "Đề nghị làm rõ việc thu các khoản đóng góp tự nguyện.",
-]
-PEOPLE = ["Bùi Văn", "Đinh Thị", "Quách Văn", "Xa Văn", "Hà Thị", "Nguyễn Văn", "Trần Thị", "Lò Văn"]
-GIVEN = ["Hùng", "Lan", "Minh", "Thắng", "Hoa", "Tuấn", "Mai", "Sơn", "Nga", "Cường"]
 COLLECTIVES = [
     "Chi hội Nông dân xóm Mường",
     "Ban công tác Mặt trận khu dân cư số 3",
@@ -131,6 +116,8 @@ class Command(BaseCommand):
         if sessions < 1:
             raise CommandError("--sessions phải lớn hơn 0.")
         self.rng = random.Random(seed)
+        # Times of day of the acts: their own generator, so the demo's contents stay the same.
+        self.clock_rng = random.Random(seed + 1)
         self.today = timezone.localdate()
         with transaction.atomic():
             units = self._units()
@@ -139,6 +126,7 @@ class Command(BaseCommand):
             seed_regulations(units=units)
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
+            seed_openings(unit=units["agencies"][0], officer=users["agency"], today=self.today)
             counts.update(seed_reports(units=units, users=users, today=self.today))
             heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
             seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
@@ -287,7 +275,7 @@ class Command(BaseCommand):
             ),  # fmt: skip
         }
         for agency in u["agencies"]:
-            Leader.objects.create(unit=agency, full_name=f"{self.rng.choice(PEOPLE)} {self.rng.choice(GIVEN)}",
+            Leader.objects.create(unit=agency, full_name=person_name(self.rng),
                                   position=f"Giám đốc {agency.name}", term_start=start)  # fmt: skip
         for group, (party_title, ubnd_title) in (
             ("districts", ("Bí thư", "Chủ tịch UBND")),
@@ -296,11 +284,11 @@ class Command(BaseCommand):
             for _area, party, ubnd in u[group]:
                 begin = party.active_from or start
                 self.leaders[party.pk] = Leader.objects.create(
-                    unit=party, full_name=f"{self.rng.choice(PEOPLE)} {self.rng.choice(GIVEN)}", position=party_title,
+                    unit=party, full_name=person_name(self.rng), position=party_title,
                     term_start=begin, term_end=party.active_to,
                 )  # fmt: skip
                 self.leaders[ubnd.pk] = Leader.objects.create(
-                    unit=ubnd, full_name=f"{self.rng.choice(PEOPLE)} {self.rng.choice(GIVEN)}", position=ubnd_title,
+                    unit=ubnd, full_name=person_name(self.rng), position=ubnd_title,
                     term_start=begin, term_end=ubnd.active_to,
                 )  # fmt: skip
         return users
@@ -327,7 +315,7 @@ class Command(BaseCommand):
 
     def _sessions(self, u, users, count):
         rng, today = self.rng, self.today
-        fields = list(Field.objects.all())
+        fields = {f.name: f for f in Field.objects.all()}
         first_day = dt.date(today.year - 1, 1, 10)
         # Sessions are recorded once held (a future dialogue is an item of the plan).
         span = (today - first_day).days
@@ -364,36 +352,36 @@ class Command(BaseCommand):
             for _ in range(rng.randint(3, 8)):
                 collective = rng.random() < 0.25
                 clarified = rng.random() < 0.2
+                content, field_name, _agency = petition_of(rng)
                 rows.append(
                     dict(
                         petitioner_kind="collective" if collective else "person",
-                        petitioner_name=rng.choice(COLLECTIVES)
-                        if collective
-                        else f"{rng.choice(PEOPLE)} {rng.choice(GIVEN)}",
+                        petitioner_name=rng.choice(COLLECTIVES) if collective else person_name(rng),
                         petitioner_address=f"Xóm {rng.randint(1, 12)}, {organiser.place_name}",
                         petitioner_phone=f"09{rng.randint(10000000, 99999999)}",
-                        content=rng.choice(CONTENTS),
-                        field=rng.choice(fields),
+                        content=content,
+                        field=fields[field_name],
                         clarified_at_conference=clarified,
                         conference_answer="Đồng chí chủ trì đã giải thích rõ chính sách tại hội nghị."
                         if clarified
                         else "",
                     )
                 )
-            session = session_record_with_petitions(
-                organising_unit=organiser,
-                kind=SessionKind.AD_HOC if rng.random() < 0.3 else SessionKind.PERIODIC,
-                held_on=held_on,
-                topic=rng.choice(TOPICS),
-                place=f"Hội trường {organiser.name}",
-                chair=chair,
-                actor=staff,
-                participants=[
-                    {"name": "Ủy ban MTTQ cùng cấp", "role": "front"},
-                    {"name": "Đại diện các hộ dân", "role": "citizen", "headcount": rng.randint(20, 120)},
-                ],
-                petitions=rows,
-            )
+            with clock_at(min(held_on, today), self.clock_rng):
+                session = session_record_with_petitions(
+                    organising_unit=organiser,
+                    kind=SessionKind.AD_HOC if rng.random() < 0.3 else SessionKind.PERIODIC,
+                    held_on=held_on,
+                    topic=rng.choice(TOPICS),
+                    place=f"Hội trường {organiser.name}",
+                    chair=chair,
+                    actor=staff,
+                    participants=[
+                        {"name": "Ủy ban MTTQ cùng cấp", "role": "front"},
+                        {"name": "Đại diện các hộ dân", "role": "citizen", "headcount": rng.randint(20, 120)},
+                    ],
+                    petitions=rows,
+                )
             n_petitions += len(rows)
             # The notice: most on time, some late, some still missing (overdue or not yet due).
             if held_on > today:
@@ -405,20 +393,21 @@ class Command(BaseCommand):
             symbol = default_notice_symbol(organiser)
             pending = list(session.petitions.filter(status=PetitionStatus.RECORDED))
             local = [ubnd for _a, _p, ubnd in u["communes"] + u["districts"] if ubnd.is_active_on(issued_on)]
-            notice_issue(
-                session=session,
-                number=notice_next_number(session=session, symbol=symbol, issued_on=issued_on),
-                symbol=symbol,
-                issued_on=issued_on,
-                actor=staff,
-                signer_name=chair.full_name if chair else "",
-                signer_position=chair.position if chair else "",
-                body="Đồng chí chủ trì kết luận, giao các cơ quan, đơn vị giải quyết các kiến nghị dưới đây.",
-                backdate_reason="Nhập lại từ sổ theo dõi văn bản của cơ quan." if (today - issued_on).days > 3 else "",
-                assignments={
-                    p.pk: (agencies[0] if rng.random() < 0.35 else rng.choice(agencies + local)) for p in pending
-                },
-            )
+            with clock_at(issued_on, self.clock_rng):
+                notice_issue(
+                    session=session,
+                    number=notice_next_number(session=session, symbol=symbol, issued_on=issued_on),
+                    symbol=symbol,
+                    issued_on=issued_on,
+                    actor=staff,
+                    signer_name=chair.full_name if chair else "",
+                    signer_position=chair.position if chair else "",
+                    body="Đồng chí chủ trì kết luận, giao các cơ quan, đơn vị giải quyết các kiến nghị dưới đây.",
+                    backdate_reason="Nhập lại từ sổ theo dõi văn bản của cơ quan."
+                    if (today - issued_on).days > 3
+                    else "",
+                    assignments={p.pk: self._responsible(p, agencies, local) for p in pending},
+                )
             if held_on in special:
                 continue  # left waiting: its replies fall due in the coming days
             for petition in pending:
@@ -426,8 +415,17 @@ class Command(BaseCommand):
                 self._answer(petition, users, u)
         return {"sessions": len(days), "petitions": n_petitions}
 
+    def _responsible(self, petition, agencies, local):
+        """The agency that handles the petition's matter; some go to the local People's Committee."""
+        symbol = next((s for c, _f, s in PETITION_CATALOGUE if c == petition.content), "")
+        by_symbol = {a.symbol: a for a in agencies}
+        if symbol in by_symbol and (self.rng.random() < 0.75 or not local):
+            return by_symbol[symbol]
+        return self.rng.choice(local or agencies)
+
     def _answer(self, petition, users, u):
-        """Move an assigned petition on: replied on time or late, forwarded, complex, or left open."""
+        """Move an assigned petition on: replied on time or late, forwarded, complex, or left open.
+        Each act is stamped with the day it happened."""
         rng, today = self.rng, self.today
         roll = rng.random()
         agency_user = self._officer(petition.responsible_unit)
@@ -435,41 +433,49 @@ class Command(BaseCommand):
         if act_on > today or roll < 0.12:
             return  # still waiting: open, due soon or overdue depending on the date
         if roll < 0.70:
-            reply = reply_record(
-                petition=petition, replied_on=act_on, number=f"{rng.randint(10, 999)}/{petition.assigned_unit.symbol or 'CV'}",
-                summary="Đơn vị đã kiểm tra, giải quyết và trả lời bằng văn bản cho người kiến nghị.", actor=agency_user,
-            )  # fmt: skip
+            with clock_at(act_on, self.clock_rng):
+                reply = reply_record(
+                    petition=petition, replied_on=act_on, number=f"{rng.randint(10, 999)}/{petition.assigned_unit.symbol or 'CV'}",
+                    summary="Đơn vị đã kiểm tra, giải quyết và trả lời bằng văn bản cho người kiến nghị.", actor=agency_user,
+                )  # fmt: skip
             # The Front assesses some replies; a few are judged unsatisfactory.
             assessed_on = act_on + dt.timedelta(days=rng.randint(1, 10))
             if assessed_on <= today and rng.random() < 0.4:
                 unsatisfied = rng.random() < 0.3
-                reply_assess(
-                    reply=reply, assessor=users["front"], assessed_on=assessed_on,
-                    result=Assessment.UNSATISFIED if unsatisfied else Assessment.SATISFIED,
-                    reason="Trả lời chưa đúng trọng tâm, chưa nêu thời hạn khắc phục." if unsatisfied else "",
-                    unit=u["front"],
-                )  # fmt: skip
+                with clock_at(assessed_on, self.clock_rng):
+                    reply_assess(
+                        reply=reply, assessor=users["front"], assessed_on=assessed_on,
+                        result=Assessment.UNSATISFIED if unsatisfied else Assessment.SATISFIED,
+                        reason="Trả lời chưa đúng trọng tâm, chưa nêu thời hạn khắc phục." if unsatisfied else "",
+                        unit=u["front"],
+                    )  # fmt: skip
         elif roll < 0.80:
             competent = u["ubnd"] if petition.assigned_unit != u["ubnd"] else u["party"]
-            petition_forward(petition=petition, to_unit=competent, reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.",
-                             forwarded_on=act_on, actor=agency_user)  # fmt: skip
+            with clock_at(act_on, self.clock_rng):
+                petition_forward(petition=petition, to_unit=competent, reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.",
+                                 forwarded_on=act_on, actor=agency_user)  # fmt: skip
             later = act_on + dt.timedelta(days=rng.choice([10, 20, 40]))
             if later <= today and rng.random() < 0.6:
-                reply_record(petition=petition, replied_on=later, number=f"{rng.randint(10, 999)}/{competent.symbol}",
-                             summary="Cấp có thẩm quyền đã xem xét, trả lời người kiến nghị.",
-                             actor=self._officer(competent))  # fmt: skip
+                with clock_at(later, self.clock_rng):
+                    reply_record(petition=petition, replied_on=later, number=f"{rng.randint(10, 999)}/{competent.symbol}",
+                                 summary="Cấp có thẩm quyền đã xem xét, trả lời người kiến nghị.",
+                                 actor=self._officer(competent))  # fmt: skip
         elif roll < 0.92:
             target = act_on + dt.timedelta(days=rng.choice([20, 45, 90]))
-            complex_notice_send(petition=petition, notified_on=act_on, new_target_on=target,
-                                reason="Vụ việc phức tạp, cần đo đạc, xác minh nguồn gốc đất.", actor=agency_user,
-                                target_reason="" if target > today else "Nhập lại từ hồ sơ lưu của đơn vị.")  # fmt: skip
+            with clock_at(act_on, self.clock_rng):
+                complex_notice_send(petition=petition, notified_on=act_on, new_target_on=target,
+                                    reason="Vụ việc phức tạp, cần đo đạc, xác minh nguồn gốc đất.", actor=agency_user,
+                                    target_reason="" if target > today else "Nhập lại từ hồ sơ lưu của đơn vị.")  # fmt: skip
             final = target - dt.timedelta(days=rng.choice([-5, 3, 10]))
             if final <= today and rng.random() < 0.6:
-                reply_record(petition=petition, replied_on=max(final, act_on), number=f"{rng.randint(10, 999)}/CV",
-                             summary="Trả lời cuối cùng sau khi xác minh.", actor=agency_user)  # fmt: skip
+                with clock_at(max(final, act_on), self.clock_rng):
+                    reply_record(petition=petition, replied_on=max(final, act_on), number=f"{rng.randint(10, 999)}/CV",
+                                 summary="Trả lời cuối cùng sau khi xác minh.", actor=agency_user)  # fmt: skip
         elif roll < 0.96:
-            supervision_note_add(
-                petition=petition, author=users["front"], text="MTTQ đề nghị đơn vị sớm trả lời kiến nghị."
-            )
+            with clock_at(act_on, self.clock_rng):
+                supervision_note_add(
+                    petition=petition, author=users["front"], text="MTTQ đề nghị đơn vị sớm trả lời kiến nghị."
+                )
         else:
-            petition_withdraw(petition=petition, reason="Người kiến nghị đã rút kiến nghị.", actor=users["staff"])
+            with clock_at(act_on, self.clock_rng):
+                petition_withdraw(petition=petition, reason="Người kiến nghị đã rút kiến nghị.", actor=users["staff"])

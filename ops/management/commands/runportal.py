@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Chỉ chạy máy chủ web.")
 
     def handle(self, *args, host, port, no_worker, **options):
+        self._follow_served_address(host, port)
         worker = None
         if not no_worker:
             worker = self._start_worker()
@@ -33,6 +34,19 @@ class Command(BaseCommand):
                     worker.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     worker.kill()
+
+    def _follow_served_address(self, host: str, port) -> None:
+        """Links in e-mails point where this command serves (``make run PORT=8080``) unless
+        SITE_URL says otherwise: set for this process and the worker started below."""
+        if os.environ.get("SITE_URL"):
+            return
+        shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+        if ":" in shown and not shown.startswith("["):
+            shown = f"[{shown}]"
+        site = f"http://{shown}:{port}"
+        os.environ["SITE_URL"] = site
+        settings.SITE_URL = site
+        self.stdout.write(f"SITE_URL={site}")
 
     def _start_worker(self):
         var = Path(settings.VAR_DIR)

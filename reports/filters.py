@@ -1,0 +1,99 @@
+"""Filters of the Front monitor's lists: the petition list's filters plus the Front's own
+assessment, and the written replies. The querysets handed in are already scoped."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from common.text import normalise_search
+from petitions.filters import PetitionFilter
+from petitions.models import Assessment, PetitionStatus
+from sessions.filters import VnDateFilter
+from units.models import Unit
+
+NOT_ASSESSED = "none"
+ASSESSMENT_CHOICES = [(NOT_ASSESSED, _("Đã trả lời, chưa đánh giá")), *Assessment.choices]
+
+
+def _filter_assessment(queryset, value: str, prefix: str = ""):
+    if value == NOT_ASSESSED:
+        # Waiting for the Front: a first reply not yet assessed, or a supplementary reply.
+        waiting = Q(**{f"{prefix}status": PetitionStatus.REPLIED}) & (
+            Q(**{f"{prefix}assessment": ""}) | Q(**{f"{prefix}supplementary_replied_on__isnull": False})
+        )
+        if prefix:  # the replies themselves: only those not assessed yet
+            waiting &= Q(assessments__isnull=True)
+        return queryset.filter(waiting)
+    return queryset.filter(**{f"{prefix}assessment": value})
+
+
+class MonitorPetitionFilter(PetitionFilter):
+    assessment = django_filters.ChoiceFilter(
+        label=_("Đánh giá của MTTQ"),
+        choices=ASSESSMENT_CHOICES,
+        method="filter_assessment",
+        empty_label=_("Mọi đánh giá"),
+    )
+
+    def filter_assessment(self, queryset, name, value):
+        return _filter_assessment(queryset, value)
+
+
+class ReplyFilter(django_filters.FilterSet):
+    """The written replies of the Front's area: by words of the reply or the petition, the unit
+    that replied, the assessment and the day of the reply."""
+
+    q = django_filters.CharFilter(
+        label=_("Tìm kiếm"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Số văn bản, nội dung trả lời hoặc kiến nghị…"), "type": "search"}
+        ),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị trả lời"),
+        queryset=Unit.objects.none(),
+        empty_label=_("Mọi đơn vị"),
+        widget=forms.Select(attrs={"class": "unit-picker"}),
+    )
+    assessment = django_filters.ChoiceFilter(
+        label=_("Đánh giá của MTTQ"),
+        choices=ASSESSMENT_CHOICES,
+        method="filter_assessment",
+        empty_label=_("Mọi đánh giá"),
+    )
+    replied_from = VnDateFilter(label=_("Trả lời từ ngày"), field_name="replied_on", lookup_expr="gte")
+    replied_to = VnDateFilter(label=_("Trả lời đến ngày"), field_name="replied_on", lookup_expr="lte")
+
+    class Meta:
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["unit"].queryset = (
+            Unit.objects.filter(pk__in=queryset.values("unit_id")).only("id", "name", "path").order_by("path")
+        )
+
+    def filter_search(self, queryset, name, value):
+        """Every word in the reply's number or summary, or (without diacritics) in the petition's
+        search column (``petitions.search``)."""
+        for word in value.replace("\x00", "").split()[:8]:
+            normalised = normalise_search(word)
+            queryset = queryset.filter(
+                Q(number__icontains=word)
+                | Q(summary__icontains=word)
+                | (Q(petition__search_text__contains=normalised) if normalised else Q(pk__in=[]))
+            )
+        return queryset
+
+    def filter_assessment(self, queryset, name, value):
+        return _filter_assessment(queryset, value, prefix="petition__")
+
+    @property
+    def active_count(self) -> int:
+        if not self.is_bound or not self.is_valid():
+            return 0
+        return sum(1 for key, value in self.form.cleaned_data.items() if key != "q" and value)
