@@ -172,6 +172,7 @@ PAGES: dict[str, Page] = {
     "petitions:complex_letter": Page(AREA, FILE, kwargs=lambda o: {"pk": o.complex_notice.pk}),
     # Notifications ----------------------------------------------------------------------------
     "notifications:list": Page(ALL, LIST, baseline=lambda o, role: lambda: b.notification_list(o.users[role])),
+    "notifications:preferences": Page(ALL, FORM),
     "notifications:open": Page(
         ALL, REDIRECT, kwargs=lambda o: {"pk": o.notifications[o.current_user]}, status=302, note="marks read, redirects"
     ),

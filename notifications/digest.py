@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from common.dates import vn_date
 
-from .models import DigestMail, EmailStatus, Notification, ObligationKind, Topic
+from .models import DIGEST_MAX_LENGTH, DigestMail, EmailStatus, Notification, ObligationKind, Topic
 from .preferences import topic_of
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def digests_prepare(*, today: dt.date | None = None) -> int:
                     if not rows:  # gathered meanwhile: no empty digest
                         transaction.set_rollback(True)
                         continue
-                    digest.body = _digest_body(user, today, rows)
+                    digest.body = _bounded(_digest_body(user, today, rows))
                     digest.subject = _("Tổng hợp %(count)s thông báo ngày %(day)s") % {
                         "count": len(rows),
                         "day": vn_date(today),
@@ -95,3 +95,12 @@ def digests_prepare(*, today: dt.date | None = None) -> int:
             made += 1
     logger.info("Daily digests for %s: %s", today, made)
     return made
+
+
+def _bounded(body: str) -> str:
+    """The digest's text, cut at a line before ``DIGEST_MAX_LENGTH`` with a pointer to the portal
+    (a day of a whole province's notifications must not stop the job)."""
+    if len(body) <= DIGEST_MAX_LENGTH:
+        return body
+    more = "\n\n" + _("… (thư đã quá dài: xem đầy đủ các thông báo trong mục Thông báo trên cổng)")
+    return body[: DIGEST_MAX_LENGTH - len(more)].rsplit("\n", 1)[0] + more

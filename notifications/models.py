@@ -187,6 +187,10 @@ class NotificationPreference(models.Model):
         return f"{self.user} – {self.get_topic_display()}: {self.get_delivery_display()}"
 
 
+# A day's digest holds every notification of the day; a longer one is cut (``notifications.digest``).
+DIGEST_MAX_LENGTH = 100_000
+
+
 class DigestMail(models.Model):
     """The one e-mail of a day that gathers a user's notifications waiting for the digest,
     recorded under the unique key (recipient, day) before it is sent, and mailed by the outbox
@@ -198,7 +202,7 @@ class DigestMail(models.Model):
     )
     day = models.DateField(_("ngày"))
     subject = models.CharField(_("tiêu đề"), max_length=300)
-    body = models.TextField(_("nội dung"), blank=True)
+    body = BoundedTextField(_("nội dung"), blank=True, max_length=DIGEST_MAX_LENGTH)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     email_status = models.CharField(
         _("trạng thái"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True

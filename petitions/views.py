@@ -20,10 +20,11 @@ from common.dates import vn_date
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.http import docx_response
-from common.web import PAGE_SIZE, add_service_errors
+from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
 from units.selectors import units_active_on
+from units.versions import count_of
 
 from . import services, workflow
 from .documents import forwarding_letter_docx, receipt_docx, reply_draft_docx
@@ -93,7 +94,11 @@ def inbox(request):
     tab = request.GET.get("tab")
     if tab not in QueueTab.VALUES:
         tab = QueueTab.OPEN
-    page = Paginator(filterset.ordered(rows.filter(queue.tabs[tab])), PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = rows.filter(queue.tabs[tab])
+    # The count is cached under the areas' data versions (``units.versions.count_of``).
+    page = CountedPaginator(
+        filterset.ordered(listed), PAGE_SIZE, count=lambda: count_of(listed, request.user)
+    ).get_page(request.GET.get("page"))
     tabs_query = _query_without(request, "tab")
     return render(
         request,
@@ -120,7 +125,9 @@ def petition_list(request):
     base = with_reply_states(petitions_visible_to(request.user).exclude(status=PetitionStatus.WITHDRAWN), today)
     filterset = PetitionFilter(request.GET or None, queryset=base, user=request.user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = Paginator(filterset.ordered(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(filterset.ordered(qs), PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "petitions/petition_list.html",

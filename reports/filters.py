@@ -8,9 +8,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.text import normalise_search
 from petitions.filters import PetitionFilter
 from petitions.models import Assessment, PetitionStatus
+from petitions.search import search_q
 from sessions.filters import VnDateFilter
 from units.models import Unit
 
@@ -79,14 +79,11 @@ class ReplyFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         """Every word in the reply's number or summary, or (without diacritics) in the petition's
-        search column (``petitions.search``)."""
+        search columns (``petitions.search``: content, field, unit, petitioner)."""
         for word in value.replace("\x00", "").split()[:8]:
-            normalised = normalise_search(word)
-            queryset = queryset.filter(
-                Q(number__icontains=word)
-                | Q(summary__icontains=word)
-                | (Q(petition__search_text__contains=normalised) if normalised else Q(pk__in=[]))
-            )
+            match = Q(number__icontains=word) | Q(summary__icontains=word)
+            in_petition = search_q(word, prefix="petition__")
+            queryset = queryset.filter(match if in_petition is None else match | in_petition)
         return queryset
 
     def filter_assessment(self, queryset, name, value):

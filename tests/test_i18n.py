@@ -105,18 +105,18 @@ def home_user(db):
 def test_home_page_is_vietnamese_by_default(client, home_user):
     client.force_login(home_user)
     page = client.get(reverse("home")).content.decode()
-    for text in ("Trang làm việc", "Ghi nhận hội nghị", "Hội nghị đối thoại gần đây", "Đăng xuất"):
+    for text in ("Việc hôm nay", "Ghi nhận hội nghị", "Thông báo kết luận cần ban hành", "Đăng xuất"):
         assert text in page
-    assert "Workspace" not in page
+    assert "To do today" not in page
 
 
 def test_home_page_is_english_with_the_language_cookie(client, home_user):
     client.force_login(home_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("home")).content.decode()
-    for text in ("Workspace", "Record a session", "Recent dialogue sessions", "Log out"):
+    for text in ("To do today", "Record a session", "Conclusion notices to issue", "Log out"):
         assert text in page
-    assert "Trang làm việc" not in page
+    assert "Việc hôm nay" not in page
     assert "Đăng xuất" not in page
 
 

@@ -174,7 +174,8 @@ class Processes:
     def send(self, task: str, **kwargs):
         from celery import Celery
 
-        producer = Celery(broker=self.env["CELERY_BROKER_URL"])
+        # Not set as the current app: the portal's own app must stay current for the later tests.
+        producer = Celery(broker=self.env["CELERY_BROKER_URL"], set_as_current=False)
         producer.send_task(task, kwargs=kwargs, queue=self.queue)
         producer.close()
 

@@ -126,3 +126,16 @@ def test_the_preferences_page_saves_the_choices_and_refuses_an_unknown_one(clien
     response = client.post(url, {**choices, Topic.REPLIED: "fax"})
     assert response.status_code == 200 and Topic.REPLIED in response.context["form"].errors
     assert list(NotificationPreference.objects.values_list("topic", "delivery")) == before
+
+
+def test_a_digest_too_long_for_its_column_is_cut_at_a_line_with_a_pointer_to_the_portal():
+    from notifications.digest import _bounded
+    from notifications.models import DIGEST_MAX_LENGTH
+
+    short = "Thông báo 1\nThông báo 2"
+    assert _bounded(short) == short
+    long = "\n".join(f"Thông báo số {n}: kiến nghị quá hạn trả lời." for n in range(10_000))
+    cut = _bounded(long)
+    assert len(cut) <= DIGEST_MAX_LENGTH and cut.endswith("trong mục Thông báo trên cổng)")
+    kept = cut.split("\n\n…")[0].splitlines()
+    assert kept == long.splitlines()[: len(kept)]  # whole lines only, in order
