@@ -160,7 +160,8 @@ def _check_day(day, label: str, *, not_before: dt.date | None = None, before_lab
 
 
 def _require_text(value: str, label: str, max_length: int | None = None) -> str:
-    value = (value or "").strip()
+    # Cleaned as it will be stored first: a text of control characters only is no text.
+    value = clean_text(value or "").strip()
     if not value:
         raise ValidationError(_("Vui lòng nhập %(label)s.") % {"label": label})
     if max_length is not None and len(value) > max_length:

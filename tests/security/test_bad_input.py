@@ -704,3 +704,12 @@ def test_inputs_that_once_crashed_are_refused_cleanly(world):
     # A username longer than the column django-axes records it in (500 on PostgreSQL).
     response = submit(Client(), reverse("login"), {"username": "Đ" * 300, "password": "x"})
     assert response.status_code == 200 and response.context["form"].errors["username"]
+
+
+def test_a_note_of_control_characters_only_is_refused_and_writes_nothing(world):
+    # Found by the fuzzing above: "\x08" passed the blank check, then became "" when stored.
+    client = client_for(world, "front")
+    url = reverse("reports:monitor_note_add", kwargs={"pk": world.own.p_replied.pk})
+    before = fingerprint()
+    response = client.post(url, {"text": "\x08\x0b"})
+    assert response.status_code in (200, 302) and fingerprint() == before
