@@ -227,3 +227,13 @@ def test_trigram_indexes_serve_substring_search_on_postgres(require_postgres, la
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "petition_search_trgm" in plan and "petition_petitioner_trgm" in plan, plan
     assert list(qs) == [landslide[0]]
+
+
+def test_the_agency_queue_searches_without_diacritics(client, province, staff_user, agency_user, landslide):
+    slide, road, _foreign = landslide
+    issue_notice(slide.session, unit=province.agency, actor=staff_user)
+    client.force_login(agency_user)
+    page = client.get(reverse("petitions:inbox"), {"q": "sat lo taluy", "tab": "tat-ca"}).context["page"]
+    assert [p.pk for p in page] == [slide.pk]
+    page = client.get(reverse("petitions:inbox"), {"q": "dang van lo", "tab": "tat-ca"}).context["page"]
+    assert [p.pk for p in page] == [road.pk]
