@@ -330,6 +330,29 @@ def _petition_recipients(
     return who
 
 
+# The obligations on a row that belongs to a petition (a forwarding, a supplementary request, a
+# coordination): the petition's page, session and people, reached through ``petition__``.
+_petition_row_recipients = partial(
+    _petition_recipients,
+    key_field="pk",
+    organiser_key="petition__session__organising_unit_id",
+    chair_key="petition__session__chair__user_id",
+)
+
+
+def _petition_row_draft(row: dict, due: dt.date, title: str, body: str) -> Draft:
+    return Draft(
+        object_id=row["pk"],
+        recipients=[],
+        due_on=due,
+        title=title,
+        body=body,
+        url=reverse("petitions:detail", args=[row["petition_id"]]),
+        session_id=row["petition__session_id"],
+        petition_id=row["petition_id"],
+    )
+
+
 NOTICE = register(
     Obligation(
         kind=ObligationKind.NOTICE,
@@ -430,16 +453,7 @@ def _forwarded_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
         + " "
         + lead
     )
-    return Draft(
-        object_id=row["pk"],
-        recipients=[],
-        due_on=due,
-        title=title,
-        body=body,
-        url=reverse("petitions:detail", args=[row["petition_id"]]),
-        session_id=row["petition__session_id"],
-        petition_id=row["petition_id"],
-    )
+    return _petition_row_draft(row, due, title, body)
 
 
 FORWARDED = register(
@@ -463,11 +477,8 @@ FORWARDED = register(
         regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_forwarded_draft,
         recipients=partial(
-            _petition_recipients,
-            key_field="pk",
+            _petition_row_recipients,
             unit_key="to_unit_id",
-            organiser_key="petition__session__organising_unit_id",
-            chair_key="petition__session__chair__user_id",
         ),
         on_timeline=True,
     )
@@ -504,16 +515,7 @@ def _supplementary_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
         + " "
         + lead
     )
-    return Draft(
-        object_id=row["pk"],
-        recipients=[],
-        due_on=due,
-        title=title,
-        body=body,
-        url=reverse("petitions:detail", args=[row["petition_id"]]),
-        session_id=row["petition__session_id"],
-        petition_id=row["petition_id"],
-    )
+    return _petition_row_draft(row, due, title, body)
 
 
 SUPPLEMENTARY = register(
@@ -529,11 +531,8 @@ SUPPLEMENTARY = register(
         regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_supplementary_draft,
         recipients=partial(
-            _petition_recipients,
-            key_field="pk",
+            _petition_row_recipients,
             unit_key="unit_id",
-            organiser_key="petition__session__organising_unit_id",
-            chair_key="petition__session__chair__user_id",
         ),
         on_timeline=True,
     )
@@ -569,16 +568,7 @@ def _coordination_draft(row: dict, stage: Stage, today: dt.date) -> Draft:
         + " "
         + lead
     )
-    return Draft(
-        object_id=row["pk"],
-        recipients=[],
-        due_on=due,
-        title=title,
-        body=body,
-        url=reverse("petitions:detail", args=[row["petition_id"]]),
-        session_id=row["petition__session_id"],
-        petition_id=row["petition_id"],
-    )
+    return _petition_row_draft(row, due, title, body)
 
 
 COORDINATION = register(
@@ -601,11 +591,8 @@ COORDINATION = register(
         regulation_reminder_days=lambda rules: rules.reply_reminder_days,
         draft=_coordination_draft,
         recipients=partial(
-            _petition_recipients,
-            key_field="pk",
+            _petition_row_recipients,
             unit_key="unit_id",
-            organiser_key="petition__session__organising_unit_id",
-            chair_key="petition__session__chair__user_id",
             escalate_to_area=False,
             agency_reason="coordinating",
             head_reason="head_coordinating",
