@@ -128,7 +128,13 @@ ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=2, max_num=200
 
 class NoticeIssueForm(forms.Form):
     number = forms.IntegerField(
-        label=_("Số"), min_value=1, error_messages={"min_value": _("Số văn bản phải là số nguyên dương.")}
+        label=_("Số"),
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={
+            "min_value": _("Số văn bản phải là số nguyên dương."),
+            "max_value": _("Số văn bản không được lớn hơn %(limit_value)s."),
+        },
     )
     symbol = forms.CharField(
         label=_("Ký hiệu"),

@@ -364,6 +364,52 @@ def test_notice_wizard_steps_never_crash_nor_half_write(world, data):
     submit(client, reverse("sessions:notice_issue", kwargs={"pk": session.pk}), payload)
 
 
+@pytest.mark.parametrize("number", ["2147483648", "9" * 30, "0", "-1"])
+def test_a_notice_number_no_column_can_hold_is_refused_with_a_message(world, number):
+    """Found by the fuzz above in CI: 2³¹ went through the form and the database refused the
+    INSERT (a 500). The form bounds the number now."""
+    client = client_for(world, "staff")
+    session = world.own.open_session
+    submit(
+        client,
+        reverse("sessions:notice_assign", kwargs={"pk": session.pk}),
+        {f"unit_{world.own.open_petition.pk}": str(world.tree.agency.pk)},
+    )
+    payload = {"number": number, "symbol": "TB-UBND", "issued_on": "20/03/2026", "recipients": [world.tree.agency.pk]}
+    response = submit(client, reverse("sessions:notice_issue", kwargs={"pk": session.pk}), payload)
+    assert response.status_code == 200
+    assert "number" in response.context["form"].errors
+
+
+def test_every_integer_field_of_a_plain_form_is_bounded():
+    """A plain ``forms.Form`` has no model to validate against: each integer field must carry
+    its own bounds, or a number past the column's range reaches the database."""
+    from django import forms
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns  # every view's module, hence every form, is imported
+    integers, unbounded = [], []
+    for form in _all_subclasses(forms.Form):
+        if form.__module__.split(".")[0] not in PROJECT_APPS:
+            continue
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.IntegerField):
+                integers.append(name)
+                if field.max_value is None or field.min_value is None:
+                    unbounded.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert len(integers) >= 5  # the walk found the forms
+    assert not unbounded, unbounded
+
+
+PROJECT_APPS = {c.name.split(".")[0] for c in apps.get_app_configs() if "site-packages" not in c.path}
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
 @FUZZ
 @given(day=dates, file=st.one_of(upload_files(), valid_pdfs()))
 @example(day="31/12/9999", file=SimpleUploadedFile("a\x00b.pdf", MINIMAL_PDF))
