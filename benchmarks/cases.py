@@ -394,6 +394,8 @@ class PageResult:
     target_ms: float
     error: str = ""
     cpu_runs_ms: list[float] = field(default_factory=list)
+    user_id: int | None = None
+    status: int = 200
 
     @property
     def cpu_ms(self) -> float:
@@ -472,16 +474,41 @@ def run_pages(built: Built, *, repeat: int, only: list[str] | None = None, roles
                     with CaptureQueriesContext(connection) as ctx:
                         runner.get(user_id, url, page.status)
                 except Exception as exc:  # one broken page must not hide the others
-                    results.append(PageResult(key, role, page.kind, url, [], 0, [], page.target_ms, error=str(exc)))
+                    results.append(
+                        PageResult(
+                            key, role, page.kind, url, [], 0, [], page.target_ms, error=str(exc),
+                            user_id=user_id, status=page.status,
+                        )
+                    )  # fmt: skip
                     continue
                 base_runs = _timed(page.baseline(objects, role), repeat)[0] if page.baseline else []
                 results.append(
                     PageResult(
                         key, role, page.kind, url, runs, len(ctx.captured_queries), base_runs, page.target_ms,
-                        cpu_runs_ms=cpu,
+                        cpu_runs_ms=cpu, user_id=user_id, status=page.status,
                     )
                 )  # fmt: skip
     return results
+
+
+def as_json(results: list[PageResult]) -> list[dict]:
+    """The cases as ``benchmarks/replay.py`` reads them (and measured, as it writes them)."""
+    return [
+        {
+            "key": r.key,
+            "role": r.role,
+            "kind": r.kind,
+            "url": r.url,
+            "user_id": r.user_id,
+            "status": r.status,
+            "median_ms": None if r.error else r.median_ms,
+            "queries": None if r.error else r.queries,
+            "baseline_ms": r.baseline_ms,
+            "target_ms": r.target_ms,
+            "error": r.error,
+        }
+        for r in results
+    ]
 
 
 def format_pages(results: list[PageResult]) -> str:

@@ -3,12 +3,13 @@ lists every page, it refuses the wrong database, and a tiny-scale run measures e
 every role beside its baseline."""
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from benchmarks import pages
+from benchmarks import pages, replay
 from benchmarks.dataset import Plan
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "PERFORMANCE.md"
@@ -59,8 +60,11 @@ def test_benchmark_refuses_sqlite(settings):
 def test_tiny_benchmark_measures_every_page_for_every_role_with_its_baseline(require_postgres, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     out = io.StringIO()
-    markdown = tmp_path / "pages.md"
-    call_command("benchmark", "--scale", "0.002", "--repeat", "1", "--no-http", "--markdown", str(markdown), stdout=out)
+    markdown, cases = tmp_path / "pages.md", tmp_path / "after.json"
+    call_command(
+        "benchmark", "--scale", "0.002", "--repeat", "1", "--no-http", "--markdown", str(markdown), "--json", str(cases),
+        stdout=out,
+    )  # fmt: skip
     text = out.getvalue()
     assert "rows/s" in text
     rows = {}
@@ -83,3 +87,43 @@ def test_tiny_benchmark_measures_every_page_for_every_role_with_its_baseline(req
         assert float(median) > 0 and int(queries) > 0, line
     assert "Dashboard baseline check: same figures" in text
     assert len(rows) == sum(len(p.roles) for p in pages.PAGES.values())
+
+    # The same cases replayed (as under an older checkout) and compared: every case answers again.
+    replayed = tmp_path / "before.json"
+    replay.main(str(cases), str(replayed), repeat=1)
+    before = json.loads(replayed.read_text(encoding="utf-8"))["rows"]
+    assert {(r["key"], r["role"]) for r in before} == set(rows)
+    assert all(r["median_ms"] > 0 and not r["error"] for r in before), [r for r in before if r["error"]][:3]
+    table = io.StringIO()
+    call_command("benchmark_compare", str(replayed), str(cases), stdout=table)
+    assert f"Cases: {len(rows)} after, {len(rows)} measured on both sides." in table.getvalue()
+
+
+def test_benchmark_compare_refuses_a_file_that_is_not_a_case_list(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"rows": 3}', encoding="utf-8")
+    with pytest.raises(CommandError, match="not a file written by benchmark"):
+        call_command("benchmark_compare", str(bad), str(bad))
+    with pytest.raises(CommandError, match="missing.json"):
+        call_command("benchmark_compare", str(tmp_path / "missing.json"), str(bad))
+
+
+def test_benchmark_compare_puts_each_case_beside_its_before(tmp_path):
+    def case(key, ms, queries, error=""):
+        return {"key": key, "role": "staff", "kind": "page", "median_ms": ms, "queries": queries,
+                "target_ms": 150.0, "error": error}  # fmt: skip
+
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(
+        json.dumps({"load": [6.0, 5.0, 4.0], "rows": [case("a", 400.0, 30), case("b", None, None, "answered 404")]})
+    )
+    after.write_text(json.dumps({"rows": [case("a", 100.0, 10), case("b", 50.0, 8), case("c", 20.0, 5)]}))
+    out = io.StringIO()
+    call_command("benchmark_compare", str(before), str(after), stdout=out)
+    text = out.getvalue()
+    assert "| `a` | staff | page | 400.0 | 30 | 100.0 | 10 | 0.25 |" in text
+    assert "| `b` | staff | page | answered 404 |  | 50.0 | 8 |  |" in text
+    assert "| `c` | staff | page | — |  | 20.0 | 5 |  |" in text
+    assert "Cases: 3 after, 1 measured on both sides." in text
+    assert "Over their target (150 ms a page, 1 s an export or document): 1 before, 0 after" in text
+    assert "Load average when before was measured: 6.00, 5.00, 4.00" in text

@@ -2,6 +2,8 @@
 baselines, and an HTTP load run. PostgreSQL only; wipes the scratch database it runs on."""
 
 import datetime as dt
+import json
+import os
 import time
 from pathlib import Path
 
@@ -37,6 +39,9 @@ class Command(BaseCommand):
             "--roles", nargs="*", help="Measure only these roles (staff, leader, agency, front, board)."
         )
         parser.add_argument("--markdown", help="Also write the pages' table as Markdown to this file.")
+        parser.add_argument(
+            "--json", help="Also write the measured cases as JSON (for benchmarks/replay.py and benchmark_compare)."
+        )
         parser.add_argument(
             "--allow-any-database", action="store_true", help="Run even if the database name lacks 'bench'."
         )
@@ -95,6 +100,10 @@ class Command(BaseCommand):
         if o["markdown"]:
             Path(o["markdown"]).write_text(cases.format_markdown(results) + "\n", encoding="utf-8")
             log(f"Markdown table written to {o['markdown']}")
+        if o["json"]:
+            payload = {"load": os.getloadavg(), "rows": cases.as_json(results)}
+            Path(o["json"]).write_text(json.dumps(payload, indent=1), encoding="utf-8")
+            log(f"Cases written to {o['json']}")
         misses = [r for r in results if r.verdict != "ok"]
         log(f"\n{len(results)} (page, role) cases, {len(results) - len(misses)} within their targets.")
 
