@@ -26,7 +26,6 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
@@ -34,7 +33,7 @@ from hypothesis import strategies as st
 
 from common.dates import FIRST_YEAR, LAST_YEAR
 from reports.selectors import FIGURES
-from tests.security.world import MINIMAL_PDF, build_world, fingerprint, frozen_clock, petitions_xlsx
+from tests.security.world import MINIMAL_PDF, build_world, fingerprint, frozen_clock, highest_pks, petitions_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +198,7 @@ def submit(client, url, data=None, *, method="post", touched=()):
     POST) must have written nothing; whatever was written must pass model validation."""
     with transaction.atomic():
         before = fingerprint()
-        highest = {m: m._default_manager.aggregate(top=Max("pk"))["top"] or 0 for m in PROJECT_MODELS}
+        highest = highest_pks(PROJECT_MODELS)
         if method == "post":
             response = client.post(url, _clean(data or {}))
         else:
@@ -759,3 +758,17 @@ def test_a_note_of_control_characters_only_is_refused_and_writes_nothing(world):
     before = fingerprint()
     response = client.post(url, {"text": "\x08\x0b"})
     assert response.status_code in (200, 302) and fingerprint() == before
+
+
+def test_the_fingerprint_sees_an_insert_an_update_and_nothing_else(world):
+    """The write detector every test of this file relies on."""
+    before = fingerprint()
+    assert fingerprint() == before
+    petition = world.own.open_petition
+    with transaction.atomic():
+        type(petition).objects.filter(pk=petition.pk).update(content=petition.content + ".")
+        assert fingerprint() != before
+        transaction.set_rollback(True)
+    assert fingerprint() == before
+    highest = highest_pks(PROJECT_MODELS)
+    assert highest[type(petition)] >= petition.pk
