@@ -23,7 +23,7 @@ from regulations.deadlines import NOTICE, WorkCalendar, due_date, notice_due_dat
 from regulations.selectors import regulation_for
 from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
 from units.access import scope_of
-from units.models import DocumentFormat, Leader, Unit
+from units.models import DocumentFormat, Leader, ReorganisationStep, Unit
 from units.selectors import leaders_in_office_q
 from units.versions import data_changed
 
@@ -57,7 +57,7 @@ def _check_planned_item(
     """Why ``planned_item`` cannot be held by this session, or ``None`` (read afresh, locked)."""
     planned_item = PlannedDialogue.objects.select_for_update().select_related("plan__unit").get(pk=planned_item.pk)
     plan = planned_item.plan
-    if plan.unit_id != organising_unit.pk:
+    if plan.unit_id != organising_unit.pk and not _held_before_succession(planned_item, organising_unit, session):
         return _("Nội dung dự kiến này thuộc kế hoạch của %(unit)s, không phải của đơn vị tổ chức.") % {
             "unit": plan.unit
         }
@@ -80,6 +80,17 @@ def _check_planned_item(
     if taken.exists():
         return _("Nội dung dự kiến này đã được tổ chức tại một hội nghị khác.")
     return None
+
+
+def _held_before_succession(planned_item: PlannedDialogue, organising_unit: Unit, session) -> bool:
+    """Whether ``session`` already held ``planned_item`` and then passed, its notice still owed,
+    to ``organising_unit`` as the successor of the plan's unit (``sessions_succeed``): the held
+    item stays in the old unit's plan and the session keeps it."""
+    return (
+        session is not None
+        and session.planned_item_id == planned_item.pk
+        and ReorganisationStep.objects.filter(predecessor=planned_item.plan.unit_id, successor=organising_unit).exists()
+    )
 
 
 def _check_session_fields(

@@ -15,7 +15,7 @@ from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.periods import Period, PeriodKind
 from sessions import services
-from sessions.models import DialoguePlan, PlannedDialogue, PlanStatus
+from sessions.models import DialoguePlan, DialogueSession, PlannedDialogue, PlanStatus
 from tests import factories as f
 from units.services import reorganisation_record
 
@@ -244,3 +244,15 @@ def test_nobody_is_told_when_nothing_moved(world):
     assert counts["plan_items"] == 0 and counts["notified"] == 0
     assert not _succession_notices().exists()
     assert not DialoguePlan.objects.filter(unit=w.new).exists()
+
+
+def test_a_session_that_moved_with_its_notice_still_owed_keeps_its_planned_dialogue(world):
+    w = world
+    session = DialogueSession.objects.get(planned_item=w.held_early)
+    _apply(w)
+    session.refresh_from_db()
+    assert session.organising_unit_id == w.new.pk and session.planned_item_id == w.held_early.pk
+    with _at(dt.date(2025, 7, 3)):
+        services.session_update(session=session, place="Hội trường UBND xã Tân Lạc", actor=w.new_staff[0])
+    session.refresh_from_db()
+    assert session.place == "Hội trường UBND xã Tân Lạc" and session.planned_item_id == w.held_early.pk
