@@ -30,6 +30,8 @@ class ObligationKind(models.TextChoices):
     SESSION_EVENT = "session_event", _("Sự kiện của hội nghị")
     # Not about a case either: the portal itself (a periodic job that did not run), for administrators.
     SYSTEM = "system", _("Vận hành hệ thống")
+    # Not a deadline either: what a successor received from a unit that ended (reorganisation).
+    SUCCESSION = "succession", _("Tiếp nhận từ đơn vị tiền thân")
 
 
 class EmailStatus(models.TextChoices):

@@ -12,9 +12,10 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.succession import succession_notify
 from petitions.services import petitions_succeed
 from reports.services import report_dues_succeed
-from sessions.services import sessions_succeed
+from sessions.services import plans_succeed, sessions_succeed
 from units.models import Reorganisation
 from units.services import unit_end
 
@@ -22,8 +23,9 @@ from units.services import unit_end
 @transaction.atomic
 def reorganisation_apply(*, reorganisation: Reorganisation, actor=None) -> dict[str, int]:
     """Move the open obligations of the reorganisation's old units to their successors (notices
-    not yet issued, petitions' replies and responsibilities, forwardings, supplementary replies,
-    coordination, conclusion items and commitments, reports due), end the old units and their
+    not yet issued, planned dialogues of annual plans, petitions' replies and responsibilities,
+    forwardings, supplementary replies, coordination, conclusion items and commitments, reports
+    due), tell the successors' staff of what has no timeline of its own, end the old units and their
     memberships, and stamp the reorganisation applied. Returns what was moved."""
     reorganisation = Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
     on = reorganisation.effective_on
@@ -31,8 +33,14 @@ def reorganisation_apply(*, reorganisation: Reorganisation, actor=None) -> dict[
     for step in reorganisation.steps.select_related("predecessor", "successor").order_by("pk"):
         old, new = step.predecessor, step.successor
         counts.update(sessions_succeed(predecessor=old, successor=new, on=on, actor=actor))
+        plans = plans_succeed(predecessor=old, successor=new, on=on, actor=actor)
+        counts.update(plans)
         counts["petitions"] += petitions_succeed(predecessor=old, successor=new, on=on, actor=actor)
-        counts["report_dues"] += report_dues_succeed(predecessor=old, successor=new)
+        dues = report_dues_succeed(predecessor=old, successor=new)
+        counts["report_dues"] += dues
+        # Sessions and petitions tell the successor through their timeline events; plan items
+        # and reports due have none: one notice per staff user of the successor for this step.
+        counts["notified"] += succession_notify(step=step, on=on, plan_items=plans["plan_items"], report_dues=dues)
         counts.update(unit_end(unit=old, on=on))
     if reorganisation.applied_at is None:
         reorganisation.applied_at = timezone.now()

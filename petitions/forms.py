@@ -7,7 +7,6 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,7 @@ from units.selectors import units_active_on
 
 from .models import ComplexCaseNotice, Forwarding, Petition, PetitionerKind, WrittenReply
 from .models import Field as PetitionField
+from .selectors import complex_target_max_days
 
 
 def _max(model, field: str) -> int:
@@ -83,11 +83,12 @@ class ComplexNoticeForm(_ActionForm):
         error_messages={"required": _("Vui lòng tải lên văn bản thông báo cho người kiến nghị.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, petition: Petition, **kwargs):
         super().__init__(*args, **kwargs)
+        # The maximum of the regulation governing this petition, as the service checks it.
         self.fields["target_reason"].help_text = _(
             "Bắt buộc khi thời hạn giải quyết mới không sau ngày hôm nay hoặc quá %(days)s ngày kể từ ngày thông báo."
-        ) % {"days": settings.COMPLEX_TARGET_MAX_DAYS}
+        ) % {"days": complex_target_max_days(petition)}
 
     def clean(self):
         data = super().clean()

@@ -29,6 +29,7 @@ from regulations.deadlines import (
     explain_due_date,
     reply_clock_starts_on_receipt,
 )
+from regulations.selectors import rules_of
 from regulations.states import DeadlineState, deadline_state_conditions, state_case
 from sessions.selectors import session_ids_organised_in, sessions_editable_by
 from units.access import scope_of, subtree_q
@@ -126,6 +127,13 @@ def explain_reply_due(petition: Petition) -> DueDateExplanation | None:
     start = petition.reply_starts_on or petition.assigned_on
     label = RECEIPT_START_LABEL if petition.reply_start_basis == ClockStart.RECEIPT else ""
     return explain_due_date(REPLY, start, start_label=label, regulation=petition.reply_regulation)
+
+
+def complex_target_max_days(petition: Petition) -> int:
+    """The longest complex-case target (days after the notice) allowed without a reason, under
+    the regulation that governs the petition's reply (the settings' default when none is
+    recorded). The form's help text and the service's check both read it here."""
+    return rules_of(petition.reply_regulation).complex_max_days
 
 
 @dataclass(frozen=True)

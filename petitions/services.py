@@ -42,7 +42,7 @@ from regulations.deadlines import (
     reply_due_date,
     supplementary_due_date,
 )
-from regulations.selectors import regulation_for, regulations_for, rules_of
+from regulations.selectors import regulation_for, regulations_for
 from sessions import services as session_services
 from sessions.models import ConclusionNotice, DialogueSession, NoticeRecipient
 from sessions.selectors import sessions_editable_by
@@ -73,7 +73,7 @@ from .models import (
     SupplementaryRequest,
     WrittenReply,
 )
-from .selectors import direction_leaders_for, petition_opened_by_units, same_level_heads
+from .selectors import complex_target_max_days, direction_leaders_for, petition_opened_by_units, same_level_heads
 from .workflow import OWES_ANSWER, Action
 
 # However good the reason, a complex-case target no further than this after its notice.
@@ -869,7 +869,7 @@ def complex_notice_send(
         notified_on=notified_on,
         new_target_on=new_target_on,
         target_reason=target_reason,
-        max_days=rules_of(petition.reply_regulation).complex_max_days,
+        max_days=complex_target_max_days(petition),
     )
     check_year(new_target_on, field="new_target_on")
     if petition.status == PetitionStatus.COMPLEX:

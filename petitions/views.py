@@ -239,7 +239,7 @@ def complex_create(request, pk):
     petition, ok = _actionable(request, pk, Action.COMPLEX)
     if not ok:
         return redirect(petition)
-    form = ComplexNoticeForm(request.POST or None, request.FILES or None)
+    form = ComplexNoticeForm(request.POST or None, request.FILES or None, petition=petition)
     if request.method == "POST" and form.is_valid():
         try:
             services.complex_notice_send(petition=petition, actor=request.user, **form.cleaned_data)

@@ -384,6 +384,17 @@ class PlannedDialogue(NoDeleteModel):
     invited_note = models.CharField(_("ghi rõ thành phần, địa bàn"), max_length=255, blank=True)
     withdrawn_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
     withdrawal_reason = BoundedTextField(_("lý do hủy"), blank=True, max_length=REASON_MAX_LENGTH)
+    # Moved here from the plan of a unit that ended (reorganisation, ``sessions_succeed``): that
+    # unit and the day the successor took over. Empty for an item planned by the plan's own unit.
+    moved_from = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("chuyển từ kế hoạch của"),
+    )
+    moved_on = models.DateField(_("chuyển từ ngày"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

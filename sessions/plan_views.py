@@ -138,7 +138,7 @@ def plan_detail(request, pk):
     items = (
         with_planned_state(PlannedDialogue.objects.filter(plan=plan), today)
         .annotate(held_session_id=Subquery(held.values("pk")[:1]))
-        .select_related("chair")
+        .select_related("chair", "moved_from")
         .order_by("expected_by", "id")
     )
     return render(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,8 @@ from regulations.deadlines import NOTICE, WorkCalendar, due_date, notice_due_dat
 from regulations.selectors import regulation_for
 from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
 from units.access import scope_of
-from units.models import DocumentFormat, Leader, Unit
+from units.models import DocumentFormat, Leader, ReorganisationStep, Unit
+from units.selectors import leaders_in_office_q
 from units.versions import data_changed
 
 from .models import (
@@ -56,7 +57,7 @@ def _check_planned_item(
     """Why ``planned_item`` cannot be held by this session, or ``None`` (read afresh, locked)."""
     planned_item = PlannedDialogue.objects.select_for_update().select_related("plan__unit").get(pk=planned_item.pk)
     plan = planned_item.plan
-    if plan.unit_id != organising_unit.pk:
+    if plan.unit_id != organising_unit.pk and not _held_before_succession(planned_item, organising_unit, session):
         return _("Nội dung dự kiến này thuộc kế hoạch của %(unit)s, không phải của đơn vị tổ chức.") % {
             "unit": plan.unit
         }
@@ -79,6 +80,17 @@ def _check_planned_item(
     if taken.exists():
         return _("Nội dung dự kiến này đã được tổ chức tại một hội nghị khác.")
     return None
+
+
+def _held_before_succession(planned_item: PlannedDialogue, organising_unit: Unit, session) -> bool:
+    """Whether ``session`` already held ``planned_item`` and then passed, its notice still owed,
+    to ``organising_unit`` as the successor of the plan's unit (``sessions_succeed``): the held
+    item stays in the old unit's plan and the session keeps it."""
+    return (
+        session is not None
+        and session.planned_item_id == planned_item.pk
+        and ReorganisationStep.objects.filter(predecessor=planned_item.plan.unit_id, successor=organising_unit).exists()
+    )
 
 
 def _check_session_fields(
@@ -1024,3 +1036,65 @@ def sessions_succeed(*, predecessor: Unit, successor: Unit, on: dt.date, actor=N
             },
         )
     return {"sessions": len(sessions), "items": len(items)}
+
+
+def _successor_plan(*, old_plan: DialoguePlan, successor: Unit, on: dt.date, actor) -> tuple[DialoguePlan, bool]:
+    """The successor's plan of ``old_plan``'s year, or a new one carrying the old plan's document
+    (its status, number, dates and signed scan) so that the items moved can still be held."""
+    plan = DialoguePlan.objects.select_for_update().filter(unit=successor, year=old_plan.year).first()
+    if plan is not None:
+        return plan, False
+    values = {"unit": old_plan.unit, "year": old_plan.year, "day": vn_date(on)}
+    if old_plan.number:
+        summary = _("Tiếp nối Kế hoạch số %(number)s năm %(year)s của %(unit)s (sắp xếp đơn vị từ %(day)s).") % {
+            **values,
+            "number": old_plan.number,
+        }
+    else:
+        summary = _("Tiếp nối kế hoạch năm %(year)s của %(unit)s (sắp xếp đơn vị từ %(day)s).") % values
+    plan = DialoguePlan.objects.create(
+        unit=successor,
+        year=old_plan.year,
+        status=old_plan.status,
+        due_on=old_plan.due_on,
+        number=old_plan.number,
+        issued_on=old_plan.issued_on,
+        summary=summary,
+        signed_file=old_plan.signed_file.name if old_plan.signed_file else "",
+        signed_file_name=old_plan.signed_file_name,
+        created_by=actor,
+    )
+    return plan, True
+
+
+@transaction.atomic
+def plans_succeed(*, predecessor: Unit, successor: Unit, on: dt.date, actor=None) -> dict[str, int]:
+    """Pass to ``successor`` the planned dialogues of ``predecessor``'s annual plans still open on
+    ``on`` (not cancelled, no live session recorded against them, their month or quarter not
+    over): each joins the successor's plan of the same year (created when missing, carrying the
+    old plan's document), keeps where it came from (``moved_from``, ``moved_on``) and is chaired
+    by the successor's head in office on ``on`` if there is one. Held, missed and cancelled items
+    and the old plans stay the predecessor's. Running it again moves nothing."""
+    taken = DialogueSession.objects.filter(planned_item=OuterRef("pk"), withdrawn_at__isnull=True)
+    items = list(
+        PlannedDialogue.objects.select_for_update(of=("self",))
+        .filter(plan__unit=predecessor, withdrawn_at__isnull=True, expected_by__gte=on)
+        .filter(~Exists(taken))
+        .select_related("plan", "plan__unit")
+        .order_by("plan__year", "expected_by", "pk")
+    )
+    if not items:
+        return {"plan_items": 0, "plans": 0}
+    head = Leader.objects.filter(leaders_in_office_q(on), unit=successor).order_by("-term_start", "pk").first()
+    targets: dict[int, DialoguePlan] = {}
+    created = 0
+    for item in items:
+        if item.plan.year not in targets:
+            targets[item.plan.year], new = _successor_plan(old_plan=item.plan, successor=successor, on=on, actor=actor)
+            created += new
+        item.plan = targets[item.plan.year]
+        item.moved_from, item.moved_on = predecessor, on
+        if head is not None:
+            item.chair = head
+        item.save(update_fields=["plan", "moved_from", "moved_on", "chair"])
+    return {"plan_items": len(items), "plans": created}

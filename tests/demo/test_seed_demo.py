@@ -126,3 +126,21 @@ def test_the_demo_tells_the_truth_about_2025(settings):
         organising_unit__in=ended, notice_issued_on__isnull=True, withdrawn_at__isnull=True
     ).exists()
     assert not Membership.objects.filter(unit__in=ended, is_active=True).exists()
+    # The districts' planned dialogues still to hold passed to their communes' plans; what was
+    # held, missed or cancelled stays in the districts' plans.
+    from sessions.models import PlannedDialogue
+
+    held = DialogueSession.objects.filter(planned_item__isnull=False, withdrawn_at__isnull=True)
+    assert not (
+        PlannedDialogue.objects.filter(plan__unit__in=ended, withdrawn_at__isnull=True, expected_by__gte=merger)
+        .exclude(pk__in=held.values("planned_item"))
+        .exists()
+    )
+    moved = PlannedDialogue.objects.filter(moved_from__in=ended).select_related("plan__unit")
+    # The districts planned dialogues after June (demo/plan_succession.py): they moved.
+    assert moved.count() > 0
+    assert all(item.plan.unit.active_to is None and item.moved_on == merger for item in moved)
+    from notifications.models import Notification, ObligationKind
+
+    told = Notification.objects.filter(obligation=ObligationKind.SUCCESSION)
+    assert told.filter(title__contains="cuộc đối thoại dự kiến").exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from docx import Document
 
 from petitions.models import EventKind, Forwarding, Petition, PetitionStatus, WrittenReply
+from regulations.models import Regulation
 from tests import factories as f
 from tests.screens import issue_notice, make_session
 
@@ -242,6 +243,30 @@ def test_complex_notice_with_target_before_notice_changes_nothing(agency, assign
         {"notified_on": "19/03/2026", "new_target_on": "18/03/2026", "reason": "x", "letter": pdf_upload()},
     )
     assert "Thời hạn giải quyết mới phải sau ngày thông báo" in response.content.decode()
+    petition.refresh_from_db()
+    assert petition.status == PetitionStatus.ASSIGNED and petition.complex_target_on is None
+
+
+def test_complex_form_states_and_applies_the_maximum_of_the_petitions_regulation(
+    agency, province, assigned, pdf_upload, settings
+):
+    settings.COMPLEX_TARGET_MAX_DAYS = 90
+    regulation = Regulation.objects.create(
+        number="05-QC/TU", title="Quy chế tiếp xúc, đối thoại trực tiếp", issuing_body="Ban Thường vụ Tỉnh ủy",
+        issued_on=dt.date(2025, 7, 1), unit=province.province, effective_from=dt.date(2025, 7, 1),
+        complex_max_days=45,
+    )  # fmt: skip
+    petition = assigned[0]
+    Petition.objects.filter(pk=petition.pk).update(reply_regulation=regulation)
+    url = reverse("petitions:complex", args=[petition.pk])
+    page = agency.get(url).content.decode()
+    assert "quá 45 ngày kể từ ngày thông báo" in page and "quá 90 ngày" not in page
+    # 19/03 + 60 days: within the settings' 90 but beyond the regulation's 45, so a reason is due.
+    response = agency.post(
+        url, {"notified_on": "19/03/2026", "new_target_on": "18/05/2026", "reason": "Cần đo đạc lại",
+              "letter": pdf_upload()},
+    )  # fmt: skip
+    assert "dài hơn 45 ngày kể từ ngày thông báo" in response.content.decode()
     petition.refresh_from_db()
     assert petition.status == PetitionStatus.ASSIGNED and petition.complex_target_on is None
 

@@ -16,6 +16,7 @@ from demo import heads
 from demo.citizen import seed_citizen
 from demo.documents import attach_demo_documents
 from demo.followthrough import seed_followthrough
+from demo.plan_succession import seed_district_plans_ahead
 from demo.realism import PETITIONS as PETITION_CATALOGUE
 from demo.realism import clock_at, person_name, petition_of
 from demo.regulations import seed_regulations, seed_reorganisation
@@ -131,6 +132,7 @@ class Command(BaseCommand):
             heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
             seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
             attach_demo_documents(staff=users["staff"])
+            seed_district_plans_ahead(units=units, staff=users["staff"])
             seed_reorganisation(units=units)
         self.stdout.write(
             self.style.SUCCESS(
