@@ -53,9 +53,16 @@ def assessment_label(value: str) -> str:
 UNIT_HEADER_KEYS = ["sessions_held", "notices_on_time", "notices_late", "notices_overdue", *selectors.UNIT_TABLE_KEYS]
 
 
+def _unit_name(row) -> str:
+    """The unit of a row of the table by unit; a predecessor's unit says so."""
+    if row.get("predecessor"):
+        return f"{row['unit'].name} ({_('đơn vị tiền thân')})"
+    return row["unit"].name
+
+
 def unit_table_sheet(wb, table, caption=""):
     header = [_("Đơn vị")] + [str(selectors.FIGURES[k].label) for k in UNIT_HEADER_KEYS] + [_("Tỷ lệ đúng hạn")]
-    rows = [[row["unit"].name] + [row[k] for k in UNIT_HEADER_KEYS] + [_rate(row["on_time_rate"])] for row in table]
+    rows = [[_unit_name(row)] + [row[k] for k in UNIT_HEADER_KEYS] + [_rate(row["on_time_rate"])] for row in table]
     return add_sheet(wb, _("Theo đơn vị"), header, rows, caption)
 
 
@@ -80,9 +87,13 @@ def trend_sheet(wb, trend, caption=""):
     return add_sheet(wb, _("Theo tháng"), header, rows, caption)
 
 
-def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend, title: str = "") -> XlsxWorkbook:
+def dashboard_workbook(
+    *, unit, period: Period, figures, units, fields, trend, title: str = "", predecessors: bool = False
+) -> XlsxWorkbook:
     wb = new_workbook()
     caption = f"{unit.name} – {period.label}"
+    if predecessors:
+        caption += f" – {_('tính cả đơn vị tiền thân')}"
     first_caption = f"{title} – {caption}" if title else caption
     add_sheet(wb, _("Số liệu chính"), [_("Chỉ tiêu"), _("Số lượng")], figure_rows(figures), first_caption)
     unit_table_sheet(wb, units, caption)
