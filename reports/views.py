@@ -38,7 +38,7 @@ from .filters import MonitorPetitionFilter, ReplyFilter
 from .forms import AssessmentForm, SupervisionNoteForm
 from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
-from .report_selectors import compilation_areas_for
+from .report_selectors import COMPILERS
 
 PAGE_SIZE = 50
 # The predecessors' view ("Tính cả đơn vị tiền thân"): a GET parameter of the dashboard and of
@@ -192,8 +192,6 @@ def dashboard(request):
             "chart": chart,
             "r1_missing": r1_missing,
             "query": query,
-            # The period's own figures (Word, Excel) are the unit's report: without predecessors.
-            "report_query": urlencode(_base_params(unit, period)),
             "predecessors": preds,
             "show_predecessors_option": with_preds or has_predecessors(unit),
             "sort": sort,
@@ -204,7 +202,10 @@ def dashboard(request):
             "field_headers": _headers(selectors.FIELD_TABLE_KEYS),
             "trend_headers": _headers(trend_keys),
             "default_cutoff": Cutoff.default(),
-            "can_compile": compilation_areas_for(user).filter(pk=unit.pk).exists(),
+            # ``compilation_areas_for`` holds the unit exactly when the scope covers it for the
+            # compilers' roles: read from the scope, without a query (the page spends that one
+            # on ``has_predecessors``).
+            "can_compile": scope_of(user).covers(unit, COMPILERS),
             "compile_query": urlencode({"unit": unit.pk}),
         },
     )
@@ -278,7 +279,9 @@ def figure_list(request, key: str):
 def periodic_report(request, fmt: str):
     """The periodic report "Báo cáo kết quả tiếp xúc, đối thoại" as DOCX or XLSX."""
     unit, period = _context_or_404(request)
-    data = exports.periodic_report_data(request.user, unit, period)
+    data = exports.periodic_report_data(
+        request.user, unit, period, predecessors=request.GET.get(PREDECESSORS_PARAM) == "1"
+    )
     name = f"bao-cao-tiep-xuc-doi-thoai-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "docx":
         return exports.docx_response(exports.periodic_report_docx(data), f"{name}.docx")

@@ -9,10 +9,13 @@ commune area X on 1/3/2025 and ended on 30/6/2025, succeeded by the commune area
 province fixture (``province.commune_area``, its People's Committee ``province.commune``)."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
 
 from ops.reorganisation import reorganisation_apply
 from petitions.models import Petition, PetitionStatus
@@ -224,11 +227,34 @@ def test_the_successor_dashboard_offers_the_option_and_carries_it_in_its_links(w
     assert all("predecessors=1" in href for row in response.context["trend"] for _k, _v, href in row["cells"])
     assert all("predecessors=1" in href for row in response.context["units"] for _k, _v, href in row["cells"])
     assert 'data-testid="predecessor-badge"' in html  # the old units' rows are marked
-    # The Excel export follows the option.
-    xlsx = client.get(
-        reverse("reports:dashboard"), {"unit": t.commune_area.pk, **YEAR, "predecessors": "1", "format": "xlsx"}
-    )
-    assert xlsx.status_code == 200
+
+
+def _cells(content) -> list[str]:
+    wb = load_workbook(io.BytesIO(content))
+    return [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_the_exports_follow_the_option(world, client):
+    t = world
+    client.force_login(t.b_staff)
+    params = {"unit": t.commune_area.pk, **YEAR}
+    old_row = f"{t.a_ubnd.name} (đơn vị tiền thân)"
+    plain = _cells(client.get(reverse("reports:dashboard"), {**params, "format": "xlsx"}).content)
+    assert old_row not in plain and t.a_ubnd.name not in plain
+    cells = _cells(client.get(reverse("reports:dashboard"), {**params, "predecessors": "1", "format": "xlsx"}).content)
+    assert old_row in cells and any("tính cả đơn vị tiền thân" in c for c in cells)
+    # The list's export: every row of the list, the predecessors' included.
+    url = reverse("reports:figure", args=["petitions_received"])
+    listed = load_workbook(io.BytesIO(client.get(url, {**params, "predecessors": "1", "format": "xlsx"}).content))
+    shown = client.get(url, {**params, "predecessors": "1"}).context["page"].paginator.count
+    assert listed.active.max_row == 2 + shown  # the caption, the header, the rows
+    # The period's figures (Word, Excel) from the dashboard's buttons.
+    docx = client.get(reverse("reports:periodic", args=["docx"]), {**params, "predecessors": "1"})
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "tính cả đơn vị tiền thân" in text
+    periodic = _cells(client.get(reverse("reports:periodic", args=["xlsx"]), {**params, "predecessors": "1"}).content)
+    assert old_row in periodic
+    assert old_row not in _cells(client.get(reverse("reports:periodic", args=["xlsx"]), params).content)
 
 
 def test_the_successor_staff_see_the_old_rows_in_the_list_without_links(world, client):
