@@ -77,7 +77,11 @@ def world(province, settings):
     # A: a session in May, its notice issued; one petition clarified at the conference, one
     # replied on time, one still awaiting its reply when A ends.
     t.s_a = S(organising_unit=t.a_ubnd, held_on=dt.date(2025, 5, 10), notice_issued_on=dt.date(2025, 5, 15))
-    t.p_a_clarified = P(session=t.s_a, status=PetitionStatus.CLARIFIED, clarified_at_conference=True)
+    # A protected petitioner: shown only to the organising subtree's staff, never to B's.
+    t.p_a_clarified = P(
+        session=t.s_a, status=PetitionStatus.CLARIFIED, clarified_at_conference=True,
+        identity_protected=True, petitioner_name="Bà Lò Thị Kín Qxprotectedzv",
+    )  # fmt: skip
     t.p_a_replied = P(
         session=t.s_a, status=PetitionStatus.REPLIED, assigned_unit=t.a_ubnd, assigned_on=dt.date(2025, 5, 15),
         reply_due_on=dt.date(2025, 6, 16), responded_on=dt.date(2025, 6, 2), final_replied_on=dt.date(2025, 6, 2),
@@ -201,6 +205,18 @@ def test_the_table_by_unit_lists_the_predecessors_as_rows_of_their_own(world):
     assert [r["predecessor"] for r in data.units] == sorted(r["predecessor"] for r in data.units)
 
 
+def test_a_predecessor_row_of_the_table_opens_its_own_list(world, client):
+    t = world
+    client.force_login(t.b_staff)
+    page = client.get(reverse("reports:dashboard"), {"unit": t.commune_area.pk, **YEAR, "predecessors": "1"})
+    row = next(r for r in page.context["units"] if r["unit"].pk == t.a_ubnd.pk)
+    for key, value, href in row["cells"]:
+        assert f"by_unit={t.a_ubnd.pk}" in href and "predecessors=1" in href
+        listed = client.get(href)
+        assert listed.status_code == 200
+        assert listed.context["page"].paginator.count == value, key
+
+
 def test_a_unit_without_predecessors_has_no_option_and_the_same_figures(world, client):
     t = world
     client.force_login(t.board)
@@ -243,9 +259,12 @@ def test_the_exports_follow_the_option(world, client):
     assert old_row not in plain and t.a_ubnd.name not in plain
     cells = _cells(client.get(reverse("reports:dashboard"), {**params, "predecessors": "1", "format": "xlsx"}).content)
     assert old_row in cells and any("tính cả đơn vị tiền thân" in c for c in cells)
-    # The list's export: every row of the list, the predecessors' included.
+    # The list's export: every row of the list, the predecessors' included, the protected
+    # petitioner hidden.
     url = reverse("reports:figure", args=["petitions_received"])
-    listed = load_workbook(io.BytesIO(client.get(url, {**params, "predecessors": "1", "format": "xlsx"}).content))
+    exported = client.get(url, {**params, "predecessors": "1", "format": "xlsx"}).content
+    assert not any("Qxprotectedzv" in c for c in _cells(exported))
+    listed = load_workbook(io.BytesIO(exported))
     shown = client.get(url, {**params, "predecessors": "1"}).context["page"].paginator.count
     assert listed.active.max_row == 2 + shown  # the caption, the header, the rows
     # The period's figures (Word, Excel) from the dashboard's buttons.
@@ -281,6 +300,7 @@ def test_the_successor_staff_see_the_old_rows_in_the_list_without_links(world, c
         assert row.outside_scope is (pk not in moved)
         assert (reverse("petitions:detail", args=[pk]) in html) is (pk in moved)
     assert html.count('data-testid="predecessor-badge"') == len(rows) - len(moved) == 2
+    assert "Qxprotectedzv" not in html  # the old unit's protected petitioner stays hidden
     # The old units' history keeps its access: its petitions' pages answer 404.
     for petition in (t.p_a_clarified, t.p_x):
         assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 404
