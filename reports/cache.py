@@ -21,12 +21,14 @@ the key then says so and carries the versions of every area involved (``area_ver
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 
 from units.access import AREA_ROLES, scope_of
 from units.models import Unit
+from units.selectors import Predecessors
 from units.versions import area_versions, data_version
 
 from .periods import Period
@@ -35,9 +37,16 @@ from .selectors import Dashboard, dashboard_data, predecessors_for
 KEY_PREFIX = "dashboard:1"
 
 
-def dashboard_key(unit: Unit, period: Period, today: dt.date, version: int | str, *, predecessors: bool = False) -> str:
+def dashboard_key(
+    unit: Unit, period: Period, today: dt.date, version: int | str, *, predecessors: Predecessors | None = None
+) -> str:
     params = ",".join(f"{k}={v}" for k, v in sorted(period.as_params().items()))
-    view = f"{unit.pk}:predecessors" if predecessors else str(unit.pk)
+    view = str(unit.pk)
+    if predecessors:
+        # Which units were counted: a reorganisation recorded since (its steps are written in
+        # bulk, without a new data version) gives another key.
+        units = ",".join(map(str, sorted(predecessors.unit_ids)))
+        view += f":predecessors-{hashlib.sha256(units.encode()).hexdigest()[:16]}"
     return f"{KEY_PREFIX}:{view}:{params}:{today.isoformat()}:{version}"
 
 
@@ -56,7 +65,7 @@ def cached_dashboard_data(user, unit: Unit, period: Period, today: dt.date, *, p
         version = data_version(unit)
     if version is None:
         return dashboard_data(user, unit, period, today, predecessors=with_preds)
-    key = dashboard_key(unit, period, today, version, predecessors=with_preds)
+    key = dashboard_key(unit, period, today, version, predecessors=preds)
     data = cache.get(key)
     if data is None:
         data = dashboard_data(user, unit, period, today, predecessors=with_preds)

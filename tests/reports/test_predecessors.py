@@ -320,9 +320,14 @@ def test_the_successor_staff_see_the_old_rows_in_the_list_without_links(world, c
 def test_the_cache_key_distinguishes_the_option(world):
     t = world
     period = _period()
-    assert dashboard_key(t.commune_area, period, TODAY, 1) != dashboard_key(
-        t.commune_area, period, TODAY, 1, predecessors=True
-    )
+    preds = predecessors_of(t.commune_area)
+    keys = {
+        dashboard_key(t.commune_area, period, TODAY, 1),
+        dashboard_key(t.commune_area, period, TODAY, 1, predecessors=preds),
+        # Another set of predecessors (a reorganisation recorded since) is another key.
+        dashboard_key(t.commune_area, period, TODAY, 1, predecessors=predecessors_of(t.commune)),
+    }
+    assert len(keys) == 3
     with_preds = cached_dashboard_data(t.b_staff, t.commune_area, period, TODAY, predecessors=True)
     plain = cached_dashboard_data(t.b_staff, t.commune_area, period, TODAY)
     assert with_preds.figures["sessions_held"] == 3 and plain.figures["sessions_held"] == 1
