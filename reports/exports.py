@@ -53,9 +53,19 @@ def assessment_label(value: str) -> str:
 UNIT_HEADER_KEYS = ["sessions_held", "notices_on_time", "notices_late", "notices_overdue", *selectors.UNIT_TABLE_KEYS]
 
 
+PREDECESSORS_NOTE = gettext_noop("tính cả đơn vị tiền thân")
+
+
+def _unit_name(row) -> str:
+    """The unit of a row of the table by unit; a predecessor's unit says so."""
+    if row.get("predecessor"):
+        return f"{row['unit'].name} ({_('đơn vị tiền thân')})"
+    return row["unit"].name
+
+
 def unit_table_sheet(wb, table, caption=""):
     header = [_("Đơn vị")] + [str(selectors.FIGURES[k].label) for k in UNIT_HEADER_KEYS] + [_("Tỷ lệ đúng hạn")]
-    rows = [[row["unit"].name] + [row[k] for k in UNIT_HEADER_KEYS] + [_rate(row["on_time_rate"])] for row in table]
+    rows = [[_unit_name(row)] + [row[k] for k in UNIT_HEADER_KEYS] + [_rate(row["on_time_rate"])] for row in table]
     return add_sheet(wb, _("Theo đơn vị"), header, rows, caption)
 
 
@@ -80,9 +90,13 @@ def trend_sheet(wb, trend, caption=""):
     return add_sheet(wb, _("Theo tháng"), header, rows, caption)
 
 
-def dashboard_workbook(*, unit, period: Period, figures, units, fields, trend, title: str = "") -> XlsxWorkbook:
+def dashboard_workbook(
+    *, unit, period: Period, figures, units, fields, trend, title: str = "", predecessors: bool = False
+) -> XlsxWorkbook:
     wb = new_workbook()
     caption = f"{unit.name} – {period.label}"
+    if predecessors:
+        caption += f" – {_(PREDECESSORS_NOTE)}"
     first_caption = f"{title} – {caption}" if title else caption
     add_sheet(wb, _("Số liệu chính"), [_("Chỉ tiêu"), _("Số lượng")], figure_rows(figures), first_caption)
     unit_table_sheet(wb, units, caption)
@@ -247,30 +261,43 @@ def list_workbook(title: str, header, rows, caption: str = "") -> XlsxWorkbook:
 # ---------------------------------------------------------------------------------------------
 
 
-def periodic_report_data(user, unit, period: Period, today=None) -> dict:
+def periodic_report_data(user, unit, period: Period, today=None, *, predecessors: bool = False) -> dict:
+    """Everything the period's figures (Word, Excel) state; with ``predecessors`` (the
+    dashboard's predecessors' view) counting the unit's predecessors too, and saying so."""
     today = today or timezone.localdate()
-    dashboard = cached_dashboard_data(user, unit, period, today)
+    predecessors = predecessors and selectors.predecessors_for(user, unit) is not None
+    dashboard = cached_dashboard_data(user, unit, period, today, predecessors=predecessors)
     return {
         "viewer": user,
         "unit": unit,
         "period": period,
+        "predecessors": predecessors,
         "today": today,
         "figures": dashboard.figures,
         "units": dashboard.units,
         "fields": dashboard.fields,
         "trend": dashboard.trend,
-        "r1_missing": list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")),
-        "overdue": selectors.overdue_by_unit(user, unit, period, today),
-        **heads_report_data(user, unit, period, today),
+        "r1_missing": list(
+            selectors.figure_queryset(
+                user, "r1_missing", unit, period, today=today, predecessors=predecessors
+            ).order_by("path")
+        ),
+        "overdue": selectors.overdue_by_unit(user, unit, period, today, predecessors=predecessors),
+        **heads_report_data(user, unit, period, today, predecessors=predecessors),
     }
 
 
 REPORT_TITLE = gettext_noop("Báo cáo kết quả tiếp xúc, đối thoại")
 
 
+def _period_label(data: dict) -> str:
+    label = str(data["period"].label)
+    return f"{label} ({_(PREDECESSORS_NOTE)})" if data.get("predecessors") else label
+
+
 def periodic_report_xlsx(data: dict) -> XlsxWorkbook:
     unit, period = data["unit"], data["period"]
-    caption = f"{_(REPORT_TITLE)} – {unit.name} – {period.label}"
+    caption = f"{_(REPORT_TITLE)} – {unit.name} – {_period_label(data)}"
     wb = dashboard_workbook(
         unit=unit,
         period=period,
@@ -279,6 +306,7 @@ def periodic_report_xlsx(data: dict) -> XlsxWorkbook:
         fields=data["fields"],
         trend=data["trend"],
         title=_(REPORT_TITLE),
+        predecessors=data.get("predecessors", False),
     )
     add_sheet(wb, _("Chưa đối thoại trong năm"), *unit_rows(data["r1_missing"]), caption=caption)
     header, _rows = petition_rows([])
@@ -296,7 +324,7 @@ def periodic_report_docx(data: dict):
     from docx.shared import Pt
     from docx.table import _Cell
 
-    unit, period, figures = data["unit"], data["period"], data["figures"]
+    unit, figures = data["unit"], data["figures"]
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
@@ -314,7 +342,7 @@ def periodic_report_docx(data: dict):
     run.bold = True
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub.add_run(period.label).italic = True
+    sub.add_run(_period_label(data)).italic = True
 
     def table(header, rows):
         t = doc.add_table(rows=1, cols=len(header))
@@ -350,7 +378,7 @@ def periodic_report_docx(data: dict):
     table(
         [_("Đơn vị"), _("Hội nghị")] + [str(selectors.FIGURES[k].label) for k in keys] + [_("Tỷ lệ đúng hạn")],
         [
-            [row["unit"].name, row["sessions_held"]] + [row[k] for k in keys] + [_rate(row["on_time_rate"])]
+            [_unit_name(row), row["sessions_held"]] + [row[k] for k in keys] + [_rate(row["on_time_rate"])]
             for row in data["units"]
         ],
     )

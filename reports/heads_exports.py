@@ -131,9 +131,9 @@ HEADS_ROWS = {
 REPORT_LISTS = ("plans_missing", "heads_not_held", "items_overdue")
 
 
-def heads_report_data(user, unit, period: Period, today) -> dict:
+def heads_report_data(user, unit, period: Period, today, *, predecessors: bool = False) -> dict:
     def rows(key):
-        qs = selectors.figure_queryset(user, key, unit, period, today=today)
+        qs = selectors.figure_queryset(user, key, unit, period, today=today, predecessors=predecessors)
         model = selectors.FIGURES[key].model
         return list(qs.order_by("path") if model == selectors.UNIT else selectors.LIST_ROWS[model](qs, today, period))
 

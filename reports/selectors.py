@@ -34,6 +34,7 @@ from regulations.states import DeadlineState
 from regulations.years import dialogue_year_bounds
 from sessions.models import (
     ConclusionItem,
+    DialoguePlan,
     DialogueSession,
     ItemAssessmentResult,
     PlannedDialogue,
@@ -54,7 +55,15 @@ from sessions.selectors import (
 )
 from units.access import scope_of
 from units.models import Leader, Unit, UnitLevel
-from units.selectors import active_during_q, bound_heads, bound_unit_q, dashboard_units, unit_ids_of_subtree
+from units.selectors import (
+    Predecessors,
+    active_during_q,
+    bound_heads,
+    bound_unit_q,
+    dashboard_units,
+    predecessors_of,
+    unit_ids_of_subtree,
+)
 
 from .periods import Period
 
@@ -411,9 +420,49 @@ def _held_until(period: Period, today: dt.date) -> dt.date:
     return min(period.end, today)
 
 
-def sessions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[DialogueSession]:
-    """Sessions held in the period (not in the future, not withdrawn) by units of the subtree."""
-    return _sessions_in(sessions_visible_to(user), unit, period, today)
+# With the predecessors' view ("tính cả đơn vị tiền thân", ``predecessors=True``) each base
+# counts the rows of the unit's subtree (within the user's scope, as always) OR those of its
+# predecessors' subtrees (``units.selectors.predecessors_of``; granted by
+# ``Scope.sees_predecessors_of``): the two sides are OR-ed in one query, so a row of both (a
+# petition raised at an old district's session and moved to the new commune) counts once.
+# Without it the bases are exactly what they were.
+
+
+def predecessors_for(user, unit: Unit) -> Predecessors | None:
+    """The predecessors whose rows the user's view of ``unit`` may include; ``None`` when the
+    unit has none (or the user may not see them). Read once per unit object."""
+    if not scope_of(user).sees_predecessors_of(unit):
+        return None
+    preds = getattr(unit, "_dp_predecessors", None)
+    if preds is None:
+        preds = unit._dp_predecessors = predecessors_of(unit)
+    return preds or None
+
+
+def _preds(user, unit: Unit, wanted: bool) -> Predecessors | None:
+    return predecessors_for(user, unit) if wanted else None
+
+
+def _held_q(period: Period, today: dt.date, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}held_on__gte": period.start,
+            f"{prefix}held_on__lte": _held_until(period, today),
+        }
+    )
+
+
+def sessions_base(
+    user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False
+) -> QuerySet[DialogueSession]:
+    """Sessions held in the period (not in the future, not withdrawn) by units of the subtree
+    (or of the predecessors' subtrees)."""
+    qs = _sessions_in(sessions_visible_to(user), unit, period, today)
+    preds = _preds(user, unit, predecessors)
+    if preds:
+        qs = qs | DialogueSession.objects.filter(_held_q(period, today), organising_unit_id__in=preds.unit_ids)
+    return qs
 
 
 def _sessions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[DialogueSession]:
@@ -425,7 +474,9 @@ def _sessions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[Dia
     )
 
 
-def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
+def petitions_base(
+    user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False
+) -> QuerySet[Petition]:
     """Petitions raised at sessions held in the period, organised in the subtree or assigned to
     a unit of it; withdrawn petitions and sessions are left out.
 
@@ -434,8 +485,22 @@ def petitions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet
     petition columns with an index, which PostgreSQL combines (``BitmapOr``). Filtering on the
     two joined units' paths instead made it read every session of the period in the country
     and all their petitions, whatever the size of the subtree (~200 ms at 1,000,000 petitions).
+    With the predecessors' view, the same for their subtrees, OR-ed (one more small query).
     """
-    return _petitions_in(petitions_visible_to(user), unit, period, today)
+    qs = _petitions_in(petitions_visible_to(user), unit, period, today)
+    preds = _preds(user, unit, predecessors)
+    if preds:
+        unit_ids = list(preds.unit_ids)
+        session_ids = list(
+            DialogueSession.objects.filter(_held_q(period, today), organising_unit_id__in=unit_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        theirs = Petition.objects.filter(
+            Q(session_id__in=session_ids) | Q(assigned_unit_id__in=unit_ids), _held_q(period, today, "session__")
+        ).exclude(status=PetitionStatus.WITHDRAWN)
+        qs = qs | theirs
+    return qs
 
 
 def _petitions_in(qs, unit: Unit, period: Period, today: dt.date) -> QuerySet[Petition]:
@@ -463,30 +528,46 @@ def _subtree_ids(unit: Unit) -> list[int]:
     return ids
 
 
-def units_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Unit]:
+def _units_in(user, unit: Unit, predecessors: bool) -> QuerySet[Unit]:
+    """The units of the subtree in the user's dashboard scope, or of the predecessors' subtrees."""
+    qs = dashboard_units(user).filter(path__startswith=unit.path)
+    preds = _preds(user, unit, predecessors)
+    if preds:
+        qs = qs | Unit.objects.filter(pk__in=preds.unit_ids)
+    return qs
+
+
+def units_base(user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False) -> QuerySet[Unit]:
     """Units of the subtree that must hold a dialogue (R1) and were active in the year."""
-    return dashboard_units(user).filter(path__startswith=unit.path).filter(_r1_required_q(), _r1_active_q(period))
+    return _units_in(user, unit, predecessors).filter(_r1_required_q(), _r1_active_q(period))
 
 
-def planned_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[PlannedDialogue]:
+def planned_base(
+    user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False
+) -> QuerySet[PlannedDialogue]:
     """Planned dialogues (not cancelled) of the issued plans of the period's dialogue year, of
     units of the subtree."""
     plans = plans_visible_to(user).filter(
         unit__path__startswith=unit.path, year=period.r1_year, status=PlanStatus.ISSUED
     )
+    preds = _preds(user, unit, predecessors)
+    if preds:
+        plans = plans | DialoguePlan.objects.filter(
+            unit_id__in=preds.unit_ids, year=period.r1_year, status=PlanStatus.ISSUED
+        )
     return PlannedDialogue.objects.filter(plan__in=plans.values("pk"), withdrawn_at__isnull=True)
 
 
-def heads_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Leader]:
+def heads_base(user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False) -> QuerySet[Leader]:
     """The heads bound by the rule in the period's dialogue year (until today), of units of the
     subtree: each term its own row, so a head who left mid-year and the successor both count."""
     start, end = _r1_bounds(period)
-    return bound_heads(start, min(end, today)).filter(
-        unit__in=dashboard_units(user).filter(path__startswith=unit.path).values("pk")
-    )
+    return bound_heads(start, min(end, today)).filter(unit__in=_units_in(user, unit, predecessors).values("pk"))
 
 
-def items_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[ConclusionItem]:
+def items_base(
+    user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False
+) -> QuerySet[ConclusionItem]:
     """Conclusions and commitments (not withdrawn) of sessions held in the period, organised in
     the subtree or given to a unit of it (the subtree resolved to an id list first, as for
     petitions; items are few beside petitions, so the period's sessions stay a subquery)."""
@@ -495,20 +576,34 @@ def items_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Con
     sessions = DialogueSession.objects.filter(
         organising_unit_id__in=unit_ids, withdrawn_at__isnull=True, held_on__gte=period.start, held_on__lte=until
     )
-    return conclusion_items_visible_to(user).filter(
+    qs = conclusion_items_visible_to(user).filter(
         Q(session_id__in=sessions.values("pk")) | Q(responsible_unit_id__in=unit_ids),
         withdrawn_at__isnull=True,
         session__withdrawn_at__isnull=True,
         session__held_on__gte=period.start,
         session__held_on__lte=until,
     )
+    preds = _preds(user, unit, predecessors)
+    if preds:
+        theirs = DialogueSession.objects.filter(_held_q(period, today), organising_unit_id__in=preds.unit_ids)
+        qs = qs | ConclusionItem.objects.filter(
+            Q(session_id__in=theirs.values("pk")) | Q(responsible_unit_id__in=preds.unit_ids),
+            _held_q(period, today, "session__"),
+            withdrawn_at__isnull=True,
+        )
+    return qs
 
 
-def directions_base(user, unit: Unit, period: Period, today: dt.date) -> QuerySet[Direction]:
+def directions_base(
+    user, unit: Unit, period: Period, today: dt.date, *, predecessors: bool = False
+) -> QuerySet[Direction]:
     """Directions given in the period (until today) by heads of units of the subtree."""
-    return directions_visible_to(user).filter(
-        leader__unit__path__startswith=unit.path, given_on__gte=period.start, given_on__lte=_held_until(period, today)
-    )
+    given = Q(given_on__gte=period.start, given_on__lte=_held_until(period, today))
+    qs = directions_visible_to(user).filter(given, leader__unit__path__startswith=unit.path)
+    preds = _preds(user, unit, predecessors)
+    if preds:
+        qs = qs | Direction.objects.filter(given, leader__unit_id__in=preds.unit_ids)
+    return qs
 
 
 _BASES = {
@@ -566,15 +661,19 @@ def figure_queryset(
     by_unit: int | None = None,
     field: int | str | None = None,
     head: Leader | None = None,
+    predecessors: bool = False,
 ) -> QuerySet:
     """The rows behind figure ``key``: the drill-down list. ``by_unit`` narrows to one row of
     the per-unit table (responsible unit for petitions, organising unit for sessions);
     ``field`` to one row of the field breakdown (``"none"`` for petitions without a field);
-    ``head`` to one head's own rows (their scorecard, see ``_HEAD_Q``).
+    ``head`` to one head's own rows (their scorecard, see ``_HEAD_Q``); ``predecessors`` adds
+    the rows of the unit's predecessors (see ``predecessors_for``).
     Raises ``KeyError`` for an unknown key."""
     figure = FIGURES[key]
     today = today or timezone.localdate()
-    qs = _BASES[figure.model](user, unit, period, today).filter(figure.condition(today, period))
+    qs = _BASES[figure.model](user, unit, period, today, predecessors=predecessors).filter(
+        figure.condition(today, period)
+    )
     if by_unit is not None:
         qs = qs.filter(**{_GROUP_FIELD[figure.model]: by_unit})
     if field is not None and figure.model == PETITION:
@@ -582,6 +681,33 @@ def figure_queryset(
     if head is not None:
         qs = qs.filter(_HEAD_Q[figure.model](head))
     return qs
+
+
+# The page each row of a drill-down list links to, as (the scoping selector that page opens
+# its object from, the row's attribute holding that object's id).
+_ROW_PAGE_ACCESS = {
+    SESSION: (sessions_visible_to, "pk"),
+    PETITION: (petitions_visible_to, "pk"),
+    UNIT: (dashboard_units, "pk"),
+    PLANNED: (plans_visible_to, "plan_id"),
+    HEAD: (dashboard_units, "unit_id"),
+    ITEM: (conclusion_items_visible_to, "pk"),
+    DIRECTION: (petitions_visible_to, "petition_id"),
+}
+
+
+def mark_rows_outside_scope(user, model: str, rows) -> None:
+    """Mark the rows of a page of a drill-down list (with the predecessors' view) whose page the
+    user may not open (``row.outside_scope``): they are listed without a link, so no link of
+    the list answers 404. One query."""
+    rows = list(rows)
+    if not rows:
+        return
+    selector, attr = _ROW_PAGE_ACCESS[model]
+    ids = {getattr(row, attr) for row in rows}
+    openable = set(selector(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for row in rows:
+        row.outside_scope = getattr(row, attr) not in openable
 
 
 _GROUP_FIELD = {
@@ -635,7 +761,14 @@ def _chaired_count(today: dt.date, period: Period, *, planned: bool = False) -> 
 
 
 def figure_counts(
-    user, keys, unit: Unit, period: Period, *, today: dt.date | None = None, head: Leader | None = None
+    user,
+    keys,
+    unit: Unit,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    head: Leader | None = None,
+    predecessors: bool = False,
 ) -> dict[str, int]:
     """The figures ``keys``, one aggregate query per base they are over: the same base
     querysets and conditions as their lists (``figure_queryset``)."""
@@ -645,7 +778,7 @@ def figure_counts(
     for key in keys:
         by_model.setdefault(FIGURES[key].model, []).append(key)
     for model, model_keys in by_model.items():
-        qs = _BASES[model](user, unit, period, today)
+        qs = _BASES[model](user, unit, period, today, predecessors=predecessors)
         if head is not None:
             qs = qs.filter(_HEAD_Q[model](head))
         result.update(qs.order_by().aggregate(**_counts(model_keys, today, period)))
@@ -674,7 +807,9 @@ class Dashboard:
 UNIT_TABLE_SESSION_KEYS = ["sessions_held", "notices_on_time", "notices_late", "notices_overdue"]
 
 
-def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = None) -> Dashboard:
+def dashboard_data(
+    user, unit: Unit, period: Period, today: dt.date | None = None, *, predecessors: bool = False
+) -> Dashboard:
     """Key figures, per-unit table, field table and monthly trend in a fixed handful of queries.
 
     Sessions and petitions are each counted by *one* grouped query (by organising unit and
@@ -682,13 +817,19 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
     ``Count(filter=condition)``; the totals, tables and trend are sums of those groups. The
     conditions and base querysets are the drill-down lists' own (``figure_queryset``), so a
     figure always equals the count of its list.
+
+    With ``predecessors`` every figure also counts the predecessors' rows (once), and the table
+    by unit lists the predecessors' units as rows of their own (``row["predecessor"]``), after
+    the subtree's: a predecessor's figures are never added into a successor's row.
     """
     today = today or timezone.localdate()
     months = period.months()
+    preds = _preds(user, unit, predecessors)
+    with_preds = preds is not None
     # Tuples (group columns..., counts in key order) rather than dicts: a province has a few
     # thousand groups, summed below.
     session_groups = (
-        sessions_base(user, unit, period, today)
+        sessions_base(user, unit, period, today, predecessors=with_preds)
         .order_by()
         .annotate(bucket=_month_bucket("held_on", months))
         .values("organising_unit_id", "bucket")
@@ -696,15 +837,26 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
         .values_list("organising_unit_id", "bucket", *SESSION_KEYS)
     )
     petition_groups = (
-        petitions_base(user, unit, period, today)
+        petitions_base(user, unit, period, today, predecessors=with_preds)
         .annotate(bucket=_month_bucket("session__held_on", months))
         .values("assigned_unit_id", "field_id", "field__name", "bucket")
         .annotate(**_counts(PETITION_KEYS, today, period))
         .order_by("field__name", "field_id")
         .values_list("assigned_unit_id", "field_id", "field__name", "bucket", *PETITION_KEYS)
     )
-    units_row = units_base(user, unit, period, today).order_by().aggregate(**_counts(UNIT_KEYS, today, period))
-    others = figure_counts(user, [k for model in OTHER_MODELS for k in KEYS_OF[model]], unit, period, today=today)
+    units_row = (
+        units_base(user, unit, period, today, predecessors=with_preds)
+        .order_by()
+        .aggregate(**_counts(UNIT_KEYS, today, period))
+    )
+    others = figure_counts(
+        user,
+        [k for model in OTHER_MODELS for k in KEYS_OF[model]],
+        unit,
+        period,
+        today=today,
+        predecessors=with_preds,
+    )
 
     n_months = len(months)
     session_total = [0] * len(SESSION_KEYS)
@@ -749,8 +901,10 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
         row = dict.fromkeys(UNIT_TABLE_SESSION_KEYS + UNIT_TABLE_KEYS, 0)
         row.update(by_unit[u.pk])
         row.update(unit=u, on_time_rate=on_time_rate(row))
+        if with_preds:
+            row["predecessor"] = u.pk in preds.unit_ids
         unit_rows.append(row)
-    unit_rows.sort(key=lambda r: r["unit"].path)
+    unit_rows.sort(key=unit_row_order)
     field_rows = []
     for field_id, (field_name, counts) in petition_by_field.items():
         row = {"field_id": field_id, "field__name": field_name, **_pick(PETITION_KEYS, counts, FIELD_TABLE_KEYS)}
@@ -758,6 +912,11 @@ def dashboard_data(user, unit: Unit, period: Period, today: dt.date | None = Non
         row["on_time_rate"] = on_time_rate(row)
         field_rows.append(row)
     return Dashboard(figures=figures, units=unit_rows, fields=field_rows, trend=trend)
+
+
+def unit_row_order(row: dict) -> tuple[bool, str]:
+    """The table by unit in tree order, the predecessors' units after the subtree's."""
+    return row.get("predecessor", False), row["unit"].path
 
 
 def _add(total: list[int], counts) -> None:
@@ -784,13 +943,13 @@ def _month_bucket(field: str, months: list[Period]) -> Case:
 
 
 def overdue_by_unit(
-    user, unit: Unit, period: Period, today: dt.date | None = None
+    user, unit: Unit, period: Period, today: dt.date | None = None, *, predecessors: bool = False
 ) -> list[tuple[Unit | None, list[Petition]]]:
     """Overdue petitions (reply or complex-case target) grouped by responsible unit, for the
     periodic report. One query."""
     today = today or timezone.localdate()
     qs = (
-        petitions_base(user, unit, period, today)
+        petitions_base(user, unit, period, today, predecessors=predecessors)
         .filter(
             reply_state_conditions(today)[DeadlineState.OVERDUE]
             | complex_state_conditions(today)[DeadlineState.OVERDUE]

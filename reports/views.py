@@ -29,7 +29,7 @@ from sessions.filters import SessionFilter
 from sessions.selectors import sessions_in_area_of, with_notice_state
 from units.access import scope_of
 from units.models import Role
-from units.selectors import dashboard_units
+from units.selectors import dashboard_units, has_predecessors
 from units.versions import count_of
 
 from . import exports, selectors
@@ -38,9 +38,13 @@ from .filters import MonitorPetitionFilter, ReplyFilter
 from .forms import AssessmentForm, SupervisionNoteForm
 from .heads_exports import plan_rate
 from .periods import Cutoff, PeriodKind, current_period, period_from_params
-from .report_selectors import compilation_areas_for
+from .report_selectors import COMPILERS
 
 PAGE_SIZE = 50
+# The predecessors' view ("Tính cả đơn vị tiền thân"): a GET parameter of the dashboard and of
+# its lists, carried by every link between them.
+PREDECESSORS_PARAM = "predecessors"
+PREDECESSORS_LABEL = gettext_lazy("tính cả đơn vị tiền thân")
 SORTABLE = {"unit", "sessions_held", "on_time_rate", *selectors.UNIT_TABLE_KEYS, "notices_overdue"}
 
 FIGURE_GROUPS = [
@@ -71,8 +75,19 @@ def _context_or_404(request):
     return unit, period
 
 
-def _base_params(unit, period) -> dict[str, str]:
-    return {"unit": str(unit.pk), **period.as_params()}
+def _base_params(unit, period, predecessors: bool = False) -> dict[str, str]:
+    params = {"unit": str(unit.pk), **period.as_params()}
+    if predecessors:
+        params[PREDECESSORS_PARAM] = "1"
+    return params
+
+
+def _predecessors_or_none(request, unit):
+    """The predecessors the page counts when the predecessors' view is asked for (``None``
+    otherwise, or when the unit has none: the page is then the plain one)."""
+    if request.GET.get(PREDECESSORS_PARAM) != "1":
+        return None
+    return selectors.predecessors_for(request.user, unit)
 
 
 def _wants_xlsx(request) -> bool:
@@ -84,11 +99,19 @@ def _wants_xlsx(request) -> bool:
 def dashboard(request):
     unit, period = _context_or_404(request)
     user, today = request.user, timezone.localdate()
-    data = cached_dashboard_data(user, unit, period, today)
+    preds = _predecessors_or_none(request, unit)
+    with_preds = preds is not None
+    data = cached_dashboard_data(user, unit, period, today, predecessors=with_preds)
     figures, units, fields, trend = data.figures, data.units, data.fields, data.trend
     if _wants_xlsx(request):
         wb = exports.dashboard_workbook(
-            unit=unit, period=period, figures=figures, units=units, fields=fields, trend=trend
+            unit=unit,
+            period=period,
+            figures=figures,
+            units=units,
+            fields=fields,
+            trend=trend,
+            predecessors=with_preds,
         )
         return exports.workbook_response(
             wb, f"bang-dieu-khien-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
@@ -99,10 +122,10 @@ def dashboard(request):
     sort_key = sort.lstrip("-")
     if sort_key in SORTABLE:
         if sort_key == "unit":
-            units.sort(key=lambda r: r["unit"].path, reverse=descending)
+            units.sort(key=selectors.unit_row_order, reverse=descending)
         else:
             units.sort(key=lambda r: (r[sort_key] is None, r[sort_key] or 0), reverse=descending)
-    params = _base_params(unit, period)
+    params = _base_params(unit, period, with_preds)
     query = urlencode(params)
     unit_keys = ["sessions_held", "notices_overdue", *selectors.UNIT_TABLE_KEYS]
     trend_keys = selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
@@ -117,7 +140,7 @@ def dashboard(request):
         q = f"{query}&field={row['field_param']}"
         row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in selectors.FIELD_TABLE_KEYS]
     for row in trend:
-        q = urlencode({"unit": unit.pk, **row["period"].as_params()})
+        q = urlencode(_base_params(unit, row["period"], with_preds))
         row["cells"] = [(k, row[k], f"{figure_url[k]}?{q}") for k in trend_keys]
     groups = [
         (
@@ -150,7 +173,11 @@ def dashboard(request):
             for k in selectors.TREND_SESSION_KEYS + selectors.TREND_PETITION_KEYS
         ],
     }
-    r1_missing = list(selectors.figure_queryset(user, "r1_missing", unit, period, today=today).order_by("path")[:20])
+    r1_missing = list(
+        selectors.figure_queryset(user, "r1_missing", unit, period, today=today, predecessors=with_preds).order_by(
+            "path"
+        )[:20]
+    )
     return render(
         request,
         "reports/dashboard.html",
@@ -165,6 +192,8 @@ def dashboard(request):
             "chart": chart,
             "r1_missing": r1_missing,
             "query": query,
+            "predecessors": preds,
+            "show_predecessors_option": with_preds or has_predecessors(unit),
             "sort": sort,
             "unit_choices": dashboard_units(user).select_related(None).only("name", "depth", "path"),
             "kind_choices": PeriodKind.CHOICES,
@@ -173,7 +202,10 @@ def dashboard(request):
             "field_headers": _headers(selectors.FIELD_TABLE_KEYS),
             "trend_headers": _headers(trend_keys),
             "default_cutoff": Cutoff.default(),
-            "can_compile": compilation_areas_for(user).filter(pk=unit.pk).exists(),
+            # ``compilation_areas_for`` holds the unit exactly when the scope covers it for the
+            # compilers' roles: read from the scope, without a query (the page spends that one
+            # on ``has_predecessors``).
+            "can_compile": scope_of(user).covers(unit, COMPILERS),
             "compile_query": urlencode({"unit": unit.pk}),
         },
     )
@@ -197,7 +229,11 @@ def figure_list(request, key: str):
     if field not in (None, "none"):
         field = id_or_404(field)
     head = selectors.head_in_scope_or_404(user, request.GET.get("head"))
-    qs = selectors.figure_queryset(user, key, unit, period, today=today, by_unit=by_unit, field=field, head=head)
+    preds = _predecessors_or_none(request, unit)
+    with_preds = preds is not None
+    qs = selectors.figure_queryset(
+        user, key, unit, period, today=today, by_unit=by_unit, field=field, head=head, predecessors=with_preds
+    )
     if figure.model == selectors.PETITION:
         qs = with_reply_states(qs, today).order_by("-session__held_on", "-id")
     elif figure.model == selectors.SESSION:
@@ -205,13 +241,20 @@ def figure_list(request, key: str):
     else:
         qs = selectors.LIST_ROWS[figure.model](qs, today, period)
     caption = f"{figure.label} – {head.full_name + ' – ' if head else ''}{unit.name} – {period.label}"
+    if with_preds:
+        caption += f" – {PREDECESSORS_LABEL}"
     if _wants_xlsx(request):
         header, rows = exports.ROWS_FOR_MODEL[figure.model](qs, request.user)
         return exports.workbook_response(exports.list_workbook(str(figure.label), header, rows, caption), f"{key}.xlsx")
     if figure.model == selectors.PETITION:
         page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
     else:
-        page = CountedPaginator(qs, PAGE_SIZE, count=lambda: count_of(qs, user)).get_page(request.GET.get("page"))
+        also = preds.paths if with_preds else ()
+        count = lambda: count_of(qs, user, also_paths=also)  # noqa: E731
+        page = CountedPaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+    if with_preds:
+        page.object_list = list(page.object_list)
+        selectors.mark_rows_outside_scope(user, figure.model, page.object_list)
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     return render(
         request,
@@ -222,7 +265,8 @@ def figure_list(request, key: str):
             "period": period,
             "page": page,
             "query": urlencode(params),
-            "dashboard_query": urlencode(_base_params(unit, period)),
+            "dashboard_query": urlencode(_base_params(unit, period, with_preds)),
+            "predecessors": preds,
             "caption": caption,
             "head": head,
             "today": today,
@@ -235,7 +279,9 @@ def figure_list(request, key: str):
 def periodic_report(request, fmt: str):
     """The periodic report "Báo cáo kết quả tiếp xúc, đối thoại" as DOCX or XLSX."""
     unit, period = _context_or_404(request)
-    data = exports.periodic_report_data(request.user, unit, period)
+    data = exports.periodic_report_data(
+        request.user, unit, period, predecessors=request.GET.get(PREDECESSORS_PARAM) == "1"
+    )
     name = f"bao-cao-tiep-xuc-doi-thoai-{unit.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "docx":
         return exports.docx_response(exports.periodic_report_docx(data), f"{name}.docx")

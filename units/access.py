@@ -119,6 +119,14 @@ class Scope:
     def can_see_dashboards(self) -> bool:
         return self.has(*DASHBOARD_ROLES)
 
+    def sees_predecessors_of(self, unit: Unit) -> bool:
+        """The predecessors' view of ``unit``'s dashboard ("tính cả đơn vị tiền thân"): whoever
+        may open the unit's dashboard may also count, and list without links, the rows of its
+        predecessors' subtrees (``units.selectors.predecessors_of``), so that the figures stay
+        comparable across a reorganisation. The rows' own pages keep their access: a row outside
+        the user's subtrees still answers 404."""
+        return self.covers(unit, DASHBOARD_ROLES)
+
     def front_membership_for(self, units: Iterable[Unit | None]) -> Membership | None:
         """The Front membership whose area contains one of ``units`` (a petition's organising and
         responsible units). Administrators are not Front monitors: they get ``None``."""

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .access import ALL_ROLES, DASHBOARD_ROLES, scope_of, subtree_q
-from .models import DocumentFormat, Leader, Role, Unit
+from .models import DocumentFormat, Leader, ReorganisationStep, Role, Unit
 
 
 def units_visible_to(user, roles: Iterable[str] = ALL_ROLES) -> QuerySet[Unit]:
@@ -46,6 +46,75 @@ def unit_ids_in(paths: Iterable[str]) -> QuerySet[Unit]:
 def unit_ids_of_subtree(unit: Unit) -> list[int]:
     """Ids of the units of ``unit``'s subtree (one small indexed query on the path)."""
     return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Predecessors: the units a reorganisation ended into a unit's subtree ("đơn vị tiền thân")
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Predecessors:
+    """The predecessors of a unit (``predecessors_of``): the top units of their subtrees (an old
+    district, with its communes and offices below it) and the ids of every unit in them."""
+
+    roots: tuple[Unit, ...] = ()
+    unit_ids: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.roots)
+
+    @property
+    def paths(self) -> list[str]:
+        return [u.path for u in self.roots]
+
+
+def has_predecessors(unit: Unit) -> bool:
+    """Did a reorganisation give a unit of ``unit``'s subtree the obligations of a unit outside
+    it? One indexed query (the dashboard shows its predecessors' option only then)."""
+    return (
+        ReorganisationStep.objects.filter(successor__path__startswith=unit.path)
+        .exclude(predecessor__path__startswith=unit.path)
+        .exists()
+    )
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """The paths not inside another of ``paths`` (a subtree counted once)."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def predecessors_of(unit: Unit) -> Predecessors:
+    """Every unit P outside ``unit``'s subtree whose chain of successors (``ReorganisationStep``)
+    leads into that subtree, with P's own subtree: an old district merged into a new commune, and
+    the old communes merged into that district's units before it (predecessors of predecessors).
+    A unit inside a predecessor's subtree is counted with it, never as a root of its own.
+
+    One query per generation of the chain (usually one or two), then one for the units of the
+    predecessors' subtrees."""
+    known = [unit.path]  # the subtrees already reached: the unit's and its predecessors'
+    found: list[str] = []
+    reached = [unit.path]
+    while reached:
+        steps = ReorganisationStep.objects.filter(subtree_q(reached, "successor__path")).exclude(
+            subtree_q(known, "predecessor__path")
+        )
+        reached = _outermost(steps.values_list("predecessor__path", flat=True))
+        known = _outermost([*known, *reached])
+        found = _outermost([*found, *reached])
+    if not found:
+        return Predecessors()
+    units = list(
+        Unit.objects.filter(subtree_q(found, "path"))
+        .exclude(path__startswith=unit.path)
+        .only("pk", "name", "path", "depth", "parent_id")
+    )
+    roots = tuple(sorted((u for u in units if u.path in found), key=lambda u: u.path))
+    return Predecessors(roots=roots, unit_ids=frozenset(u.pk for u in units))
 
 
 def leaders_in_office_q(day: dt.date) -> Q:

@@ -66,12 +66,15 @@ def area_versions(paths: Iterable[str]) -> tuple[int, ...] | None:
     return tuple(tokens[root] for root in roots)
 
 
-def count_of(qs: QuerySet, user) -> int:
+def count_of(qs: QuerySet, user, *, also_paths: Iterable[str] = ()) -> int:
     """``qs.count()`` of a list scoped to ``user``, cached under the list's SQL and the data
     versions of the user's areas (every write that can change such a list changes one of them,
-    in its transaction: see ``data_changed``). The versions are read before the count, from the
-    same database. Administrators' lists span every area: counted each time."""
+    in its transaction: see ``data_changed``) and of ``also_paths`` (subtrees the list reaches
+    outside the user's scope: a dashboard's predecessors). The versions are read before the
+    count, from the same database. Administrators' lists span every area: counted each time."""
     paths = scope_of(user).paths()
+    if paths:
+        paths = [*paths, *also_paths]
     versions = area_versions(paths) if paths else None
     if versions is None:
         return qs.count()

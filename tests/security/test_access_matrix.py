@@ -411,6 +411,17 @@ ROUTES: dict[str, Route] = {
             (302, reverse("login")) if role == "anonymous" else (200 if role in DASHBOARD else 404, None)
         ),
     ),  # fmt: skip
+    # The predecessors' view (issue 18) is a parameter of the same pages: the unit in the query
+    # still decides, a foreign unit answers 404 (tests/reports/test_predecessors.py checks the
+    # predecessors' rows of a successor).
+    "reports:dashboard[predecessors]": Route(
+        DASHBOARD, query=lambda b, role: {**_unit_query(b, role), "predecessors": "1"}
+    ),  # fmt: skip
+    "reports:figure[predecessors]": Route(
+        DASHBOARD,
+        kwargs=lambda b, role: {"key": "sessions_held"},
+        query=lambda b, role: {**_unit_query(b, role), "predecessors": "1"},
+    ),  # fmt: skip
     "reports:periodic": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "docx"}, query=_unit_query),
     "reports:periodic[xlsx]": Route(DASHBOARD, kwargs=lambda b, role: {"fmt": "xlsx"}, query=_unit_query),
     # Periodic reports that travel up the hierarchy -------------------------------------------
