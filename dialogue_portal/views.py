@@ -22,7 +22,7 @@ from petitions.selectors import (
     agency_queue,
     current_state_conditions,
     petitions_visible_to,
-    replies_monitored_by,
+    replies_awaiting_assessment,
 )
 from reports import selectors as report_selectors
 from reports.periods import current_period
@@ -63,11 +63,7 @@ def _agency_section(user, today):
 
 
 def _front_section(user):
-    waiting = (
-        replies_monitored_by(user)
-        .filter(petition__status=PetitionStatus.REPLIED, assessments__isnull=True)
-        .order_by("replied_on", "id")
-    )
+    waiting = replies_awaiting_assessment(user).order_by("replied_on", "id")
     return {"replies": waiting[:HOME_LIMIT], "count": waiting.count()}
 
 

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import vn_date
+from common.sql import AnyOf
 from common.web import MAX_ID
 from sessions.filters import VnDateFilter
 from sessions.models import DialogueSession
@@ -98,8 +99,11 @@ class PetitionFilter(django_filters.FilterSet):
     def _offer_recent_sessions(self, queryset) -> None:
         """Offer the most recent sessions of the list (and the one asked for), not every session
         in scope: a province holds a thousand a year."""
+        # The list's session ids are resolved once inside the statement (``AnyOf``); as
+        # ``IN (subquery)`` PostgreSQL walked every session by date and tested each one's petitions
+        # against the scope's id arrays (~380 ms for a province at 1,000,000 petitions; now ~28 ms).
         recent = list(
-            DialogueSession.objects.filter(pk__in=queryset.values("session_id"))
+            DialogueSession.objects.filter(AnyOf("pk", queryset.values("session_id").distinct()))
             .select_related("organising_unit")
             .only("id", "held_on", "topic", "organising_unit__name")
             .order_by("-held_on", "-id")[:SESSION_CHOICES]

@@ -332,6 +332,22 @@ def replies_monitored_by(user) -> QuerySet[WrittenReply]:
     return live.filter(petitions_of_area_q(scope.front_paths, prefix="petition__"))
 
 
+def replies_awaiting_assessment(user) -> QuerySet[WrittenReply]:
+    """The replies of ``replies_monitored_by`` the Front has not assessed yet, their petition
+    still waiting for it (replied). Found from the petition side: the area's replied petitions
+    (an index scan each way) resolved inside the statement, then their replies by index; the
+    join the other way read every reply of the country (~3 s at 1,000,000 petitions)."""
+    scope = scope_of(user)
+    if not (scope.is_admin or scope.front_paths):
+        return WrittenReply.objects.none()
+    waiting = Petition.objects.filter(status=PetitionStatus.REPLIED)
+    if not scope.is_admin:
+        waiting = waiting.filter(petitions_of_area_q(scope.front_paths))
+    return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit").filter(
+        AnyOf("petition_id", waiting.values("pk")), assessments__isnull=True
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The agency's work queue
 # ---------------------------------------------------------------------------------------------
