@@ -58,6 +58,7 @@ def replay(cases: list[dict], repeat: int = 3) -> list[dict]:
     ):
         for case in cases:
             row = {k: case[k] for k in ("key", "role", "kind", "url", "user_id", "status")}
+            row["target_ms"] = case.get("target_ms")
             try:
                 status = get(case)
             except Exception as exc:  # an old version may fail on a page that did not exist

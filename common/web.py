@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -56,7 +57,12 @@ def page_by_ids(qs, number, per_page: int = PAGE_SIZE) -> Page:
 
 
 class CountedPaginator(Paginator):
-    """A paginator whose count comes from ``count`` (e.g. a cached count) instead of a query."""
+    """A paginator whose count comes from ``count`` (e.g. a cached count) instead of a query.
+
+    A page of a queryset is read in two steps: the page's ids in the list's order (a narrow
+    sort), then those rows with everything the page shows. Sorting the whole rows (their texts,
+    the joined units) before ``LIMIT`` spilled to disk for a province's 30,000 petitions (~70 ms
+    of the petition list at 1,000,000 petitions)."""
 
     def __init__(self, object_list, per_page, *, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -65,6 +71,18 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._count()
+
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def _networks(values) -> tuple:

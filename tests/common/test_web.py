@@ -56,3 +56,22 @@ def test_login_throttling_behind_the_proxy_locks_the_client_not_everybody(client
         HTTP_X_REAL_IP="198.51.100.7",
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_counted_paginator_reads_a_page_by_its_ids_in_the_lists_order(django_assert_num_queries):
+    from common.web import CountedPaginator
+    from units.models import Unit
+
+    for i in range(7):
+        f.UnitFactory(name=f"Đơn vị {i}")
+    qs = Unit.objects.select_related("kind").order_by("-name", "pk")
+    expected = list(qs)
+    paginator = CountedPaginator(qs, 3, count=lambda: len(expected), orphans=1)
+    with django_assert_num_queries(2):  # the page's ids in order, then their rows
+        first = paginator.page(1)
+        assert [u.pk for u in first] == [u.pk for u in expected[:3]]
+    last = paginator.page(paginator.num_pages)
+    assert [u.pk for u in last] == [u.pk for u in expected[3:]]  # the orphan joins the last page
+    assert last[0].kind.pk == expected[3].kind.pk  # the page keeps the list's select_related
+    assert paginator.num_pages == 2 and paginator.count == 7
