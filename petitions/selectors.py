@@ -316,6 +316,11 @@ def petitions_monitored_by(user) -> QuerySet[Petition]:
     return live.filter(petitions_of_area_q(scope.front_paths))
 
 
+def _replies() -> QuerySet[WrittenReply]:
+    """Written replies with what their rows show (the unit, the petition and its session's unit)."""
+    return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit")
+
+
 def replies_monitored_by(user) -> QuerySet[WrittenReply]:
     """Written replies to the petitions of a Front monitor's area (as ``petitions_monitored_by``).
 
@@ -323,7 +328,7 @@ def replies_monitored_by(user) -> QuerySet[WrittenReply]:
     petitions by index and then their replies; matching every reply of the country against a
     list of the area's petition ids cost a linear search per reply (~0.7 s per page)."""
     scope = scope_of(user)
-    replies = WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit")
+    replies = _replies()
     live = replies.exclude(petition__status=PetitionStatus.WITHDRAWN)
     if scope.is_admin:
         return live
@@ -343,9 +348,7 @@ def replies_awaiting_assessment(user) -> QuerySet[WrittenReply]:
     waiting = Petition.objects.filter(status=PetitionStatus.REPLIED)
     if not scope.is_admin:
         waiting = waiting.filter(petitions_of_area_q(scope.front_paths))
-    return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit").filter(
-        AnyOf("petition_id", waiting.values("pk")), assessments__isnull=True
-    )
+    return _replies().filter(AnyOf("petition_id", waiting.values("pk")), assessments__isnull=True)
 
 
 # ---------------------------------------------------------------------------------------------
