@@ -12,6 +12,8 @@ import random
 
 from django.db.models import Q
 
+from demo.realism import clock_at
+from demo.regulations import province_on
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors import direction_leaders_for
 from petitions.services import petition_direct
@@ -189,44 +191,51 @@ def _items(units, rng, staff, front, today, counts):
     for session in candidates:
         if rng.random() > 0.45:
             continue
+        province = province_on(units, session.held_on)
         for _n in range(rng.randint(1, 3)):
-            unit = rng.choice(agencies + [units["ubnd"]])
+            unit = rng.choice(province["agencies"] + [province["ubnd"]])
             target = (
                 None if rng.random() < 0.15 else session.held_on + dt.timedelta(days=rng.choice([30, 45, 60, 90, 120]))
             )
-            item = session_services.conclusion_item_add(
-                session=session,
-                kind=ItemKind.COMMITMENT if rng.random() < 0.6 else ItemKind.CONCLUSION,
-                text=rng.choice(COMMITMENTS),
-                responsible_unit=unit,
-                target_on=target,
-                actor=staff,
-            )
-            counts["items"] += 1
-            if not withdrawn_one and rng.random() < 0.2:
-                session_services.conclusion_item_withdraw(item=item, reason="Ghi nhầm nội dung kết luận.", actor=staff)
-                withdrawn_one = True
-                continue
-            done_on = _done_day(rng, session.held_on, target, today)
-            if done_on is None:
-                continue  # open, or overdue once its target has passed
-            session_services.conclusion_item_complete(
-                item=item,
-                done_on=done_on,
-                note="Đơn vị đã triển khai thực hiện xong, có báo cáo kết quả gửi cơ quan tổ chức hội nghị.",
-                actor=staff,
-            )
-            assessed_on = done_on + dt.timedelta(days=rng.randint(1, 15))
-            if assessed_on <= today and rng.random() < 0.5:
-                unsatisfied = rng.random() < 0.3
-                session_services.conclusion_item_assess(
-                    item=item,
-                    assessor=front,
-                    result=ItemAssessmentResult.UNSATISFIED if unsatisfied else ItemAssessmentResult.SATISFIED,
-                    reason="Kết quả chưa đạt như cam kết, nhân dân còn phản ánh." if unsatisfied else "",
-                    assessed_on=assessed_on,
-                    unit=units["front"],
+            # Recorded at the session, by the units in office that day.
+            with clock_at(session.held_on):
+                item = session_services.conclusion_item_add(
+                    session=session,
+                    kind=ItemKind.COMMITMENT if rng.random() < 0.6 else ItemKind.CONCLUSION,
+                    text=rng.choice(COMMITMENTS),
+                    responsible_unit=unit,
+                    target_on=target,
+                    actor=staff,
                 )
+                counts["items"] += 1
+                if not withdrawn_one and rng.random() < 0.2:
+                    session_services.conclusion_item_withdraw(
+                        item=item, reason="Ghi nhầm nội dung kết luận.", actor=staff
+                    )
+                    withdrawn_one = True
+                    continue
+            done_on = _done_day(rng, session.held_on, target, today)
+            if done_on is None or not unit.is_active_on(done_on):
+                continue  # open, or overdue once its target has passed; or passed to the successor
+            with clock_at(done_on):
+                session_services.conclusion_item_complete(
+                    item=item,
+                    done_on=done_on,
+                    note="Đơn vị đã triển khai thực hiện xong, có báo cáo kết quả gửi cơ quan tổ chức hội nghị.",
+                    actor=staff,
+                )
+            assessed_on = done_on + dt.timedelta(days=rng.randint(1, 15))
+            if assessed_on <= today and rng.random() < 0.5 and session.organising_unit.is_active_on(assessed_on):
+                unsatisfied = rng.random() < 0.3
+                with clock_at(assessed_on):
+                    session_services.conclusion_item_assess(
+                        item=item,
+                        assessor=front,
+                        result=ItemAssessmentResult.UNSATISFIED if unsatisfied else ItemAssessmentResult.SATISFIED,
+                        reason="Kết quả chưa đạt như cam kết, nhân dân còn phản ánh." if unsatisfied else "",
+                        assessed_on=assessed_on,
+                        unit=province_on(units, assessed_on)["front"],
+                    )
 
 
 def _done_day(rng, held_on, target, today):

@@ -2,7 +2,8 @@
 Standing Committee (Quy chế 07-QC/TU, 27/3/2019) governs the province until 30/6/2025; from
 1/7/2025, after the merger into the new Phú Thọ province, the new province's regulation counts
 in working days. The districts ended on 30/6/2025: a reorganisation passes what they still owed
-to the communes that succeeded them, and leaves their closed history theirs.
+to the communes that succeeded them, and leaves their closed history theirs; Hòa Bình's
+provincial bodies end the same day and pass theirs to Phú Thọ's.
 
 ``seed_regulations`` runs before the sessions are recorded (each session and petition then
 records the regulation its clock started under); ``seed_reorganisation`` runs at the end, once
@@ -11,6 +12,7 @@ the districts' sessions and petitions exist."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from ops.reorganisation import reorganisation_apply
 from regulations.models import DayType, Regulation
@@ -19,15 +21,21 @@ from units.services import reorganisation_record
 MERGER_DAY = dt.date(2025, 7, 1)
 
 
+def province_on(units: dict, day: dt.date) -> dict:
+    """The provincial bodies in office on ``day``: Hòa Bình's before the merger, Phú Thọ's from
+    it (``units`` as ``seed_demo`` builds them: the top-level keys are Phú Thọ's, ``hb``
+    Hòa Bình's)."""
+    return units["hb"] if day < MERGER_DAY else units
+
+
 def seed_regulations(*, units: dict) -> list[Regulation]:
-    province = units["province"]
     old = Regulation.objects.create(
         document_type="Quy chế",
         number="07-QC/TU",
         title="Quy chế tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền với Nhân dân",
         issuing_body="Ban Thường vụ Tỉnh ủy Hòa Bình",
         issued_on=dt.date(2019, 3, 27),
-        unit=province,
+        unit=units["hb"]["province"],
         effective_from=dt.date(2019, 3, 27),
         effective_to=MERGER_DAY - dt.timedelta(days=1),
         notice_days=10,
@@ -42,7 +50,7 @@ def seed_regulations(*, units: dict) -> list[Regulation]:
         title="Quy chế tiếp xúc, đối thoại trực tiếp của người đứng đầu cấp ủy, chính quyền tỉnh Phú Thọ với Nhân dân",
         issuing_body="Ban Thường vụ Tỉnh ủy Phú Thọ",
         issued_on=MERGER_DAY,
-        unit=province,
+        unit=units["province"],
         effective_from=MERGER_DAY,
         notice_days=7,
         notice_day_type=DayType.WORKING,
@@ -60,8 +68,18 @@ def seed_regulations(*, units: dict) -> list[Regulation]:
 
 
 def seed_reorganisation(*, units: dict) -> dict[str, int]:
-    """The districts end on 30/6/2025; their communes succeed them (area, party committee,
-    People's Committee each to its counterpart), then the open obligations move."""
+    """On 1/7/2025 Hòa Bình's provincial bodies end and Phú Thọ's succeed them, each to its
+    counterpart; the districts end and their communes succeed them (area, party committee,
+    People's Committee each to its counterpart). Then the open obligations move."""
+    hb = units["hb"]
+    province_steps = [(hb[key], units[key]) for key in ("province", "party", "ubnd", "front", "board")]
+    province_steps += list(zip(hb["others"] + hb["agencies"], units["others"] + units["agencies"], strict=True))
+    merger = reorganisation_record(
+        name="Hợp nhất tỉnh Hòa Bình, tỉnh Vĩnh Phúc và tỉnh Phú Thọ thành tỉnh Phú Thọ",
+        decision="Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội về sắp xếp đơn vị hành chính cấp tỉnh",
+        effective_on=MERGER_DAY,
+        steps=province_steps,
+    )
     communes = {area.name: (area, party, ubnd) for area, party, ubnd in units["communes"]}
     successors = {
         "Thành phố Hòa Bình": communes["Phường Hòa Bình"],
@@ -71,10 +89,13 @@ def seed_reorganisation(*, units: dict) -> dict[str, int]:
     steps = []
     for district in units["districts"]:
         steps += list(zip(district, successors[district[0].name], strict=True))
-    reorganisation = reorganisation_record(
+    districts = reorganisation_record(
         name="Kết thúc hoạt động cấp huyện, sắp xếp đơn vị hành chính cấp xã",
         decision="Nghị quyết số 1683/NQ-UBTVQH15 ngày 16/6/2025",
         effective_on=MERGER_DAY,
         steps=steps,
     )
-    return reorganisation_apply(reorganisation=reorganisation)
+    counts: Counter[str] = Counter()
+    for reorganisation in (merger, districts):
+        counts.update(reorganisation_apply(reorganisation=reorganisation))
+    return dict(counts)

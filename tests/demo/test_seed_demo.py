@@ -103,8 +103,12 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     explanations; the districts end on 30/6/2025 and owe nothing afterwards."""
     import datetime as dt
 
+    from petitions.models import EventKind, WrittenReply
+    from sessions.models import ConclusionItem, ConclusionNotice
     from sessions.selectors import explain_notice_due
     from units.models import Reorganisation, Unit
+
+    FINISHED = [PetitionStatus.REPLIED, PetitionStatus.CLOSED, PetitionStatus.WITHDRAWN, PetitionStatus.CLARIFIED]
 
     settings.DEBUG = True
     call_command("seed_demo", "--sessions", "30")
@@ -117,15 +121,41 @@ def test_the_demo_tells_the_truth_about_2025(settings):
         explain_notice_due(before).as_text()
     )
     assert "Ban Thường vụ Tỉnh ủy Phú Thọ: 7 ngày làm việc" in explain_notice_due(after).as_text()
-    assert Reorganisation.objects.get().applied_at is not None
-    ended = Unit.objects.filter(active_to=merger - dt.timedelta(days=1), level="district")
-    assert ended.count() == 9
+    assert not Reorganisation.objects.filter(applied_at__isnull=True).exists()
+    assert Reorganisation.objects.count() == 2
+    last_day = merger - dt.timedelta(days=1)
+    assert Unit.objects.filter(active_to=last_day, level="district").count() == 9
+    # Hòa Bình's provincial bodies end on 30/6/2025 and Phú Thọ's begin the next day: no unit of
+    # the old province is in office afterwards, and the communes belong to the new province.
+    old, new = Unit.objects.get(name="Tỉnh Hòa Bình"), Unit.objects.get(name="Tỉnh Phú Thọ")
+    assert old.active_to == last_day and new.active_from == merger and new.active_to is None
+    assert not Unit.objects.filter(path__startswith=old.path).exclude(active_to__lte=last_day).exists()
+    assert set(Unit.objects.filter(level="commune", kind__code="area").values_list("parent", flat=True)) == {new.pk}
+    assert {s.successor.name for s in old.succession.reorganisation.steps.select_related("successor")} >= {
+        "Tỉnh Phú Thọ", "Tỉnh ủy Phú Thọ", "UBND tỉnh Phú Thọ", "Ủy ban MTTQ Việt Nam tỉnh Phú Thọ",
+    }  # fmt: skip
+    ended = Unit.objects.filter(active_to=last_day)
+    # Nothing is still owed by an ended unit, and no ended unit acted after its last day.
     open_states = [PetitionStatus.RECORDED, PetitionStatus.ASSIGNED]
     assert not Petition.objects.filter(assigned_unit__in=ended, status__in=open_states).exists()
+    assert not Petition.objects.filter(responsible_unit__in=ended).exclude(status__in=FINISHED).exists()
     assert not DialogueSession.objects.filter(
         organising_unit__in=ended, notice_issued_on__isnull=True, withdrawn_at__isnull=True
     ).exists()
+    assert not WrittenReply.objects.filter(unit__in=ended, replied_on__gte=merger).exists()
+    assert not ConclusionNotice.objects.filter(issuing_unit__in=ended, issued_on__gte=merger).exists()
+    assert not ConclusionItem.objects.filter(
+        responsible_unit__in=ended, done_on__isnull=True, withdrawn_at__isnull=True
+    ).exists()
     assert not Membership.objects.filter(unit__in=ended, is_active=True).exists()
+    # What the successors took over, they answered or still owe, under the regulation the
+    # clock started with; the demo accounts now work for Phú Thọ.
+    moved = Petition.objects.filter(events__kind=EventKind.SUCCEEDED).distinct()
+    assert moved.filter(status__in=FINISHED).exists() and moved.exclude(status__in=FINISHED).exists()
+    assert set(moved.values_list("reply_regulation__number", flat=True)) == {"07-QC/TU"}
+    for username in DEMO_USERS:
+        units = Membership.objects.filter(user__username=username, is_active=True).values_list("unit__path", flat=True)
+        assert units and all(path.startswith(new.path) for path in units), username
     # The districts' planned dialogues still to hold passed to their communes' plans; what was
     # held, missed or cancelled stays in the districts' plans.
     from sessions.models import PlannedDialogue

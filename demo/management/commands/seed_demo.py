@@ -19,11 +19,11 @@ from demo.followthrough import seed_followthrough
 from demo.plan_succession import seed_district_plans_ahead
 from demo.realism import PETITIONS as PETITION_CATALOGUE
 from demo.realism import clock_at, person_name, petition_of
-from demo.regulations import seed_regulations, seed_reorganisation
+from demo.regulations import province_on, seed_regulations, seed_reorganisation
 from demo.reports import seed_reports
 from demo.workqueue import seed_openings
 from petitions.deadlines import notice_due_date, reply_due_date
-from petitions.models import Assessment, Field, PetitionStatus
+from petitions.models import Assessment, Field, Petition, PetitionStatus
 from petitions.services import (
     complex_notice_send,
     notice_issue,
@@ -34,7 +34,8 @@ from petitions.services import (
     session_record_with_petitions,
     supervision_note_add,
 )
-from sessions.models import SessionKind
+from petitions.workflow import Action, allows
+from sessions.models import DialogueSession, SessionKind
 from sessions.services import default_notice_symbol, notice_next_number
 from units.models import DocumentFormat, Leader, Membership, Role, Unit, UnitKind, UnitLevel
 
@@ -123,7 +124,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             units = self._units()
             users = self._users(units)
-            self.officers = {units["agencies"][0].pk: users["agency"]}
+            self.staff = users["staff"]
+            self.officers = {units["agencies"][0].pk: users["agency"], units["hb"]["agencies"][0].pk: users["agency"]}
+            self.deferred = {"sessions": {}, "petitions": []}
             seed_regulations(units=units)
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
@@ -134,6 +137,7 @@ class Command(BaseCommand):
             attach_demo_documents(staff=users["staff"])
             seed_district_plans_ahead(units=units, staff=users["staff"])
             seed_reorganisation(units=units)
+            self._successors_act(users, units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
@@ -163,34 +167,11 @@ class Command(BaseCommand):
                 name=name, kind=kinds[kind], parent=parent, level=level, symbol=symbol, place_name=place, **kw
             )
 
-        u = {}
-        u["province"] = province = unit("Tỉnh Hòa Bình", "area")
-        u["party"] = unit("Tỉnh ủy Hòa Bình", "party_committee", province, symbol="TU")
-        u["ubnd"] = unit("UBND tỉnh Hòa Bình", "peoples_committee", province, symbol="UBND")
-        u["front"] = unit("Ủy ban MTTQ Việt Nam tỉnh Hòa Bình", "front", province, symbol="MTTQ")
-        unit(
-            "Ban Dân vận Tỉnh ủy Hòa Bình",
-            "mass_mobilisation",
-            province,
-            symbol="BDVTU",
-            active_to=dt.date(2025, 2, 28),
-        )
-        u["board"] = unit(
-            "Ban Tuyên giáo và Dân vận Tỉnh ủy Hòa Bình", "mass_mobilisation", province, symbol="BTGDVTU",
-            active_from=dt.date(2025, 3, 1),
-        )  # fmt: skip
-        unit("Ban Nội chính Tỉnh ủy Hòa Bình", "internal_affairs", province, symbol="BNCTU")
-        unit("Hội Liên hiệp Phụ nữ tỉnh", "socio_political", province)
-        unit("Hội Nông dân tỉnh", "socio_political", province)
-        agencies = [
-            ("Sở Nông nghiệp và Môi trường", "SNNMT"),
-            ("Sở Xây dựng", "SXD"),
-            ("Sở Y tế", "SYT"),
-            ("Sở Giáo dục và Đào tạo", "SGDĐT"),
-            ("Sở Nội vụ", "SNV"),
-            ("Công an tỉnh", "CAT"),
-        ]
-        u["agencies"] = [unit(n, "agency", u["ubnd"], symbol=s) for n, s in agencies]
+        # Hòa Bình's provincial bodies until 30/6/2025, Phú Thọ's (the merged province) from
+        # 1/7/2025: the top-level keys are the province in office today, "hb" the old one.
+        hb = self._province(unit, "Hòa Bình", active_to=REFORM_DAY - dt.timedelta(days=1))
+        u = dict(self._province(unit, "Phú Thọ", active_from=REFORM_DAY), hb=hb)
+        province = hb["province"]
         u["districts"] = []
         for name, committee, symbol in DISTRICTS:
             place = name.split(" ", 1)[1] if name.startswith("Huyện") else "Hòa Bình"
@@ -209,7 +190,7 @@ class Command(BaseCommand):
             u["districts"].append((area, party, ubnd))
         u["communes"] = []
         for name, place in COMMUNES:
-            area = unit(name, "area", province, UnitLevel.COMMUNE, place=place, active_from=REFORM_DAY)
+            area = unit(name, "area", u["province"], UnitLevel.COMMUNE, place=place, active_from=REFORM_DAY)
             party = unit(f"Đảng ủy {name[0].lower()}{name[1:]}", "party_committee", area,
                          UnitLevel.COMMUNE, "ĐU", place, active_from=REFORM_DAY)  # fmt: skip
             ubnd = unit(
@@ -233,6 +214,52 @@ class Command(BaseCommand):
             u["communes"].append((area, party, ubnd))
         return u
 
+    @staticmethod
+    def _province(unit, place, *, active_from=None, active_to=None):
+        """One province's bodies: the area, the party committee, the People's Committee and its
+        departments, the Front, the Board and the other provincial bodies. Hòa Bình's carry the
+        province's name (they ended on 30/6/2025); the departments of Phú Thọ, in office, do not."""
+        dates = {"active_from": active_from, "active_to": active_to}
+        old = active_to is not None
+        p = {"province": unit(f"Tỉnh {place}", "area", place=place, **dates)}
+        province = p["province"]
+        p["party"] = unit(f"Tỉnh ủy {place}", "party_committee", province, symbol="TU", place=place, **dates)
+        p["ubnd"] = unit(f"UBND tỉnh {place}", "peoples_committee", province, symbol="UBND", place=place, **dates)
+        p["front"] = unit(f"Ủy ban MTTQ Việt Nam tỉnh {place}", "front", province, symbol="MTTQ", place=place, **dates)
+        board_from = active_from
+        if old:
+            # Renamed "Ban Tuyên giáo và Dân vận" when the Board merged with the Propaganda Board.
+            unit(f"Ban Dân vận Tỉnh ủy {place}", "mass_mobilisation", province, symbol="BDVTU", place=place,
+                 active_to=dt.date(2025, 2, 28))  # fmt: skip
+            board_from = dt.date(2025, 3, 1)
+        p["board"] = unit(f"Ban Tuyên giáo và Dân vận Tỉnh ủy {place}", "mass_mobilisation", province,
+                          symbol="BTGDVTU", place=place, active_from=board_from, active_to=active_to)  # fmt: skip
+        p["others"] = [
+            unit(f"Ban Nội chính Tỉnh ủy {place}", "internal_affairs", province, symbol="BNCTU", place=place, **dates),
+            unit(f"Hội Liên hiệp Phụ nữ tỉnh {place}", "socio_political", province, place=place, **dates),
+            unit(f"Hội Nông dân tỉnh {place}", "socio_political", province, place=place, **dates),
+        ]
+        agencies = [
+            ("Sở Nông nghiệp và Môi trường", "SNNMT"),
+            ("Sở Xây dựng", "SXD"),
+            ("Sở Y tế", "SYT"),
+            ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+            ("Sở Nội vụ", "SNV"),
+            ("Công an", "CAT"),
+        ]
+        p["agencies"] = [
+            unit(
+                f"{name} tỉnh {place}" if old or symbol == "CAT" else name,
+                "agency",
+                p["ubnd"],
+                symbol=symbol,
+                place=place,
+                **dates,
+            )  # fmt: skip
+            for name, symbol in agencies
+        ]
+        return p
+
     # -- users and leaders ---------------------------------------------------------------------
 
     def _users(self, u):
@@ -240,7 +267,7 @@ class Command(BaseCommand):
 
         def user(username, first, last, **kw):
             obj = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                                           email=f"{username}@hoabinh.example.vn", **kw)  # fmt: skip
+                                           email=f"{username}@phutho.example.vn", **kw)  # fmt: skip
             return obj
 
         users = {
@@ -251,34 +278,39 @@ class Command(BaseCommand):
             "board": user("demo_board", "Xa Văn", "Tâm"),
             "admin": user("demo_admin", "Quản trị", "Hệ thống", is_staff=True, is_superuser=True),
         }
-        province = u["province"]
-        Membership.objects.create(user=users["staff"], unit=province, role=Role.STAFF, organisation=u["party"])
-        Membership.objects.create(user=users["leader"], unit=province, role=Role.LEADER, organisation=u["party"])
-        Membership.objects.create(user=users["agency"], unit=u["agencies"][0], role=Role.AGENCY)
-        Membership.objects.create(user=users["front"], unit=province, role=Role.FRONT, organisation=u["front"])
-        Membership.objects.create(user=users["board"], unit=province, role=Role.BOARD, organisation=u["board"])
-        Membership.objects.create(user=users["admin"], unit=province, role=Role.ADMIN)
+        # Each account served Hòa Bình until 30/6/2025 and serves Phú Thọ since: the
+        # reorganisation ends the Hòa Bình memberships (ops.reorganisation), the others stay.
+        for p in (u["hb"], u):
+            province = p["province"]
+            Membership.objects.create(user=users["staff"], unit=province, role=Role.STAFF, organisation=p["party"])
+            Membership.objects.create(user=users["leader"], unit=province, role=Role.LEADER, organisation=p["party"])
+            Membership.objects.create(user=users["agency"], unit=p["agencies"][0], role=Role.AGENCY)
+            Membership.objects.create(user=users["front"], unit=province, role=Role.FRONT, organisation=p["front"])
+            Membership.objects.create(user=users["board"], unit=province, role=Role.BOARD, organisation=p["board"])
+            Membership.objects.create(user=users["admin"], unit=province, role=Role.ADMIN)
         # A commune's own staff and officers, for trying a narrower scope.
         commune_area, commune_party, commune_ubnd = u["communes"][4]
         Membership.objects.create(user=user("demo_commune_staff", "Lò Văn", "Nam"), unit=commune_area, role=Role.STAFF)
         Membership.objects.create(user=user("demo_commune_front", "Hà Văn", "Bình"), unit=commune_area, role=Role.FRONT)
 
         start = dt.date(2021, 1, 1)
-        self.leaders = {
-            u["party"].pk: Leader.objects.create(
-                unit=u["party"],
-                full_name="Bùi Văn Khánh",
-                position="Bí thư Tỉnh ủy",
-                user=users["leader"],
-                term_start=start,
-            ),  # fmt: skip
-            u["ubnd"].pk: Leader.objects.create(
-                unit=u["ubnd"], full_name="Bùi Đức Hinh", position="Chủ tịch UBND tỉnh", term_start=start
-            ),  # fmt: skip
-        }
-        for agency in u["agencies"]:
-            Leader.objects.create(unit=agency, full_name=person_name(self.rng),
-                                  position=f"Giám đốc {agency.name}", term_start=start)  # fmt: skip
+        hb = u["hb"]
+        last = hb["province"].active_to
+        self.leaders = {}
+        for p, begin, end, chairman in (
+            (hb, start, last, "Bùi Đức Hinh"),
+            (u, REFORM_DAY, None, person_name(self.rng)),
+        ):
+            self.leaders[p["party"].pk] = Leader.objects.create(
+                unit=p["party"], full_name="Bùi Văn Khánh", position="Bí thư Tỉnh ủy", user=users["leader"],
+                term_start=begin, term_end=end,
+            )  # fmt: skip
+            self.leaders[p["ubnd"].pk] = Leader.objects.create(
+                unit=p["ubnd"], full_name=chairman, position="Chủ tịch UBND tỉnh", term_start=begin, term_end=end
+            )
+            for agency in p["agencies"]:
+                Leader.objects.create(unit=agency, full_name=person_name(self.rng),
+                                      position=f"Giám đốc {agency.name}", term_start=begin, term_end=end)  # fmt: skip
         for group, (party_title, ubnd_title) in (
             ("districts", ("Bí thư", "Chủ tịch UBND")),
             ("communes", ("Bí thư Đảng ủy", "Chủ tịch UBND")),
@@ -309,7 +341,8 @@ class Command(BaseCommand):
     # -- sessions and petitions ------------------------------------------------------------------
 
     def _organisers(self, u, day):
-        organisers = [u["party"], u["ubnd"]]
+        province = province_on(u, day)
+        organisers = [province["party"], province["ubnd"]]
         group = u["communes"] if day >= REFORM_DAY else u["districts"]
         for _area, party, ubnd in group:
             organisers += [party, ubnd]
@@ -346,7 +379,6 @@ class Command(BaseCommand):
         days = sorted(days[: count - len(special)] + list(special))
         staff = users["staff"]
         n_petitions = 0
-        agencies = u["agencies"]
         for held_on in days:
             organiser = rng.choice(self._organisers(u, held_on))
             chair = self.leaders.get(organiser.pk)
@@ -392,30 +424,60 @@ class Command(BaseCommand):
             if delay is None or (held_on not in special and rng.random() < 0.06):
                 continue
             issued_on = min(held_on + dt.timedelta(days=delay), today)
-            symbol = default_notice_symbol(organiser)
-            pending = list(session.petitions.filter(status=PetitionStatus.RECORDED))
-            local = [ubnd for _a, _p, ubnd in u["communes"] + u["districts"] if ubnd.is_active_on(issued_on)]
-            with clock_at(issued_on, self.clock_rng):
-                notice_issue(
-                    session=session,
-                    number=notice_next_number(session=session, symbol=symbol, issued_on=issued_on),
-                    symbol=symbol,
-                    issued_on=issued_on,
-                    actor=staff,
-                    signer_name=chair.full_name if chair else "",
-                    signer_position=chair.position if chair else "",
-                    body="Đồng chí chủ trì kết luận, giao các cơ quan, đơn vị giải quyết các kiến nghị dưới đây.",
-                    backdate_reason="Nhập lại từ sổ theo dõi văn bản của cơ quan."
-                    if (today - issued_on).days > 3
-                    else "",
-                    assignments={p.pk: self._responsible(p, agencies, local) for p in pending},
-                )
+            if not organiser.is_active_on(issued_on):
+                # The organiser ended before its notice was due out: the successor sends it.
+                self.deferred["sessions"][session.pk] = issued_on
+                continue
+            self._notice(session, issued_on, organiser, chair, u)
             if held_on in special:
                 continue  # left waiting: its replies fall due in the coming days
-            for petition in pending:
-                petition.refresh_from_db()
+            for petition in session.petitions.filter(status=PetitionStatus.ASSIGNED).order_by("pk"):
                 self._answer(petition, users, u)
         return {"sessions": len(days), "petitions": n_petitions}
+
+    def _notice(self, session, issued_on, organiser, chair, u):
+        """The chair's conclusions, sent out on ``issued_on``: each petition to the department
+        or the local People's Committee in office that day."""
+        today = self.today
+        staff = self.staff
+        symbol = default_notice_symbol(organiser)
+        pending = list(session.petitions.filter(status=PetitionStatus.RECORDED).order_by("pk"))
+        agencies = province_on(u, issued_on)["agencies"]
+        local = [ubnd for _a, _p, ubnd in u["communes"] + u["districts"] if ubnd.is_active_on(issued_on)]
+        with clock_at(issued_on, self.clock_rng):
+            notice_issue(
+                session=session,
+                number=notice_next_number(session=session, symbol=symbol, issued_on=issued_on),
+                symbol=symbol,
+                issued_on=issued_on,
+                actor=staff,
+                signer_name=chair.full_name if chair else "",
+                signer_position=chair.position if chair else "",
+                body="Đồng chí chủ trì kết luận, giao các cơ quan, đơn vị giải quyết các kiến nghị dưới đây.",
+                backdate_reason="Nhập lại từ sổ theo dõi văn bản của cơ quan." if (today - issued_on).days > 3 else "",
+                assignments={p.pk: self._responsible(p, agencies, local) for p in pending},
+            )
+
+    def _successors_act(self, users, u):
+        """After the reorganisation: the successors send the notices their predecessors had not
+        sent by 30/6/2025, and answer what passed to them."""
+        for pk, issued_on in self.deferred["sessions"].items():
+            session = DialogueSession.objects.select_related("organising_unit").get(pk=pk)
+            organiser = session.organising_unit
+            self._notice(session, issued_on, organiser, self.leaders.get(organiser.pk), u)
+            for petition in session.petitions.filter(status=PetitionStatus.ASSIGNED).order_by("pk"):
+                self._answer(petition, users, u)
+        pending, self.deferred["petitions"] = self.deferred["petitions"], []
+        for pk in dict.fromkeys(pending):
+            petition = Petition.objects.select_related("responsible_unit", "assigned_unit").get(pk=pk)
+            took_over = REFORM_DAY + dt.timedelta(days=self.rng.randint(5, 40))
+            if petition.status == PetitionStatus.ASSIGNED:
+                self._answer(petition, users, u, not_before=took_over)
+            elif allows(petition.status, Action.REPLY) and self.rng.random() < 0.7:
+                unit = petition.responsible_unit
+                with clock_at(took_over, self.clock_rng):
+                    reply_record(petition=petition, replied_on=took_over, number=f"{self.rng.randint(10, 999)}/{unit.symbol or 'CV'}",
+                                 summary="Đơn vị kế thừa đã xem xét, trả lời người kiến nghị.", actor=self._officer(unit))  # fmt: skip
 
     def _responsible(self, petition, agencies, local):
         """The agency that handles the petition's matter; some go to the local People's Committee."""
@@ -425,39 +487,51 @@ class Command(BaseCommand):
             return by_symbol[symbol]
         return self.rng.choice(local or agencies)
 
-    def _answer(self, petition, users, u):
+    def _answer(self, petition, users, u, not_before=None):
         """Move an assigned petition on: replied on time or late, forwarded, complex, or left open.
-        Each act is stamped with the day it happened."""
+        Each act is stamped with the day it happened, by a unit in office that day: what falls
+        after its unit ended waits for the successor (``_successors_act``)."""
         rng, today = self.rng, self.today
         roll = rng.random()
-        agency_user = self._officer(petition.responsible_unit)
+        unit = petition.responsible_unit
+        agency_user = self._officer(unit)
         act_on = petition.assigned_on + dt.timedelta(days=rng.choice([5, 12, 20, 26, 29, 33, 41]))
+        act_on = max(act_on, not_before or act_on)
         if act_on > today or roll < 0.12:
             return  # still waiting: open, due soon or overdue depending on the date
+        if not unit.is_active_on(act_on):
+            self.deferred["petitions"].append(petition.pk)
+            return
         if roll < 0.70:
             with clock_at(act_on, self.clock_rng):
                 reply = reply_record(
                     petition=petition, replied_on=act_on, number=f"{rng.randint(10, 999)}/{petition.assigned_unit.symbol or 'CV'}",
                     summary="Đơn vị đã kiểm tra, giải quyết và trả lời bằng văn bản cho người kiến nghị.", actor=agency_user,
                 )  # fmt: skip
-            # The Front assesses some replies; a few are judged unsatisfactory.
+            # The Front assesses some replies; a few are judged unsatisfactory. The Front in
+            # office that day, over a unit still in office (an ended unit's closed replies stay
+            # in its history).
             assessed_on = act_on + dt.timedelta(days=rng.randint(1, 10))
-            if assessed_on <= today and rng.random() < 0.4:
+            if assessed_on <= today and rng.random() < 0.4 and unit.is_active_on(assessed_on):
                 unsatisfied = rng.random() < 0.3
                 with clock_at(assessed_on, self.clock_rng):
                     reply_assess(
                         reply=reply, assessor=users["front"], assessed_on=assessed_on,
                         result=Assessment.UNSATISFIED if unsatisfied else Assessment.SATISFIED,
                         reason="Trả lời chưa đúng trọng tâm, chưa nêu thời hạn khắc phục." if unsatisfied else "",
-                        unit=u["front"],
+                        unit=province_on(u, assessed_on)["front"],
                     )  # fmt: skip
         elif roll < 0.80:
-            competent = u["ubnd"] if petition.assigned_unit != u["ubnd"] else u["party"]
+            province = province_on(u, act_on)
+            competent = province["ubnd"] if petition.assigned_unit != province["ubnd"] else province["party"]
             with clock_at(act_on, self.clock_rng):
                 petition_forward(petition=petition, to_unit=competent, reason="Nội dung vượt thẩm quyền, đề nghị cấp tỉnh xem xét.",
                                  forwarded_on=act_on, actor=agency_user)  # fmt: skip
             later = act_on + dt.timedelta(days=rng.choice([10, 20, 40]))
             if later <= today and rng.random() < 0.6:
+                if not competent.is_active_on(later):
+                    self.deferred["petitions"].append(petition.pk)
+                    return
                 with clock_at(later, self.clock_rng):
                     reply_record(petition=petition, replied_on=later, number=f"{rng.randint(10, 999)}/{competent.symbol}",
                                  summary="Cấp có thẩm quyền đã xem xét, trả lời người kiến nghị.",
@@ -470,6 +544,9 @@ class Command(BaseCommand):
                                     target_reason="" if target > today else "Nhập lại từ hồ sơ lưu của đơn vị.")  # fmt: skip
             final = target - dt.timedelta(days=rng.choice([-5, 3, 10]))
             if final <= today and rng.random() < 0.6:
+                if not unit.is_active_on(max(final, act_on)):
+                    self.deferred["petitions"].append(petition.pk)
+                    return
                 with clock_at(max(final, act_on), self.clock_rng):
                     reply_record(petition=petition, replied_on=max(final, act_on), number=f"{rng.randint(10, 999)}/CV",
                                  summary="Trả lời cuối cùng sau khi xác minh.", actor=agency_user)  # fmt: skip
