@@ -7,7 +7,8 @@ provincial bodies end the same day and pass theirs to Phú Thọ's.
 
 ``seed_regulations`` runs before the sessions are recorded (each session and petition then
 records the regulation its clock started under); ``seed_reorganisation`` runs at the end, once
-the districts' sessions and petitions exist."""
+the old units' sessions and petitions exist; then the successors send and answer what passed
+to them (``seed_demo``'s ``_successors_act``)."""
 
 from __future__ import annotations
 
