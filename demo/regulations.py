@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from demo.realism import clock_at
 from ops.reorganisation import reorganisation_apply
 from regulations.models import DayType, Regulation
 from units.services import reorganisation_record
@@ -97,6 +98,8 @@ def seed_reorganisation(*, units: dict) -> dict[str, int]:
         steps=steps,
     )
     counts: Counter[str] = Counter()
-    for reorganisation in (merger, districts):
-        counts.update(reorganisation_apply(reorganisation=reorganisation))
+    # Applied by the daily job of 1/7/2025: the timeline and the notices carry that day.
+    with clock_at(MERGER_DAY):
+        for reorganisation in (merger, districts):
+            counts.update(reorganisation_apply(reorganisation=reorganisation))
     return dict(counts)

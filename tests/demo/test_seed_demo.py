@@ -103,7 +103,9 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     explanations; the districts end on 30/6/2025 and owe nothing afterwards."""
     import datetime as dt
 
-    from petitions.models import EventKind, WrittenReply
+    from django.utils import timezone
+
+    from petitions.models import EventKind, PetitionEvent, WrittenReply
     from sessions.models import ConclusionItem, ConclusionNotice
     from sessions.selectors import explain_notice_due
     from units.models import Reorganisation, Unit
@@ -151,6 +153,9 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     # What the successors took over, they answered or still owe, under the regulation the
     # clock started with; the demo accounts now work for Phú Thọ.
     moved = Petition.objects.filter(events__kind=EventKind.SUCCEEDED).distinct()
+    # Applied as by the daily job of 1/7/2025: the timeline says so.
+    handed_over = PetitionEvent.objects.filter(kind=EventKind.SUCCEEDED)
+    assert {timezone.localtime(e.at).date() for e in handed_over} == {merger}
     assert moved.filter(status__in=FINISHED).exists() and moved.exclude(status__in=FINISHED).exists()
     assert set(moved.values_list("reply_regulation__number", flat=True)) == {"07-QC/TU"}
     for username in DEMO_USERS:
