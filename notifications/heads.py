@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import vn_date
-from regulations.selectors import plan_due_dates_by_subtree
-from regulations.years import dialogue_year_of, plan_due_date
+from regulations.selectors import plan_due_dates_by_subtree, plan_due_dates_of
+from regulations.years import dialogue_year_of, dialogue_year_start, plan_due_date
 from sessions.models import ConclusionItem, ConclusionItemAssessment, DialoguePlan, ItemAssessmentResult, PlanStatus
 from units.models import Role, Unit
 from units.selectors import active_during_q, bound_unit_q
@@ -50,18 +50,19 @@ def plans_pending(today: dt.date) -> QuerySet[Unit]:
     plan's due date and key."""
     year = dialogue_year_of(today)
     issued = DialoguePlan.objects.filter(unit=OuterRef("pk"), year=year, status=PlanStatus.ISSUED)
-    return (
-        Unit.objects.filter(bound_unit_q(), active_during_q(today, today))
-        .filter(~Exists(issued))
-        .annotate(
-            plan_year=Value(year, output_field=IntegerField()),
-            plan_due_on=Case(
-                *[When(path__startswith=path, then=Value(due)) for path, due in plan_due_dates_by_subtree(year)],
-                default=Value(plan_due_date(year)),
-                output_field=DateField(),
-            ),
-            plan_key=F("pk") + Value(year * PLAN_KEY_FACTOR, output_field=BigIntegerField()),
-        )
+    pending = Unit.objects.filter(bound_unit_q(), active_during_q(today, today)).filter(~Exists(issued))
+    # Units that began during the year have their own due date, counted from their first day.
+    begun = pending.filter(active_from__gt=dialogue_year_start(year)).only("pk", "path", "active_from")
+    own = plan_due_dates_of(begun, year)
+    return pending.annotate(
+        plan_year=Value(year, output_field=IntegerField()),
+        plan_due_on=Case(
+            *[When(pk=pk, then=Value(due)) for pk, due in own.items()],
+            *[When(path__startswith=path, then=Value(due)) for path, due in plan_due_dates_by_subtree(year)],
+            default=Value(plan_due_date(year)),
+            output_field=DateField(),
+        ),
+        plan_key=F("pk") + Value(year * PLAN_KEY_FACTOR, output_field=BigIntegerField()),
     )
 
 

@@ -100,6 +100,24 @@ def regulations_of_unit(unit: Unit) -> QuerySet[Regulation]:
     )
 
 
+def plan_due_dates_of(units: Iterable[Unit], year: int) -> dict[int, dt.date]:
+    """The plan due date of ``year`` of each unit, by id: under the regulation in force for it at
+    the start of the dialogue year, or, for a unit that began during the year, on its first day
+    and counted from it (``years.plan_due_date``). One query per distinct first day."""
+    from .years import dialogue_year_start, plan_due_date
+
+    start = dialogue_year_start(year)
+    by_day: dict[dt.date, list[Unit]] = {}
+    for unit in units:
+        by_day.setdefault(max(start, unit.active_from or start), []).append(unit)
+    due: dict[int, dt.date] = {}
+    for day, group in by_day.items():
+        rules = regulations_for(group, day)
+        for unit in group:
+            due[unit.pk] = plan_due_date(year, rules=rules[unit.pk], begins_on=day if day > start else None)
+    return due
+
+
 def plan_due_dates_by_subtree(year: int) -> list[tuple[str, dt.date]]:
     """The plan due date of ``year`` under each regulation in force at the start of the dialogue
     year, by the path of the subtree it governs, deepest first (a lower unit's regulation wins):

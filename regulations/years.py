@@ -60,11 +60,18 @@ def plan_nominal_due_date(year: int, *, rules=None) -> dt.date:
     return due if due >= start else _on(start.year + 1, month, day)
 
 
-def plan_due_date(year: int, *, work_calendar: WorkCalendar | None = None, rules=None) -> dt.date:
+def plan_due_date(
+    year: int, *, work_calendar: WorkCalendar | None = None, rules=None, begins_on: dt.date | None = None
+) -> dt.date:
     """The last day to issue the annual dialogue plan of ``year``: the configured day (of the
-    regulation's ``rules`` if given), moved on past rest days."""
+    regulation's ``rules`` if given), moved on past rest days. A unit that begins during the year
+    (``begins_on``: a successor of a reorganisation, a new commune) has as long from its first
+    day as the others had from the year's start: with 31 January and a unit begun on 1/7, 31/7."""
     work_calendar = work_calendar or WorkCalendar()
     due = plan_nominal_due_date(year, rules=rules)
+    start = dialogue_year_start(year)
+    if begins_on is not None and begins_on > start:
+        due = max(due, begins_on + (due - start))
     while work_calendar.is_rest_day(due):
         due += _ONE_DAY
     return due

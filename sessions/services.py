@@ -20,8 +20,8 @@ from common.models import REASON_MAX_LENGTH, text_too_long
 from common.text import DOCUMENT_SYMBOL_RULE, is_document_symbol
 from common.uploads import attach_document, validate_document
 from regulations.deadlines import NOTICE, WorkCalendar, due_date, notice_due_date
-from regulations.selectors import regulation_for
-from regulations.years import dialogue_year_bounds, month_end, plan_due_date, quarter_end
+from regulations.selectors import plan_due_dates_of, regulation_for
+from regulations.years import dialogue_year_bounds, month_end, quarter_end
 from units.access import scope_of
 from units.models import DocumentFormat, Leader, ReorganisationStep, Unit
 from units.selectors import leaders_in_office_q
@@ -671,7 +671,7 @@ def _attach_file(instance, field: str, upload) -> None:
 def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialoguePlan:
     """Start the annual dialogue plan of ``unit`` for ``year`` (a draft). Its due date is worked
     out now (``regulations.years.plan_due_date``, under the regulation in force for the unit at
-    the start of the dialogue year)."""
+    the start of the dialogue year, or on its first day if it began during the year)."""
     today = timezone.localdate()
     if not isinstance(year, int) or not EARLIEST_PLAN_YEAR <= year <= today.year + 1:
         raise ValidationError(
@@ -697,7 +697,7 @@ def plan_create(*, unit: Unit, year: int, actor, summary: str = "") -> DialogueP
     plan = DialoguePlan(
         unit=unit,
         year=year,
-        due_on=plan_due_date(year, rules=regulation_for(unit, start)),
+        due_on=plan_due_dates_of([unit], year)[unit.pk],
         summary=(summary or "").strip(),
         created_by=actor,
     )
@@ -822,6 +822,13 @@ def plan_issue(*, plan: DialoguePlan, number: str, issued_on: dt.date, actor, si
     if issued_on < dt.date(plan.year - 1, 1, 1):
         raise ValidationError(
             {"issued_on": _("Ngày ban hành quá sớm so với năm kế hoạch %(year)s.") % {"year": plan.year}}
+        )
+    if plan.unit.active_from is not None and issued_on < plan.unit.active_from:
+        raise ValidationError(
+            {
+                "issued_on": _("Ngày ban hành không được trước ngày %(unit)s bắt đầu hoạt động (%(day)s).")
+                % {"unit": plan.unit, "day": vn_date(plan.unit.active_from)}
+            }
         )
     if not plan.items.filter(withdrawn_at__isnull=True).exists():
         raise ValidationError(_("Kế hoạch chưa có cuộc tiếp xúc, đối thoại dự kiến nào."))

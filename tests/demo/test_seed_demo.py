@@ -171,6 +171,15 @@ def test_the_demo_tells_the_truth_about_2025(settings):
         .exclude(pk__in=held.values("planned_item"))
         .exists()
     )
+    # A unit begun on 1/7/2025 issued its own 2025 plan after it began, due 30 days from then
+    # (a plan created to carry a predecessor's document keeps that document's dates).
+    from django.db.models import F
+
+    from sessions.models import DialoguePlan
+
+    own = DialoguePlan.objects.filter(unit__active_from=merger, year=2025).exclude(items__moved_from__isnull=False)
+    assert own.exists() and not own.filter(issued_on__lt=F("unit__active_from")).exists()
+    assert set(own.values_list("due_on", flat=True)) == {dt.date(2025, 7, 31)}
     moved = PlannedDialogue.objects.filter(moved_from__in=ended).select_related("plan__unit")
     # The districts planned dialogues after June (demo/plan_succession.py): they moved.
     assert moved.count() > 0

@@ -5,6 +5,7 @@ conclusions and commitments; the same unique keys make a second run insert nothi
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from notifications.engine import deadlines_enforce
 from notifications.events import events_dispatch
@@ -90,6 +91,33 @@ def test_next_years_plan_is_a_new_obligation_with_its_own_keys(province, heads):
     assert report.total_created > 0
     years = {n.object_id // PLAN_KEY_FACTOR for n in Notification.objects.filter(obligation=ObligationKind.PLAN)}
     assert years == {2026, 2027}
+
+
+def test_a_unit_begun_during_the_year_is_chased_from_its_own_due_date_and_cannot_issue_before_it_began(province, heads):
+    """A People's Committee that began on 1/7/2026 (a successor of a reorganisation) has 30 days
+    from its first day, as the others had from 1 January: due 31/07/2026, not 02/02/2026."""
+    new = f.UnitFactory(
+        name="UBND xã Hợp Nhất", parent=province.commune_area, level="commune", kind=province.commune.kind,
+        active_from=D(2026, 7, 1),
+    )  # fmt: skip
+    key = 2026 * PLAN_KEY_FACTOR + new.pk
+    with at(D(2026, 7, 20)):
+        plans_enforce(D(2026, 7, 20))
+    reminded = Notification.objects.filter(object_id=key, obligation=ObligationKind.PLAN)
+    assert reminded.exists() and all("31/07/2026" in n.body for n in reminded)
+    assert not reminded.filter(title__startswith="Quá hạn").exists()
+    with at(D(2026, 8, 1)):
+        plans_enforce(D(2026, 8, 1))
+    assert reminded.filter(title__startswith="Quá hạn").exists()
+
+    with at(D(2026, 8, 3)):
+        plan = _plan_with_item(province, heads, new)
+        assert plan.due_on == D(2026, 7, 31)
+        with pytest.raises(ValidationError, match="trước ngày UBND xã Hợp Nhất bắt đầu hoạt động"):
+            session_services.plan_issue(plan=plan, number="1-KH/UBND", issued_on=D(2026, 6, 30), actor=heads.staff)
+        plan.refresh_from_db()
+        assert plan.status == "draft" and plan.issued_on is None
+        session_services.plan_issue(plan=plan, number="1-KH/UBND", issued_on=D(2026, 7, 1), actor=heads.staff)
 
 
 @pytest.fixture

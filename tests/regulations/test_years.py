@@ -49,3 +49,15 @@ def test_a_due_day_past_the_months_end_is_the_months_last_day(settings):
     settings.PLAN_DUE_DAY, settings.PLAN_DUE_MONTH = 31, 2
     assert plan_nominal_due_date(2026) == dt.date(2026, 2, 28)
     assert quarter_end(2026, 1) == dt.date(2026, 3, 31)
+
+
+def test_a_unit_begun_during_the_year_has_as_long_from_its_first_day_as_the_others_had_from_the_years_start():
+    # 31/01 by default: 30 days after 1 January; a commune begun on 1/7/2025 has until 31/07/2025.
+    assert plan_due_date(2025, begins_on=dt.date(2025, 7, 1)) == dt.date(2025, 7, 31)
+    # Begun before the year, or on its first day: the common due date.
+    assert plan_due_date(2025, begins_on=dt.date(2024, 3, 1)) == plan_due_date(2025)
+    assert plan_due_date(2025, begins_on=dt.date(2025, 1, 1)) == plan_due_date(2025)
+    # Begun a few days in: never earlier than the common due date (03/02/2025 after Tết), and
+    # still moved past rest days (05/07/2025 + 30 days is Monday 04/08/2025).
+    assert plan_due_date(2025, begins_on=dt.date(2025, 1, 2)) == dt.date(2025, 2, 3)
+    assert plan_due_date(2025, begins_on=dt.date(2025, 7, 5)) == dt.date(2025, 8, 4)
