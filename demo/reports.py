@@ -14,7 +14,8 @@ from reports.report_selectors import compilation, with_submission
 
 def seed_reports(*, units: dict, users: dict, today: dt.date) -> dict[str, int]:
     province, staff, board = units["province"], users["staff"], users["board"]
-    calendar = services.calendar_create_default(unit=province, starts_on=dt.date(today.year - 1, 1, 1))
+    starts_on = max(dt.date(today.year - 1, 1, 1), province.active_from or dt.date.min)
+    calendar = services.calendar_create_default(unit=province, starts_on=starts_on)
     services.rounds_open(today)
     rounds = [
         r

@@ -103,6 +103,7 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     explanations; the districts end on 30/6/2025 and owe nothing afterwards."""
     import datetime as dt
 
+    from django.db.models import F
     from django.utils import timezone
 
     from petitions.models import EventKind, PetitionEvent, WrittenReply
@@ -150,6 +151,11 @@ def test_the_demo_tells_the_truth_about_2025(settings):
         responsible_unit__in=ended, done_on__isnull=True, withdrawn_at__isnull=True
     ).exists()
     assert not Membership.objects.filter(unit__in=ended, is_active=True).exists()
+    # Nor did a unit act before it began (a session that passed to a successor keeps its day).
+    early = DialogueSession.objects.filter(held_on__lt=F("organising_unit__active_from"))
+    assert not early.exclude(events__kind="succeeded").exists()
+    assert not ConclusionNotice.objects.filter(issued_on__lt=F("issuing_unit__active_from")).exists()
+    assert not WrittenReply.objects.filter(replied_on__lt=F("unit__active_from")).exists()
     # What the successors took over, they answered or still owe, under the regulation the
     # clock started with; the demo accounts now work for Phú Thọ.
     moved = Petition.objects.filter(events__kind=EventKind.SUCCEEDED).distinct()
@@ -173,8 +179,6 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     )
     # A unit begun on 1/7/2025 issued its own 2025 plan after it began, due 30 days from then
     # (a plan created to carry a predecessor's document keeps that document's dates).
-    from django.db.models import F
-
     from sessions.models import DialoguePlan
 
     own = DialoguePlan.objects.filter(unit__active_from=merger, year=2025).exclude(items__moved_from__isnull=False)
