@@ -1,6 +1,7 @@
 """The demo agency's work queue as an office would have it: what was given to the unit more
 than a week ago has been opened by its officer (at the time), the latest assignments are still
-"mới" (new). Called by ``seed_demo`` once the petitions are answered."""
+"mới" (new), including what passed to it from its predecessor (opened once it took over).
+Called by ``seed_demo`` once the petitions are answered and the reorganisation applied."""
 
 from __future__ import annotations
 
@@ -28,7 +29,11 @@ def seed_openings(*, unit, officer, today: dt.date, rng: random.Random | None = 
     for petition in given:
         if petition.assigned_on > today - dt.timedelta(days=FRESH_DAYS):
             continue
-        opened_on = min(petition.assigned_on + dt.timedelta(days=rng.randint(0, 3)), today)
+        opened_on = petition.assigned_on + dt.timedelta(days=rng.randint(0, 3))
+        if unit.active_from and opened_on < unit.active_from:
+            # Passed to the unit by a reorganisation: opened once it took over.
+            opened_on = unit.active_from + dt.timedelta(days=rng.randint(0, 3))
+        opened_on = min(opened_on, today)
         with clock_at(opened_on, rng):
             PetitionOpening.objects.create(petition=petition, unit=unit, opened_by=officer)
         made += 1

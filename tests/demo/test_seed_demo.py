@@ -106,7 +106,7 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     from django.db.models import F
     from django.utils import timezone
 
-    from petitions.models import EventKind, PetitionEvent, WrittenReply
+    from petitions.models import EventKind, PetitionEvent, PetitionOpening, WrittenReply
     from sessions.models import ConclusionItem, ConclusionNotice
     from sessions.selectors import explain_notice_due
     from units.models import Reorganisation, Unit
@@ -156,6 +156,9 @@ def test_the_demo_tells_the_truth_about_2025(settings):
     assert not early.exclude(events__kind="succeeded").exists()
     assert not ConclusionNotice.objects.filter(issued_on__lt=F("issuing_unit__active_from")).exists()
     assert not WrittenReply.objects.filter(replied_on__lt=F("unit__active_from")).exists()
+    openings = PetitionOpening.objects.filter(unit__active_from__isnull=False).select_related("unit")
+    assert openings.exists()  # the demo agency opened what passed to it, once it took over
+    assert all(timezone.localtime(o.opened_at).date() >= o.unit.active_from for o in openings)
     # What the successors took over, they answered or still owe, under the regulation the
     # clock started with; the demo accounts now work for Phú Thọ.
     moved = Petition.objects.filter(events__kind=EventKind.SUCCEEDED).distinct()

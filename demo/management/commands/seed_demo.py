@@ -130,7 +130,6 @@ class Command(BaseCommand):
             seed_regulations(units=units)
             counts = self._sessions(units, users, sessions)
             citizen = seed_citizen(rng=random.Random(seed + 14), staff=users["staff"], agency_unit=units["agencies"][0])
-            seed_openings(unit=units["agencies"][0], officer=users["agency"], today=self.today)
             counts.update(seed_reports(units=units, users=users, today=self.today))
             heads.seed_heads(units=units, users=users, today=self.today, seed=seed)
             seed_followthrough(units=units, users=users, officer=self._officer, today=self.today)
@@ -138,6 +137,7 @@ class Command(BaseCommand):
             seed_district_plans_ahead(units=units, staff=users["staff"])
             seed_reorganisation(units=units)
             self._successors_act(users, units)
+            seed_openings(unit=units["agencies"][0], officer=users["agency"], today=self.today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {Unit.objects.count()} đơn vị, {counts['sessions']} hội nghị, {counts['petitions']} kiến nghị; "
