@@ -30,7 +30,7 @@ from sessions.selectors import sessions_in_area_of, with_notice_state
 from units.access import scope_of
 from units.models import Role
 from units.selectors import dashboard_units, has_predecessors
-from units.versions import count_of
+from units.versions import AreaCache, count_of
 
 from . import exports, selectors
 from .cache import cached_dashboard_data
@@ -349,15 +349,18 @@ def monitor_petitions(request):
 def monitor_replies(request):
     _require_monitor(request.user)
     base = replies_monitored_by(request.user)
-    filterset = ReplyFilter(request.GET or None, queryset=base)
+    area = AreaCache(request.user)
+    filterset = ReplyFilter(request.GET or None, queryset=base, area=area)
     qs = (filterset.qs if filterset.is_bound and filterset.is_valid() else base).order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
-    # Paged by ids: the Front's replies are counted and sliced on the reply table alone.
-    page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
+    # Counting joins the area's petitions with every reply of the country: the count is cached
+    # under the area's data versions. The page itself walks the replies' date index
+    # (``reply_replied_on_id_idx``) and tests each reply's petition, down to the page's rows.
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: area.count(qs), by_ids=False).get_page(request.GET.get("page"))
     return render(
         request, "reports/monitor_replies.html", {"page": page, "filter": filterset, "query": _list_query(request)}
     )
