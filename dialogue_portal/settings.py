@@ -89,6 +89,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "dialogue_portal.urls"
 WSGI_APPLICATION = "dialogue_portal.wsgi.application"
 
+# Django's form renderer, with faster selects (common.forms.FormRenderer).
+FORM_RENDERER = "common.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -330,7 +330,11 @@ def monitor_petitions(request):
     _require_monitor(request.user)
     base = with_reply_states(petitions_monitored_by(request.user), timezone.localdate())
     filterset = MonitorPetitionFilter(
-        request.GET or None, queryset=base, user=request.user, sorts=("held_desc", "due", "due_desc", "newest")
+        request.GET or None,
+        queryset=base,
+        user=request.user,
+        sorts=("held_desc", "due", "due_desc", "newest"),
+        area=AreaCache(request.user),
     )
     qs = filterset.ordered(filterset.qs if filterset.is_bound and filterset.is_valid() else base)
     if _wants_xlsx(request):

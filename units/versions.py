@@ -86,7 +86,8 @@ class AreaCache:
             self._versions = area_versions([*paths, *self.also_paths]) if paths else None
         return self._versions
 
-    def _cached(self, kind: str, qs: QuerySet, compute):
+    def get(self, kind: str, qs: QuerySet, compute):
+        """``compute()``, cached under ``kind`` and the SQL of ``qs`` (what ``compute`` reads)."""
         versions = self.versions
         if versions is None:
             return compute()
@@ -104,12 +105,12 @@ class AreaCache:
 
     def count(self, qs: QuerySet) -> int:
         """``qs.count()``."""
-        return self._cached("count", qs, qs.count)
+        return self.get("count", qs, qs.count)
 
     def values(self, qs: QuerySet) -> list:
         """``list(qs)`` of a ``values_list(..., flat=True)`` (a filter's choices: the units that
         replied in the area)."""
-        return self._cached("values", qs, lambda: list(qs))
+        return self.get("values", qs, lambda: list(qs))
 
 
 def count_of(qs: QuerySet, user, *, also_paths: Iterable[str] = ()) -> int:
