@@ -332,18 +332,22 @@ def monitor_sessions(request):
 def monitor_petitions(request):
     _require_monitor(request.user)
     base = with_reply_states(petitions_monitored_by(request.user), timezone.localdate())
+    area = AreaCache(request.user)
     filterset = MonitorPetitionFilter(
         request.GET or None,
         queryset=base,
         user=request.user,
         sorts=("held_desc", "due", "due_desc", "newest"),
-        area=AreaCache(request.user),
+        area=area,
     )
-    qs = filterset.ordered(filterset.qs if filterset.is_bound and filterset.is_valid() else base)
+    listed = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    qs = filterset.ordered(listed)
     if _wants_xlsx(request):
         header, rows = exports.petition_rows(qs, request.user)
         return exports.workbook_response(exports.list_workbook(_("Kiến nghị"), header, rows), "giam-sat-kien-nghi.xlsx")
-    page = page_by_ids(qs, request.GET.get("page"), PAGE_SIZE)
+    # The count is cached under the area's data versions; the page's ids are the first of the
+    # sorted list (a top-N sort), not all the area's ids.
+    page = CountedPaginator(qs, PAGE_SIZE, count=lambda: area.count(listed)).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/monitor_petitions.html",
@@ -357,7 +361,8 @@ def monitor_replies(request):
     _require_monitor(request.user)
     base = replies_monitored_by(request.user)
     area = AreaCache(request.user)
-    filterset = ReplyFilter(request.GET or None, queryset=base, area=area)
+    # The export shows no choices: its filter keeps them as a subquery, never run.
+    filterset = ReplyFilter(request.GET or None, queryset=base, area=None if _wants_xlsx(request) else area)
     qs = (filterset.qs if filterset.is_bound and filterset.is_valid() else base).order_by("-replied_on", "-id")
     if _wants_xlsx(request):
         header, rows = exports.reply_rows(qs)
