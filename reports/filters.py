@@ -13,6 +13,7 @@ from petitions.models import Assessment, PetitionStatus
 from petitions.search import search_q
 from sessions.filters import VnDateFilter
 from units.models import Unit
+from units.versions import AreaCache
 
 NOT_ASSESSED = "none"
 ASSESSMENT_CHOICES = [(NOT_ASSESSED, _("Đã trả lời, chưa đánh giá")), *Assessment.choices]
@@ -71,11 +72,14 @@ class ReplyFilter(django_filters.FilterSet):
     class Meta:
         fields = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, area: AreaCache | None = None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.filters["unit"].queryset = (
-            Unit.objects.filter(pk__in=queryset.values("unit_id")).only("id", "name", "path").order_by("path")
-        )
+        # The units that replied in the area: a join of the area's petitions with every reply of
+        # the country (~180 ms at 1,000,000 petitions), so cached under the area's data versions
+        # when the view gives its ``AreaCache``.
+        units = queryset.order_by().values_list("unit_id", flat=True).distinct()
+        ids = area.values(units) if area is not None else units
+        self.filters["unit"].queryset = Unit.objects.filter(pk__in=ids).only("id", "name", "path").order_by("path")
 
     def filter_search(self, queryset, name, value):
         """Every word in the reply's number or summary, or (without diacritics) in the petition's

@@ -66,29 +66,56 @@ def area_versions(paths: Iterable[str]) -> tuple[int, ...] | None:
     return tuple(tokens[root] for root in roots)
 
 
+class AreaCache:
+    """Results of lists scoped to ``user``, cached under the SQL of the list and the data versions
+    of the user's areas (every write that can change such a list changes one of them, in its
+    transaction: see ``data_changed``) and of ``also_paths`` (subtrees the list reaches outside
+    the user's scope: a dashboard's predecessors). The versions are read once, before the first
+    cached value, from the same database as the list. Administrators' lists span every area:
+    computed each time."""
+
+    def __init__(self, user, *, also_paths: Iterable[str] = ()):
+        self.user = user
+        self.also_paths = tuple(also_paths)
+        self._versions: tuple[int, ...] | None | bool = False  # False: not read yet
+
+    @property
+    def versions(self) -> tuple[int, ...] | None:
+        if self._versions is False:
+            paths = scope_of(self.user).paths()
+            self._versions = area_versions([*paths, *self.also_paths]) if paths else None
+        return self._versions
+
+    def get(self, kind: str, qs: QuerySet, compute):
+        """``compute()``, cached under ``kind`` and the SQL of ``qs`` (what ``compute`` reads)."""
+        versions = self.versions
+        if versions is None:
+            return compute()
+        try:
+            sql, params = qs.query.sql_with_params()
+        except EmptyResultSet:  # ``.none()`` or an empty scope
+            return compute()
+        digest = hashlib.sha256(f"{qs.db}|{sql}|{params!r}".encode()).hexdigest()
+        key = f"{kind}:1:{digest}:{'.'.join(map(str, versions))}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, settings.DASHBOARD_CACHE_SECONDS)
+        return value
+
+    def count(self, qs: QuerySet) -> int:
+        """``qs.count()``."""
+        return self.get("count", qs, qs.count)
+
+    def values(self, qs: QuerySet) -> list:
+        """``list(qs)`` of a ``values_list(..., flat=True)`` (a filter's choices: the units that
+        replied in the area)."""
+        return self.get("values", qs, lambda: list(qs))
+
+
 def count_of(qs: QuerySet, user, *, also_paths: Iterable[str] = ()) -> int:
-    """``qs.count()`` of a list scoped to ``user``, cached under the list's SQL and the data
-    versions of the user's areas (every write that can change such a list changes one of them,
-    in its transaction: see ``data_changed``) and of ``also_paths`` (subtrees the list reaches
-    outside the user's scope: a dashboard's predecessors). The versions are read before the
-    count, from the same database. Administrators' lists span every area: counted each time."""
-    paths = scope_of(user).paths()
-    if paths:
-        paths = [*paths, *also_paths]
-    versions = area_versions(paths) if paths else None
-    if versions is None:
-        return qs.count()
-    try:
-        sql, params = qs.query.sql_with_params()
-    except EmptyResultSet:  # ``.none()`` or an empty scope: nothing to count
-        return 0
-    digest = hashlib.sha256(f"{qs.db}|{sql}|{params!r}".encode()).hexdigest()
-    key = f"count:1:{digest}:{'.'.join(map(str, versions))}"
-    count = cache.get(key)
-    if count is None:
-        count = qs.count()
-        cache.set(key, count, settings.DASHBOARD_CACHE_SECONDS)
-    return count
+    """``qs.count()`` of a list scoped to ``user``, cached (``AreaCache``)."""
+    return AreaCache(user, also_paths=also_paths).count(qs)
 
 
 # --- the safety net: every saved row of the dashboards' apps changes its areas -----------------

@@ -127,3 +127,15 @@ def test_benchmark_compare_puts_each_case_beside_its_before(tmp_path):
     assert "Cases: 3 after, 1 measured on both sides." in text
     assert "Over their target (150 ms a page, 1 s an export or document): 1 before, 0 after" in text
     assert "Load average when before was measured: 6.00, 5.00, 4.00" in text
+
+
+def test_the_measured_gunicorn_keeps_its_database_connections_as_in_production():
+    """The HTTP load runs with production's connection reuse: a new PostgreSQL connection per
+    request measured the authentication, not the page."""
+    import re
+
+    from benchmarks.http import server_env
+
+    production = (Path(__file__).resolve().parents[2] / "deploy" / "portal.env.example").read_text()
+    assert re.search(r"^CONN_MAX_AGE=(\d+)$", production, flags=re.M)[1] == server_env()["CONN_MAX_AGE"]
+    assert server_env()["DEBUG"] == "false"

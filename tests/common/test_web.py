@@ -75,3 +75,20 @@ def test_the_counted_paginator_reads_a_page_by_its_ids_in_the_lists_order(django
     assert [u.pk for u in last] == [u.pk for u in expected[3:]]  # the orphan joins the last page
     assert last[0].kind.pk == expected[3].kind.pk  # the page keeps the list's select_related
     assert paginator.num_pages == 2 and paginator.count == 7
+
+
+@pytest.mark.django_db
+def test_the_counted_paginator_can_read_a_page_in_one_query(django_assert_num_queries):
+    from common.web import CountedPaginator
+    from units.models import Unit
+
+    for i in range(7):
+        f.UnitFactory(name=f"Đơn vị {i}")
+    qs = Unit.objects.select_related("kind").order_by("-name", "pk")
+    expected = list(qs)
+    paginator = CountedPaginator(qs.all(), 3, count=lambda: len(expected), by_ids=False)
+    pages = []
+    for number in paginator.page_range:
+        with django_assert_num_queries(1):  # the page's rows, in the list's order
+            pages.append([(u.pk, u.kind.pk) for u in paginator.page(number)])
+    assert pages == [[(u.pk, u.kind.pk) for u in expected[i : i + 3]] for i in (0, 3, 6)]

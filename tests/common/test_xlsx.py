@@ -108,3 +108,63 @@ def test_characters_a_worksheet_cannot_hold_are_dropped_not_an_error():
     sheet = _read(wb)["x"]
     assert sheet["A2"].value == "Dòng 1\nDòng 2"
     assert len(sheet["B2"].value) == 32_767
+
+
+def test_data_rows_read_back_cell_for_cell_with_their_types_and_formats():
+    """The data rows are written as XML by ``common.xlsx`` (not XlsxWriter's cell calls): every
+    type reads back as ``write_value`` writes it, gaps stay gaps, text is escaped."""
+    rows = [
+        [1, "a & b < c > d", dt.date(2026, 3, 20), None, Percent(12.5), True, 2.5, ""],
+        [2, "_x0041_ stays literal", dt.datetime(2026, 3, 20, 9, 30, 15), dt.date(1900, 1, 15), None, False, -0.125],
+        [3, "  spaces kept  ", dt.date(1900, 3, 1), dt.date(1900, 2, 28), Percent(None), None, 10**12, "=1+1"],
+        [4, "Dòng 1\r\nDòng 2\x0b3", None, None, None, None, None, "tiếng Việt"],
+        [],
+    ]
+    wb = new_workbook()
+    add_sheet(wb, "Danh sách", list("ABCDEFGH"), rows)
+    content = workbook_bytes(wb)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    # Excel reads "_xHHHH_" as a character: a literal one is escaped as XlsxWriter escapes it
+    # (openpyxl does not unescape inline text, Excel and LibreOffice do).
+    assert "<t>_x005F_x0041_ stays literal</t>" in xml and "<t>a &amp; b &lt; c &gt; d</t>" in xml
+    assert '<t xml:space="preserve">  spaces kept  </t>' in xml and "<f>" not in xml
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.max_row == 5 and sheet.max_column == 8
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values == [
+        [1, "a & b < c > d", dt.datetime(2026, 3, 20), None, 0.125, True, 2.5, None],
+        [
+            2,
+            "_x005F_x0041_ stays literal",
+            dt.datetime(2026, 3, 20, 9, 30, 15),
+            dt.datetime(1900, 1, 15),
+            None,
+            False,
+            -0.125,
+            None,
+        ],
+        [3, "  spaces kept  ", dt.datetime(1900, 3, 1), dt.datetime(1900, 2, 28), None, None, 10**12, "=1+1"],
+        [4, "Dòng 1\nDòng 2\n3", None, None, None, None, None, "tiếng Việt"],
+    ]
+    assert sheet["C2"].number_format == "dd/mm/yyyy" and sheet["C3"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["E2"].number_format == "0.0%" and sheet["H4"].data_type == "s" and sheet["H4"].quotePrefix
+    assert not sheet["B2"].quotePrefix and sheet["A2"].data_type == "n"
+
+
+def test_every_sheet_of_a_workbook_gets_its_own_rows():
+    wb = new_workbook()
+    add_sheet(wb, "Một", ["A"], [[1], [2]], caption="Tiêu đề")
+    add_sheet(wb, "Hai", ["A", "B"], [])
+    add_sheet(wb, "Ba", ["A", "B"], [["x", dt.date(2026, 1, 1)]])
+    book = _read(wb)
+    assert [[c.value for c in row] for row in book["Một"].iter_rows()] == [["Tiêu đề"], ["A"], [1], [2]]
+    assert [[c.value for c in row] for row in book["Hai"].iter_rows()] == [["A", "B"]]
+    assert [[c.value for c in row] for row in book["Ba"].iter_rows()] == [["A", "B"], ["x", dt.datetime(2026, 1, 1)]]
+    assert book["Một"].freeze_panes == "A3" and book["Ba"].freeze_panes == "A2"
+
+
+def test_a_number_a_cell_cannot_hold_is_refused():
+    wb = new_workbook()
+    with pytest.raises(ValueError):
+        add_sheet(wb, "x", ["A"], [[float("nan")]])

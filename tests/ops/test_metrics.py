@@ -102,3 +102,45 @@ def test_a_scrape_costs_a_bounded_number_of_queries(client, assigned, people, dj
     bound = 8 + len(jobs_watched()) + len(OBLIGATIONS)
     with django_assert_max_num_queries(bound):
         assert client.get(METRICS).status_code == 200
+
+
+def test_open_obligations_are_counted_once_a_minute_and_say_their_age(
+    client, assigned, people, settings, django_assert_max_num_queries
+):
+    """The country's open obligations are cached for ``METRICS_OBLIGATIONS_CACHE_SECONDS``; the
+    other gauges stay live, and the age of the counts is in the output."""
+    import time_machine
+
+    from notifications.engine import OBLIGATIONS
+
+    settings.METRICS_OBLIGATIONS_CACHE_SECONDS = 60
+    start = dt.datetime(2026, 4, 7, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        first = client.get(METRICS).content.decode()
+        overdue = sample(first, "portal_obligations_open", obligation="reply", state="overdue")
+        assert overdue == filter_reply_state(Petition.objects.all(), "overdue").count() > 0
+        assert sample(first, "portal_obligations_open_age_seconds") == 0
+    Petition.objects.filter(pk=assigned[0].pk).update(status="withdrawn")  # one fewer open obligation
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        bound = 8 + len(OBLIGATIONS)  # the obligations are not counted again
+        with django_assert_max_num_queries(bound):
+            second = client.get(METRICS).content.decode()
+        assert sample(second, "portal_obligations_open", obligation="reply", state="overdue") == overdue
+        assert sample(second, "portal_obligations_open_age_seconds") == 30
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        third = client.get(METRICS).content.decode()
+        assert sample(third, "portal_obligations_open", obligation="reply", state="overdue") == overdue - 1
+        assert sample(third, "portal_obligations_open_age_seconds") == 0
+
+
+def test_open_obligations_are_counted_at_every_scrape_when_the_cache_is_off(client, assigned, people, settings):
+    settings.METRICS_OBLIGATIONS_CACHE_SECONDS = 0
+    with at(dt.date(2026, 4, 7)):
+        before = sample(
+            client.get(METRICS).content.decode(), "portal_obligations_open", obligation="reply", state="overdue"
+        )
+        Petition.objects.filter(pk=assigned[0].pk).update(status="withdrawn")
+        after = sample(
+            client.get(METRICS).content.decode(), "portal_obligations_open", obligation="reply", state="overdue"
+        )
+    assert after == before - 1

@@ -286,3 +286,29 @@ def test_detail_query_count_is_bounded(agency, assigned, django_assert_max_num_q
     # the unit (its "mới" mark: the units given the petition, then one insert).
     with django_assert_max_num_queries(19):
         assert agency.get(reverse("petitions:detail", args=[assigned[0].pk])).status_code == 200
+
+
+def test_the_filters_recent_sessions_are_read_once_and_a_new_session_shows_at_once(
+    client, province, staff_user, assigned
+):
+    """The session choices depend on the area's list, not on the words searched: cached under the
+    area's data versions, so a search reads them no more, and a new session's petition (a write
+    in the area) offers its session at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_user)
+
+    def choices(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("petitions:list"), params)
+        widget = response.context["filter"].form.fields["session"].widget
+        return [str(value) for value, _label in widget.choices if value], len(ctx.captured_queries)
+
+    first, cold = choices()
+    searched, warm = choices(q="bồi thường")
+    assert first == searched == [str(assigned[0].session_id)]
+    again, warm_again = choices()
+    assert warm_again < cold  # neither the count nor the session choices read again
+    session, _ = make_session(province.ubnd, topic="Hội nghị mới", petitions=1)
+    assert str(session.pk) in choices()[0]

@@ -236,3 +236,18 @@ def test_petition_drill_down_pages_follow_the_list_order_newest_session_first(wo
         assert page.paginator.count == len(expected)
         pages += [p.pk for p in page.object_list]
     assert pages == expected
+
+
+def test_every_cell_of_the_dashboards_tables_is_labelled_with_its_column(world, login):
+    """The narrow layout shows each cell's column name (``data-label``): the label of the figure
+    its link drills down to, in the tables by unit, by field and by month."""
+    import re
+
+    from django.utils.html import escape
+
+    html = _get(login(world.board), "reports:dashboard", unit=world.province.pk, **YEAR).content.decode()
+    cells = re.findall(r'<td data-label="([^"]*)"><a href="/bao-cao/danh-sach/([a-z0-9_]+)/\?([^"]*)">', html)
+    assert cells and all(label == escape(str(selectors.FIGURES[key].label)) for label, key, _query in cells)
+    queries = [query for _label, _key, query in cells]
+    assert any("by_unit=" in q for q in queries) and any("field=" in q for q in queries)
+    assert any("by_unit=" not in q and "field=" not in q for q in queries)  # the months
