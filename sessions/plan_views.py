@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.files import serve_private_file
 from common.forms import WithdrawForm
 from common.web import PAGE_SIZE, add_service_errors, id_or_404
+from regulations.selectors import plan_due_dates_of
 from regulations.years import dialogue_year_bounds, dialogue_year_of, plan_due_date
 from units.access import AREA_ROLES
 from units.selectors import active_during_q, bound_unit_q, units_for_staff, units_visible_to
@@ -66,6 +67,18 @@ def plan_list(request):
             plan_number=Subquery(plans.values("number")[:1]),
             plan_issued_on=Subquery(plans.values("issued_on")[:1]),
             plan_due_on=Subquery(plans.values("due_on")[:1]),
+            # A plan issued before its unit began carries a predecessor's document (a
+            # reorganisation moved planned dialogues into it): whose, from its moved items.
+            plan_carried_from=Subquery(
+                PlannedDialogue.objects.filter(
+                    plan__unit=OuterRef("pk"),
+                    plan__year=year,
+                    plan__issued_on__lt=OuterRef("active_from"),
+                    moved_from__isnull=False,
+                )
+                .order_by("pk")
+                .values("moved_from__name")[:1]
+            ),
         )
     )
     unit_id = id_or_404(request.GET.get("unit"))
@@ -83,6 +96,11 @@ def plan_list(request):
     elif state == "missing":
         units = units.filter(~Exists(issued))
     page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A unit without a plan that began during the year is due from its first day.
+    begun = [u for u in page.object_list if u.plan_id is None and u.active_from and u.active_from > start]
+    own = plan_due_dates_of(begun, year)
+    for unit in begun:
+        unit.plan_due_on = own[unit.pk]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

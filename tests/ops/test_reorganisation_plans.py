@@ -200,6 +200,29 @@ def test_the_plan_page_says_where_a_moved_item_came_from(world, client):
     assert "Chuyển từ kế hoạch của UBND huyện Tân Lạc (sắp xếp đơn vị từ 01/07/2025)" in page.content.decode()
 
 
+def test_the_plan_list_says_whose_document_a_successors_plan_carries_and_dates_the_unplanned_from_their_start(
+    world, province, client
+):
+    """A commune begun on 1/7/2025 without its own plan receives the district's: the list names
+    the predecessor whose document (number, dates) the row shows. Another commune body begun the
+    same day, with no plan yet, is due 30 days from its first day, not 03/02/2025."""
+    w = world
+    for unit in (province.commune_area, w.new):
+        unit.active_from = DAY
+        unit.save(update_fields=["active_from"])
+    fresh = f.UnitFactory(
+        name="UBND xã Mới Lập", parent=province.commune_area, level="commune", kind=w.new.kind, active_from=DAY
+    )
+    _apply(w)
+    client.force_login(w.new_staff[0])
+    with _at(dt.date(2025, 7, 10)):
+        page = client.get(reverse("plans:list") + "?year=2025").content.decode()
+    rows = {pk: page.split(f'data-unit="{pk}"', 1)[1].split("</tr>", 1)[0] for pk in (w.new.pk, fresh.pk)}
+    assert "Văn bản của UBND huyện Tân Lạc (đơn vị tiền thân)" in rows[w.new.pk] and "05-KH/UBND" in rows[w.new.pk]
+    assert "31/07/2025" in rows[fresh.pk] and "Chưa có kế hoạch" in rows[fresh.pk]
+    assert "tiền thân" not in rows[fresh.pk]
+
+
 def test_each_successor_staff_user_is_told_once_per_step_and_never_again(world, province):
     w = world
     with _at(dt.date(2025, 6, 20)):
