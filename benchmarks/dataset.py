@@ -38,7 +38,7 @@ from petitions.models import (
     SupervisionNote,
     WrittenReply,
 )
-from petitions.search import petition_search_text, petitioner_search_text
+from petitions.search import petition_search_text, petitioner_search_text, reply_search_text
 from sessions.models import (
     ConclusionNotice,
     DialogueSession,
@@ -981,11 +981,21 @@ class Generator:
         row["search_text"] = petition_search_text(row["content"], self.field_names.get(row["field_id"], ""), unit)
         row["petitioner_search"] = petitioner_search_text("" if row["identity_protected"] else row["petitioner_name"])
         self.table(Petition).add(row)
+        for reply in row.pop("_replies", ()):  # the copies a reply keeps of its petition (WrittenReply)
+            reply.update(
+                search_text=reply_search_text(
+                    reply["number"], reply["summary"], row["search_text"], row["petitioner_search"]
+                ),
+                petition_session_id=row["session_id"],
+                petition_assigned_unit_id=row["assigned_unit_id"],
+                petition_responsible_unit_id=row.get("responsible_unit_id"),
+            )
+            self.add(WrittenReply, reply)
 
     def _reply(self, row: dict, unit: dict, day: dt.date):
         rng = self.rng
-        self.add(
-            WrittenReply,
+        # Written with the petition (``_add_petition``), once its search columns are known.
+        row.setdefault("_replies", []).append(
             {
                 "petition_id": row["id"],
                 "unit_id": unit["id"],
@@ -993,7 +1003,7 @@ class Generator:
                 "number": f"{rng.randint(1, 999)}/{unit['symbol'] or 'VP'}",
                 "summary": "Đã xem xét và trả lời kiến nghị theo quy định.",
                 "created_at": self.at(day),
-            },
+            }
         )
         if row["responded_on"] is None:
             row["responded_on"] = day

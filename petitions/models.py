@@ -24,7 +24,7 @@ from units.models import Leader, Unit
 
 from .codes import LENGTH as RECEIPT_CODE_LENGTH
 from .codes import new_receipt_code
-from .search import petition_search_text, petitioner_search_text
+from .search import petition_search_text, petitioner_search_text, replies_follow, reply_search_text
 
 
 class Field(models.Model):
@@ -211,11 +211,16 @@ class Petition(NoDeleteModel):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+        searched = update_fields is None or bool(SEARCHED_FIELDS & set(update_fields))
+        adding = self._state.adding
+        if searched:
             self.refresh_search_columns()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *SEARCH_COLUMNS}
         super().save(*args, **kwargs)
+        if searched and not adding:
+            # The replies carry copies of the searched text and the units (``WrittenReply``).
+            replies_follow(WrittenReply, [self.pk])
 
     def get_absolute_url(self):
         return reverse("petitions:detail", args=[self.pk])
@@ -254,6 +259,11 @@ class ReplyKind(models.TextChoices):
     SUPPLEMENTARY = "supplementary", _("Trả lời bổ sung")
 
 
+# The copies a reply keeps from its petition (``WrittenReply``; not in its history).
+REPLY_COPIED_FIELDS = ["search_text", "petition_session", "petition_assigned_unit", "petition_responsible_unit"]
+REPLY_SEARCH_MAX_LENGTH = LONG_TEXT_MAX_LENGTH * 2 + 1_500
+
+
 class WrittenReply(NoDeleteModel):
     """A written reply (trả lời bằng văn bản) to the petitioner, R3; or a supplementary reply
     asked for after the Front judged the previous one unsatisfactory."""
@@ -277,8 +287,28 @@ class WrittenReply(NoDeleteModel):
         verbose_name=_("người nhập"),
     )
     created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+    # Copies from the replied petition, so that the Front's list of replies filters on the reply's
+    # own row, by index (``petitions.search``, issue 16): the searched text (the reply's number
+    # and summary with the petition's search columns, normalised) and the three units that put
+    # the petition in an area (``petitions.selectors.replies_of_area_q``). ``save`` sets them;
+    # ``Petition.save`` and the bulk paths keep them in step (``petitions.search.replies_follow``).
+    search_text = BoundedTextField(
+        _("nội dung tìm kiếm"), blank=True, default="", editable=False, max_length=REPLY_SEARCH_MAX_LENGTH
+    )
+    petition_session = models.ForeignKey(
+        DialogueSession, null=True, editable=False, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("hội nghị của kiến nghị"),
+    )  # fmt: skip
+    petition_assigned_unit = models.ForeignKey(
+        Unit, null=True, editable=False, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("đơn vị được giao kiến nghị"),
+    )  # fmt: skip
+    petition_responsible_unit = models.ForeignKey(
+        Unit, null=True, editable=False, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("đơn vị chịu trách nhiệm kiến nghị"),
+    )  # fmt: skip
 
-    history = HistoricalRecords(verbose_name=_("lịch sử văn bản trả lời"))
+    history = HistoricalRecords(verbose_name=_("lịch sử văn bản trả lời"), excluded_fields=REPLY_COPIED_FIELDS)
 
     class Meta:
         verbose_name = _("văn bản trả lời")
@@ -291,6 +321,22 @@ class WrittenReply(NoDeleteModel):
 
     def __str__(self):
         return f"{self.number} ({self.replied_on:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        self.copy_petition()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *REPLY_COPIED_FIELDS}
+        super().save(*args, **kwargs)
+
+    def copy_petition(self, petition: Petition | None = None) -> None:
+        """Set the copies from the petition (``petition`` given: its values, as in a bulk path)."""
+        petition = petition or self.petition
+        self.search_text = reply_search_text(
+            self.number, self.summary, petition.search_text, petition.petitioner_search
+        )
+        self.petition_session_id = petition.session_id
+        self.petition_assigned_unit_id = petition.assigned_unit_id
+        self.petition_responsible_unit_id = petition.responsible_unit_id
 
 
 class Forwarding(NoDeleteModel):

@@ -321,20 +321,34 @@ def _replies() -> QuerySet[WrittenReply]:
     return WrittenReply.objects.select_related("unit", "petition", "petition__session__organising_unit")
 
 
+def replies_of_area_q(paths: Iterable[str]) -> Q:
+    """Written replies to the petitions of ``petitions_of_area_q(paths)``, tested on the copies
+    the reply keeps of its petition's session and units (``WrittenReply``): three indexed columns
+    of the reply's own table, so PostgreSQL combines their index scans with the date walk or the
+    search index, without reading a petition per reply."""
+    paths = list(paths)
+    units = unit_ids_in(paths)
+    return (
+        Q(AnyOf("petition_session_id", session_ids_organised_in(paths)))
+        | Q(AnyOf("petition_assigned_unit_id", units))
+        | Q(AnyOf("petition_responsible_unit_id", units))
+    )
+
+
 def replies_monitored_by(user) -> QuerySet[WrittenReply]:
     """Written replies to the petitions of a Front monitor's area (as ``petitions_monitored_by``).
 
-    The area's condition is put on the joined petition, so PostgreSQL finds the area's
-    petitions by index and then their replies; matching every reply of the country against a
-    list of the area's petition ids cost a linear search per reply (~0.7 s per page)."""
+    The area is tested on the reply's own row (``replies_of_area_q``): matching each reply's
+    petition cost a read of the petition table per reply walked (~20 µs each at 1,000,000
+    petitions). Monitors see no withdrawn petition; a petition with a written reply is never
+    withdrawn (``petitions.workflow``: an answered petition cannot be), so no test is needed."""
     scope = scope_of(user)
     replies = _replies()
-    live = replies.exclude(petition__status=PetitionStatus.WITHDRAWN)
     if scope.is_admin:
-        return live
+        return replies
     if not scope.front_paths:
         return replies.none()
-    return live.filter(petitions_of_area_q(scope.front_paths, prefix="petition__"))
+    return replies.filter(replies_of_area_q(scope.front_paths))
 
 
 def replies_awaiting_assessment(user) -> QuerySet[WrittenReply]:
@@ -509,8 +523,10 @@ def search_petitions(qs: QuerySet[Petition], text: str | None, user=None) -> Que
     match = search_q(text)
     if match is None:
         return qs
-    visible = petitioner_visible_q(user) if user is not None else Q(pk__in=[])
-    match |= Q(identity_protected=True, petitioner_name__icontains=text) & visible
+    if user is not None and may_see_some_petitioner(user):
+        # Only for those who may see some protected petitioner: for the others the branch is
+        # empty, and an OR with a branch no index serves keeps PostgreSQL off the search index.
+        match |= Q(identity_protected=True, petitioner_name__icontains=text) & petitioner_visible_q(user)
     code = normalise_code(text)
     if code and user is not None and scope_of(user).has(Role.STAFF):
         match |= Q(receipt_code=code)
@@ -528,6 +544,12 @@ def search_petitions(qs: QuerySet[Petition], text: str | None, user=None) -> Que
 # readers (the notice sent to agencies, notifications) gets ``petitions.identity.PROTECTED``.
 # Pages, exports and documents never read ``petitioner_*`` directly: they go through
 # ``petitions.identity.petitioner_of`` (or the ``{% petitioner %}`` tag), which asks these.
+
+
+def may_see_some_petitioner(user) -> bool:
+    """May ``user`` see any protected petitioner at all (``petitioner_visible_q``)?"""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.staff_paths)
 
 
 def petitioner_visible_q(user) -> Q:

@@ -73,6 +73,7 @@ from .models import (
     SupplementaryRequest,
     WrittenReply,
 )
+from .search import replies_follow
 from .selectors import complex_target_max_days, direction_leaders_for, petition_opened_by_units, same_level_heads
 from .workflow import OWES_ANSWER, Action
 
@@ -500,6 +501,8 @@ def notice_issue(
         ],
         default_user=actor,
     )
+    # The replies' copies of the petition (none are expected before the notice; one query).
+    replies_follow(WrittenReply, [petition.pk for petition in pending])
     Coordination.objects.bulk_create(
         Coordination(petition=petition, unit_id=unit_id, assigned_on=issued_on)
         for petition in pending

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.filters import PetitionFilter
 from petitions.models import Assessment, PetitionStatus
-from petitions.search import search_q
+from petitions.search import search_words
 from sessions.filters import VnDateFilter
 from units.models import Unit
 from units.versions import AreaCache
@@ -74,20 +74,19 @@ class ReplyFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, area: AreaCache | None = None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        # The units that replied in the area: a join of the area's petitions with every reply of
-        # the country (~180 ms at 1,000,000 petitions), so cached under the area's data versions
-        # when the view gives its ``AreaCache``.
+        # The units that replied in the area (~20 ms at 1,000,000 petitions on the reply's own
+        # copies of its petition's units), cached under the area's data versions when the view
+        # gives its ``AreaCache``.
         units = queryset.order_by().values_list("unit_id", flat=True).distinct()
         ids = area.values(units) if area is not None else units
         self.filters["unit"].queryset = Unit.objects.filter(pk__in=ids).only("id", "name", "path").order_by("path")
 
     def filter_search(self, queryset, name, value):
-        """Every word in the reply's number or summary, or (without diacritics) in the petition's
-        search columns (``petitions.search``: content, field, unit, petitioner)."""
-        for word in value.replace("\x00", "").split()[:8]:
-            match = Q(number__icontains=word) | Q(summary__icontains=word)
-            in_petition = search_q(word, prefix="petition__")
-            queryset = queryset.filter(match if in_petition is None else match | in_petition)
+        """Every word, without diacritics, in the reply's number or summary or in its petition's
+        content, field, unit or petitioner: the reply's one search column (``petitions.search``),
+        indexed for substring search on PostgreSQL."""
+        for word in search_words(value):
+            queryset = queryset.filter(search_text__contains=word)
         return queryset
 
     def filter_assessment(self, queryset, name, value):

@@ -369,9 +369,10 @@ def monitor_replies(request):
         return exports.workbook_response(
             exports.list_workbook(_("Văn bản trả lời"), header, rows), "giam-sat-tra-loi.xlsx"
         )
-    # Counting joins the area's petitions with every reply of the country: the count is cached
-    # under the area's data versions. The page itself walks the replies' date index
-    # (``reply_replied_on_id_idx``) and tests each reply's petition, down to the page's rows.
+    # The area and the words are tested on the reply's own row (its copies of the petition,
+    # ``petitions.search``): the page walks the replies' date index (``reply_replied_on_id_idx``)
+    # or, for rarer words, combines the area's indexes with the search index. The count is
+    # cached under the area's data versions.
     page = CountedPaginator(qs, PAGE_SIZE, count=lambda: area.count(qs), by_ids=False).get_page(request.GET.get("page"))
     return render(
         request, "reports/monitor_replies.html", {"page": page, "filter": filterset, "query": _list_query(request)}

@@ -1,5 +1,5 @@
 """The Front's list of replies: the count and the unit filter's choices are cached under the
-area's data versions (a join of the area's petitions with every reply of the country), and a
+area's data versions, and a
 reply written in the area shows at once; the page is the newest replies first."""
 
 import datetime as dt

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from petitions.models import Field, Petition, PetitionStatus, WrittenReply
+from petitions.search import replies_follow
 from sessions.models import DialogueSession
 
 from .conftest import make_user
@@ -78,6 +79,7 @@ def _grow(t, n_sessions: int, n_petitions: int):
         for p in created
         if p.status == PetitionStatus.REPLIED
     )
+    replies_follow(WrittenReply, [p.pk for p in created])  # bulk_create skips the reply's save
     return created
 
 
