@@ -1,6 +1,6 @@
 """The Front's list of replies: the count and the unit filter's choices are cached under the
-area's data versions, and a
-reply written in the area shows at once; the page is the newest replies first."""
+area's data versions, and a reply written in the area shows at once; the page is the newest
+replies first."""
 
 import datetime as dt
 
