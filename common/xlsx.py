@@ -183,6 +183,9 @@ def add_sheet(wb: XlsxWorkbook, title: str, header: Sequence[str], rows: Iterabl
     return ws
 
 
+MEMO_MAX_LENGTH = 120
+
+
 def _escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -202,14 +205,28 @@ def excel_serial(value: dt.date) -> float | int:
     return serial + 1 if serial > 59 else serial
 
 
-def _text_cell(ref: str, value, quoted_s: int) -> str:
+def _text_body(value, quoted_s: int) -> tuple[str, str] | None:
+    """(the cell's style attribute, its ``<is>`` element) for a text; ``None`` for no text."""
     text = value if type(value) is str and not _NEEDS_CLEANING.search(value) else xml_text(value)
     if not text:
-        return ""
+        return None
     text = _escape(text[:CELL_MAX_LENGTH])
     style = f' s="{quoted_s}"' if text.startswith(FORMULA_PREFIXES) else ""
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return style, f"<is><t{space}>{text}</t></is>"
+
+
+def _text_cell(ref: str, value, quoted_s: int, memo: dict | None = None) -> str:
+    # A list repeats its short texts (units, states, fields): their XML is made once.
+    if memo is not None and type(value) is str and len(value) <= MEMO_MAX_LENGTH:
+        body = memo.get(value, memo)
+        if body is memo:
+            body = memo[value] = _text_body(value, quoted_s)
+    else:
+        body = _text_body(value, quoted_s)
+    if body is None:
+        return ""
+    return f'<c r="{ref}"{body[0]} t="inlineStr">{body[1]}</c>'
 
 
 def _rows_xml(wb: XlsxWorkbook, first_row: int, rows: Iterable[Sequence]) -> tuple[str, int, int]:
@@ -222,6 +239,7 @@ def _rows_xml(wb: XlsxWorkbook, first_row: int, rows: Iterable[Sequence]) -> tup
     percent_s = wb.formats["percent"]._get_xf_index()
     quoted_s = wb.formats["quoted"]._get_xf_index()
     serials: dict = {}  # a list has few distinct days
+    texts: dict = {}  # and few distinct short texts
     columns: list[str] = []
     out: list[str] = []
     last_row, last_col = first_row - 1, 0
@@ -237,7 +255,7 @@ def _rows_xml(wb: XlsxWorkbook, first_row: int, rows: Iterable[Sequence]) -> tup
             kind = type(value)
             # The common types first, by their exact type; then in ``write_value``'s order.
             if kind is str:
-                cell = _text_cell(ref, value, quoted_s)
+                cell = _text_cell(ref, value, quoted_s, texts)
             elif kind is dt.date:
                 serial = serials.get(value)
                 if serial is None:

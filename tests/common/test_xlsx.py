@@ -168,3 +168,16 @@ def test_a_number_a_cell_cannot_hold_is_refused():
     wb = new_workbook()
     with pytest.raises(ValueError):
         add_sheet(wb, "x", ["A"], [[float("nan")]])
+
+
+def test_a_repeated_text_is_the_same_cell_on_every_row_formula_like_or_not():
+    """Short texts a list repeats (units, states) are turned into XML once per workbook sheet:
+    every row still gets its own cell, with the quote prefix where the text looks like a formula."""
+    rows = [["Sở Xây dựng", "=1+1", " lề ", ""] for _ in range(3)] + [["Sở Xây dựng & Giao thông", "=1+1", None, "x"]]
+    wb = new_workbook()
+    add_sheet(wb, "Danh sách", list("ABCD"), rows)
+    sheet = _read(wb).active
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values == [["Sở Xây dựng", "=1+1", " lề ", None]] * 3 + [["Sở Xây dựng & Giao thông", "=1+1", None, "x"]]
+    assert all(sheet[f"B{n}"].quotePrefix and sheet[f"B{n}"].data_type == "s" for n in range(2, 6))
+    assert not any(sheet[f"A{n}"].quotePrefix for n in range(2, 6))
