@@ -373,11 +373,11 @@ class PageRunner:
             self.clients[user_id] = client
         return self.clients[user_id]
 
-    def get(self, user_id: int | None, url: str, status: int = 200):
+    def get(self, user_id: int | None, url: str, status: int | tuple[int, ...] = 200):
         response = self.client_for(user_id).get(url)
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)  # a file is served when it has been read
-        if response.status_code != status:
+        if response.status_code not in (status if isinstance(status, tuple) else (status,)):
             raise RuntimeError(f"GET {url} answered {response.status_code}, expected {status}")
         return response
 
@@ -395,7 +395,7 @@ class PageResult:
     error: str = ""
     cpu_runs_ms: list[float] = field(default_factory=list)
     user_id: int | None = None
-    status: int = 200
+    status: int | tuple[int, ...] = 200
 
     @property
     def cpu_ms(self) -> float:

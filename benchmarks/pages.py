@@ -81,7 +81,7 @@ class Page:
     query: Callable[[Objects], dict] | None = None
     # (objects, role) -> a function running the baseline; lists and dashboards only
     baseline: Callable[[Objects, str], Callable[[], object]] | None = None
-    status: int = 200
+    status: int | tuple[int, ...] = 200
     note: str = ""
 
     @property
@@ -264,7 +264,8 @@ PAGES: dict[str, Page] = {
     ),
     "reports:calendar": Page(DASHBOARD),
     "ops:liveness": Page(("anonymous",)),
-    "ops:readiness": Page(("anonymous",)),
+    # 503 when a scheduled job is late: the same checks either way (a reused dataset's jobs are).
+    "ops:readiness": Page(("anonymous",), status=(200, 503)),
     "ops:metrics": Page(("anonymous",)),
     "public:lookup": Page(("anonymous",), FORM),
     "public:lookup[code]": Page(
@@ -378,8 +379,11 @@ def url_of(key: str, objects: Objects, user_id: int | None = None) -> str:
 
 
 def _attach(instance, field_name: str, name: str) -> None:
-    """A small PDF on ``instance.<field_name>`` (the dataset has no files), written once."""
-    if getattr(instance, field_name):
+    """A small PDF on ``instance.<field_name>`` (the dataset has no files), written once (again
+    when the file named is not in this checkout's storage: the data may have been measured from
+    another one)."""
+    current = getattr(instance, field_name)
+    if current and current.storage.exists(current.name):
         return
     getattr(instance, field_name).save(name, ContentFile(MINIMAL_PDF), save=False)
     type(instance).objects.filter(pk=instance.pk).update(

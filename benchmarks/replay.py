@@ -65,7 +65,8 @@ def replay(cases: list[dict], repeat: int = 3) -> list[dict]:
                 row.update(error=f"{type(exc).__name__}: {exc}"[:200], median_ms=None, queries=None)
                 out.append(row)
                 continue
-            if status != case["status"]:
+            expected = case["status"]
+            if status not in (expected if isinstance(expected, list) else [expected]):
                 row.update(error=f"answered {status}", median_ms=None, queries=None)
                 out.append(row)
                 continue
