@@ -204,6 +204,13 @@ class Petition(NoDeleteModel):
             models.Index(fields=["assigned_unit", "reply_due_on"], name="petition_unit_due_idx"),
             models.Index(fields=["status", "reply_due_on"], name="petition_status_due_idx"),
             models.Index(fields=["responsible_unit", "status"], name="petition_responsible_idx"),
+            # The reply clocks still running, by due day: "overdue" in an area is a small bitmap
+            # (33,000 of 1,000,000 petitions) instead of two national ones ANDed (~45 ms, issue 16).
+            models.Index(
+                fields=["reply_due_on"],
+                condition=models.Q(responded_on__isnull=True),
+                name="petition_open_reply_due_idx",
+            ),
         ]
 
     def __str__(self):
