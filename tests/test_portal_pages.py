@@ -66,6 +66,7 @@ def test_the_front_sees_the_replies_awaiting_its_assessment(client, province, st
     )
     response = _home(client, front)
     assert [r.pk for r in response.context["front"]["replies"]] == [reply.pk]
+    assert response.context["front"]["count"] == 1
     assert reverse("reports:monitor_assess", args=[reply.pk]) in response.content.decode()
 
 
