@@ -1056,12 +1056,21 @@ def petition_mark_opened(*, petition: Petition, user) -> int:
     or forwarded): the petition is no longer "mới" in those units' queue. Only the first
     opening per unit is kept; it changes nothing on the petition, so no timeline event."""
     units = petition_opened_by_units(user, petition)
+    if units:
+        already = set(
+            PetitionOpening.objects.filter(petition=petition, unit__in=units).values_list("unit_id", flat=True)
+        )
+        units = [unit for unit in units if unit.pk not in already]
     if not units:
         return 0
-    rows = PetitionOpening.objects.bulk_create(
-        [PetitionOpening(petition=petition, unit=unit, opened_by=user) for unit in units], ignore_conflicts=True
-    )
-    return len(rows)
+    with transaction.atomic():
+        PetitionOpening.objects.bulk_create(
+            [PetitionOpening(petition=petition, unit=unit, opened_by=user) for unit in units], ignore_conflicts=True
+        )
+        # The queues' "mới" counts are cached under these units' data versions (a bulk insert
+        # sends no signal): they change with the opening.
+        data_changed(*(unit.pk for unit in units))
+    return len(units)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,7 +93,8 @@ def inbox(request):
         request.GET or None, queryset=queue.rows, user=request.user, sorts=INBOX_SORTS, area=area
     )
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queue.rows
-    counts = AgencyQueue(rows=rows, tabs=queue.tabs).counts()
+    # The tabs' counts (one aggregate of the whole queue) are cached with the list's count.
+    counts = area.get("queue-counts", rows, AgencyQueue(rows=rows, tabs=queue.tabs).counts)
     tab = request.GET.get("tab")
     if tab not in QueueTab.VALUES:
         tab = QueueTab.OPEN

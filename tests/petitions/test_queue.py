@@ -98,3 +98,48 @@ def test_a_bad_tab_or_sort_falls_back_to_the_default_view(province, staff_user, 
     response = agency.get(reverse("petitions:inbox"), {"tab": "khong-co", "sort": "drop table"})
     assert response.status_code == 200 and response.context["tab"] == QueueTab.OPEN
     assert response.context["page"].paginator.count == 2
+
+
+def test_the_tab_counts_and_organiser_choices_are_read_once_then_an_opening_or_assignment_shows_at_once(
+    province, staff_user, agency, agency_user
+):
+    """Cached under the areas' data versions (``units.versions.AreaCache``): the queue's tab
+    counts (one aggregate of the whole queue) and the units whose sessions gave it petitions; an
+    opening or a new assignment changes a version in its transaction, so it shows at once."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from units.versions import data_changed
+
+    session, petitions = make_session(province.ubnd, petitions=2)
+    issue_notice(session, unit=province.agency, actor=staff_user)
+    cache.clear()
+    data_changed(province.province, province.agency)  # the areas have a data version
+
+    def inbox():
+        with CaptureQueriesContext(connection) as ctx:
+            response = agency.get(reverse("petitions:inbox"))
+        assert response.status_code == 200
+        return response, len(ctx.captured_queries)
+
+    first, cold = inbox()
+    second, warm = inbox()
+    # Not read again: the tab counts, the organisers, the recent sessions and the page's count.
+    assert warm == cold - 4
+    assert first.context["new_count"] == second.context["new_count"] == 2
+    organisers = {u.pk for u in second.context["filter"].form.fields["organising_unit"].queryset}
+    assert organisers == {province.ubnd.pk}
+
+    assert agency.get(reverse("petitions:detail", args=[petitions[0].pk])).status_code == 200  # opened
+    third, _ = inbox()
+    assert third.context["new_count"] == 1
+    other, _ = make_session(province.party, topic="Giao thêm", petitions=1)
+    issue_notice(other, unit=province.agency, actor=staff_user, number=2)
+    fourth, again = inbox()
+    assert again == cold
+    assert fourth.context["new_count"] == 2 and {v: c for v, _l, c in fourth.context["tabs"]}[QueueTab.ALL] == 3
+    assert {u.pk for u in fourth.context["filter"].form.fields["organising_unit"].queryset} == {
+        province.ubnd.pk,
+        province.party.pk,
+    }
