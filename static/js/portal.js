@@ -31,6 +31,11 @@
   // Each picker gets its own copies of the option objects: tom-select keeps an option's element
   // on the object itself ($div, $order), so pickers sharing the objects passed one element from
   // picker to picker, and every picker but the last lost the unit it showed (issue 15).
+  function emptyLabel(select) {
+    var empty = select.querySelector('option[value=""]');
+    return empty ? empty.textContent.trim() : "";
+  }
+
   function initPickers(root) {
     if (typeof TomSelect === "undefined") { return; }
     var options = unitOptions();
@@ -39,7 +44,8 @@
       var settings = {
         valueField: "id", labelField: "name", searchField: ["name"], maxOptions: 50,
         plugins: select.multiple ? ["remove_button"] : [],
-        placeholder: select.dataset.placeholder || "",
+        // No unit chosen shows what that means ("Mọi cơ quan tổ chức"), not an empty box.
+        placeholder: select.dataset.placeholder || emptyLabel(select),
         // Keyboard: Tab reaches the picker, typing searches, arrows move, Enter chooses.
         openOnFocus: false, selectOnTab: true
       };
