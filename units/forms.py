@@ -25,7 +25,9 @@ class UnitPicker(forms.Select):
     keeps a page with many pickers to one query however large the unit tree is."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "form-select unit-picker", **(attrs or {})})
+        super().__init__(
+            attrs={"class": "form-select unit-picker", "data-placeholder": _("Gõ tên đơn vị để tìm…"), **(attrs or {})}
+        )
         self.labels: dict[str, str] = {}
 
     def use_required_attribute(self, initial):

@@ -33,7 +33,8 @@
   // picker to picker, and every picker but the last lost the unit it showed (issue 15).
   function emptyLabel(select) {
     var empty = select.querySelector('option[value=""]');
-    return empty ? empty.textContent.trim() : "";
+    var text = empty ? empty.textContent.trim() : "";
+    return /^[-\s]*$/.test(text) ? "" : text;  // not Django's "---------"
   }
 
   function initPickers(root) {
