@@ -139,3 +139,21 @@ def test_the_measured_gunicorn_keeps_its_database_connections_as_in_production()
     production = (Path(__file__).resolve().parents[2] / "deploy" / "portal.env.example").read_text()
     assert re.search(r"^CONN_MAX_AGE=(\d+)$", production, flags=re.M)[1] == server_env()["CONN_MAX_AGE"]
     assert server_env()["DEBUG"] == "false"
+
+
+def test_the_measured_gunicorn_starts_from_a_checkout_without_collected_static_files(require_postgres, tmp_path):
+    """DEBUG off serves the files of collectstatic's manifest: the benchmark collects them into a
+    directory of its own run (a fresh checkout has none), and removes it afterwards."""
+    import re
+    import urllib.request
+
+    from benchmarks.http import Gunicorn
+
+    with Gunicorn(workers=1, log=lambda text: None) as server:
+        static_root = Path(server.static_root)
+        assert (static_root / "staticfiles.json").exists()
+        page = urllib.request.urlopen(f"{server.url}/dang-nhap/", timeout=30).read().decode()
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)[1]
+        assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet)  # the manifest's hashed name
+        assert urllib.request.urlopen(f"{server.url}{stylesheet}", timeout=30).status == 200
+    assert not static_root.exists()
