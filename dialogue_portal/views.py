@@ -31,6 +31,7 @@ from sessions.selectors import sessions_editable_by, sessions_visible_to, with_n
 from units.access import scope_of
 from units.models import Role
 from units.selectors import dashboard_units
+from units.versions import AreaCache
 
 HOME_LIMIT = 8
 # Figures the Board sees first; the red flags among them link to their lists.
@@ -58,7 +59,8 @@ def _staff_section(user, today):
 
 def _agency_section(user, today):
     queue = agency_queue(user, today)
-    counts = queue.counts()
+    # The same cached counts as the queue's page (``petitions.views.inbox``).
+    counts = AreaCache(user).get("queue-counts", queue.rows, queue.counts)
     rows = queue.tab(QueueTab.OPEN).order_by("-is_new", "current_due_on", "id")[:HOME_LIMIT]
     return {"rows": rows, "tabs": [(value, label, counts[value]) for value, label in QueueTab.CHOICES]}
 

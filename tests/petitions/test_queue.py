@@ -134,6 +134,8 @@ def test_the_tab_counts_and_organiser_choices_are_read_once_then_an_opening_or_a
     assert agency.get(reverse("petitions:detail", args=[petitions[0].pk])).status_code == 200  # opened
     third, _ = inbox()
     assert third.context["new_count"] == 1
+    home = agency.get(reverse("home"))  # the home page's tabs share the cached counts
+    assert {v: c for v, _l, c in home.context["agency"]["tabs"]}[QueueTab.NEW] == 1
     other, _ = make_session(province.party, topic="Giao thêm", petitions=1)
     issue_notice(other, unit=province.agency, actor=staff_user, number=2)
     fourth, again = inbox()
