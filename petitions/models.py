@@ -335,9 +335,9 @@ class WrittenReply(NoDeleteModel):
             kwargs["update_fields"] = {*kwargs["update_fields"], *REPLY_COPIED_FIELDS}
         super().save(*args, **kwargs)
 
-    def copy_petition(self, petition: Petition | None = None) -> None:
-        """Set the copies from the petition (``petition`` given: its values, as in a bulk path)."""
-        petition = petition or self.petition
+    def copy_petition(self) -> None:
+        """Set the copies from the petition."""
+        petition = self.petition
         self.search_text = reply_search_text(
             self.number, self.summary, petition.search_text, petition.petitioner_search
         )

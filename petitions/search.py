@@ -62,6 +62,29 @@ def reply_search_text(number: str, summary: str, petition_text: str, petitioner_
     ]
 
 
+def _update_by_id(model, rows: list[tuple], columns: dict[str, str], *, using: str) -> None:
+    """One ``UPDATE ... FROM (VALUES ...)`` setting ``columns`` of ``model``'s rows: each row of
+    ``rows`` is ``(id, *values)`` in the order of ``columns`` (name → SQL type for the first
+    VALUES row, "" for text: a column of NULLs would otherwise be typed as text). PostgreSQL and
+    SQLite ≥ 3.33 both have it."""
+    table = connections[using].ops.quote_name(model._meta.db_table)
+    first = "(%s, " + ", ".join(f"CAST(%s AS {kind})" if kind else "%s" for kind in columns.values()) + ")"
+    other = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    values = ", ".join([first] + [other] * (len(rows) - 1))
+    sets = ", ".join(f"{name} = v.column{i}" for i, name in enumerate(columns, start=2))
+    sql = f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+
+
+REPLY_COPY_COLUMNS = {
+    "search_text": "",
+    "petition_session_id": "integer",
+    "petition_assigned_unit_id": "integer",
+    "petition_responsible_unit_id": "integer",
+}
+
+
 def replies_follow(reply_model, petition_ids=None, *, using: str = "default") -> int:
     """Rewrite the copies every written reply keeps from its petition (search text, session,
     assigned and responsible units; ``WrittenReply``), for the replies of ``petition_ids`` (all
@@ -74,7 +97,6 @@ def replies_follow(reply_model, petition_ids=None, *, using: str = "default") ->
         if not petition_ids:
             return 0
         rows = rows.filter(petition_id__in=petition_ids)
-    table = connections[using].ops.quote_name(reply_model._meta.db_table)
     last, seen = 0, 0
     while True:
         batch = list(
@@ -85,25 +107,12 @@ def replies_follow(reply_model, petition_ids=None, *, using: str = "default") ->
         )  # fmt: skip
         if not batch:
             return seen
-        params = []
-        for pk, number, summary, text, petitioner, session_id, assigned_id, responsible_id in batch:
-            params += [
-                pk,
-                reply_search_text(number, summary, text, petitioner),
-                session_id,
-                assigned_id,
-                responsible_id,
-            ]
-        # The VALUES list's first row is typed (an unknown NULL in it would make the column text).
-        first = "(%s, %s, CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS integer))"
-        values = ", ".join([first] + ["(%s, %s, %s, %s, %s)"] * (len(batch) - 1))
-        sql = (
-            f"UPDATE {table} SET search_text = v.column2, petition_session_id = v.column3, "
-            f"petition_assigned_unit_id = v.column4, petition_responsible_unit_id = v.column5 "
-            f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
-        )
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+        copies = [
+            (pk, reply_search_text(number, summary, text, petitioner), session_id, assigned_id, responsible_id)
+            for pk, number, summary, text, petitioner, session_id, assigned_id, responsible_id in batch
+        ]
+        with transaction.atomic(using=using):
+            _update_by_id(reply_model, copies, REPLY_COPY_COLUMNS, using=using)
         last, seen = batch[-1][0], seen + len(batch)
 
 
@@ -154,7 +163,6 @@ def search_columns_refresh(
     field_model = field_model or petition_model._meta.get_field("field").related_model
     units = dict(unit_model._default_manager.using(using).values_list("pk", "name"))
     fields = dict(field_model._default_manager.using(using).values_list("pk", "name"))
-    table = connections[using].ops.quote_name(petition_model._meta.db_table)
     rows = petition_model._default_manager.using(using).order_by("pk")
     if only is not None:
         rows = rows.filter(only)
@@ -168,18 +176,16 @@ def search_columns_refresh(
         )  # fmt: skip
         if not batch:
             return seen
-        params = []
-        for pk, content, field_id, responsible_id, assigned_id, name, protected in batch:
-            text = petition_search_text(content, fields.get(field_id, ""), units.get(responsible_id or assigned_id, ""))
-            params += [pk, text, petitioner_search_text("" if protected else name)]
-        # One statement per batch (PostgreSQL and SQLite ≥ 3.33 both have UPDATE ... FROM VALUES).
-        values = ", ".join(["(%s, %s, %s)"] * len(batch))
-        sql = (
-            f"UPDATE {table} SET search_text = v.column2, petitioner_search = v.column3 "
-            f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
-        )
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+        texts = [
+            (
+                pk,
+                petition_search_text(content, fields.get(field_id, ""), units.get(responsible_id or assigned_id, "")),
+                petitioner_search_text("" if protected else name),
+            )
+            for pk, content, field_id, responsible_id, assigned_id, name, protected in batch
+        ]
+        with transaction.atomic(using=using):
+            _update_by_id(petition_model, texts, {"search_text": "", "petitioner_search": ""}, using=using)
             if reply_model is not None:
                 replies_follow(reply_model, [row[0] for row in batch], using=using)
         last, seen = batch[-1][0], seen + len(batch)
